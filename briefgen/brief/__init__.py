@@ -1,0 +1,1 @@
+"""The brief: its model, its loading from YAML and its inline markup."""

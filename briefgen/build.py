@@ -1,0 +1,124 @@
+"""One build: load → plan → render for a brief, written atomically next to nothing half-done."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefgen.brief.model import Brief
+from briefgen.errors import BuildError
+
+if TYPE_CHECKING:
+    from briefgen.layout.memo import MemoPlan
+    from briefgen.layout.plan import DeckPlan
+
+FORMATS = ("pptx", "pdf")
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote and what the planner had to say about it."""
+
+    brief: Path | None
+    outputs: dict[str, Path] = field(default_factory=dict)
+    slides: int = 0
+    pages: int = 0
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def image_sizes(brief: Brief, base: Path) -> dict[str, tuple[int, int]]:
+    """Pixel sizes of the brief's images, read once so the planner needs no file access."""
+    from PIL import Image
+
+    sizes: dict[str, tuple[int, int]] = {}
+    for section in brief.sections:
+        for block in section.blocks:
+            if block.image is not None and block.image.path not in sizes:
+                with Image.open(base / block.image.path) as picture:
+                    sizes[block.image.path] = picture.size
+    return sizes
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write to a temporary file beside `target`, then rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def plan_brief(brief: Brief, theme_name: str | None, base: Path
+               ) -> tuple[DeckPlan, MemoPlan, list[str]]:
+    """Plans of the deck and memo for a loaded brief, with their layout warnings."""
+    from briefgen.layout.deck import plan_deck
+    from briefgen.layout.memo import plan_memo
+    from briefgen.theme.loader import load_theme
+
+    theme = load_theme(theme_name)
+    sizes = image_sizes(brief, base)
+    deck, deck_warnings = plan_deck(brief, theme, sizes)
+    memo, memo_warnings = plan_memo(brief, theme, sizes)
+    warnings = list(dict.fromkeys([*deck_warnings, *memo_warnings]))
+    return deck, memo, warnings
+
+
+def build(
+    brief: str | Path | Brief,
+    theme: str | None = None,
+    out: str | Path = "out",
+    formats: Iterable[str] = FORMATS,
+    *,
+    base: str | Path | None = None,
+    stem: str | None = None,
+) -> BuildResult:
+    """Build a brief (a path or a loaded Brief) into `out`; raises BriefError on a bad brief.
+
+    Everything is validated, planned and rendered in memory before any output is touched.
+    """
+    from briefgen.brief.loader import load_brief
+    from briefgen.render.pdf import render_pdf
+    from briefgen.render.pptx import render_pptx
+
+    started = time.perf_counter()
+    wanted = [f for f in FORMATS if f in set(formats)]
+    if isinstance(brief, Brief):
+        path = None
+        folder = Path(base) if base else Path.cwd()
+        name = stem or "brief"
+        loaded = brief
+    else:
+        path = Path(brief)
+        folder = Path(base) if base else path.parent
+        name = stem or path.stem
+        loaded = load_brief(path)
+    deck, memo, warnings = plan_brief(loaded, theme, folder)
+    result = BuildResult(path, warnings=warnings)
+    rendered: dict[str, bytes] = {}
+    if "pptx" in wanted:
+        rendered["pptx"] = render_pptx(deck, folder)
+        result.slides = len(deck.slides)
+    if "pdf" in wanted:
+        rendered["pdf"], result.pages = render_pdf(memo, folder)
+    out_dir = Path(out)
+    try:
+        for fmt, data in rendered.items():
+            target = out_dir / f"{name}.{fmt}"
+            write_atomically(target, data)
+            result.outputs[fmt] = target
+    except OSError as exc:
+        raise BuildError(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
+    result.seconds = time.perf_counter() - started
+    return result

@@ -1,0 +1,40 @@
+"""Located problems in a brief or theme: the one error type the CLI turns into messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, and where."""
+
+    file: str
+    line: int
+    column: int
+    key: str  # key path such as sections[2].blocks[0].table.rows[3]; "" for the whole file
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        text = f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        return f"{text} — {self.hint}" if self.hint else text
+
+
+class BriefError(Exception):
+    """A brief or theme that cannot be built; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def report(self) -> str:
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        return "\n".join([*(str(p) for p in self.problems), f"{count} {noun} found"])
+
+
+class BuildError(Exception):
+    """A build that failed for a reason outside the brief (unwritable folder, missing tool)."""

@@ -1,0 +1,87 @@
+"""Decisions both planners share: numeric columns, number formats, colour mixing, ordering."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from briefgen.brief.model import LEVEL_VALUES, Prediction
+
+_NUMERIC = re.compile(
+    r"^[(\s]*[-+−~≈<>]?\s*[$€£¥]?\s*\d[\d,.\s]*\s*(%|pp|bps?|[kmbx]|bn|mn|tn|pts?)?\)?$",
+    re.IGNORECASE)
+
+
+def is_numeric_column(cells: Sequence[str]) -> bool:
+    """A column reads as numbers when most of its non-empty cells are numbers."""
+    filled = [c.strip() for c in cells if c.strip() and c.strip() not in ("-", "–", "—", "n/a")]
+    if not filled:
+        return False
+    numeric = sum(1 for c in filled if _NUMERIC.match(c))
+    return numeric / len(filled) >= 0.8
+
+
+def level_score(level: str) -> int:
+    return ("low", "medium", "high").index(level)
+
+
+def confidence_value(confidence: float | str | None) -> float | None:
+    """A confidence as 0..1: numbers as given, words mapped to levels."""
+    if confidence is None:
+        return None
+    if isinstance(confidence, str):
+        return LEVEL_VALUES[confidence]
+    return float(confidence)
+
+
+def mix(color: str, background: str, amount: float) -> str:
+    """`amount` of `color` over `background`, both hex without '#'."""
+    a = [int(color[i : i + 2], 16) for i in (0, 2, 4)]
+    b = [int(background[i : i + 2], 16) for i in (0, 2, 4)]
+    return "".join(f"{round(x * amount + y * (1 - amount)):02X}" for x, y in zip(a, b, strict=True))
+
+
+def number_format(values: Sequence[float], unit: str | None) -> str:
+    """An Excel number format showing as many decimals as the data has (at most two)."""
+    decimals = 0
+    for value in values:
+        text = f"{value:.6f}".rstrip("0").rstrip(".")
+        if "." in text:
+            decimals = max(decimals, min(2, len(text.split(".")[1])))
+    base = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if not unit:
+        return base
+    quoted = unit.replace('"', "")
+    return f'{base}"{quoted}"' if unit in ("%", "pp") else f'{base}" {quoted}"'
+
+
+_MONTHS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-|–|to)?\s*(\d+)?\s*(month|year|week|quarter)",
+                     re.IGNORECASE)
+_QUARTER = re.compile(r"(\d{4})\s*-?\s*Q([1-4])", re.IGNORECASE)
+_YEAR = re.compile(r"\b(20\d{2}|19\d{2})\b")
+
+
+def horizon_months(horizon: str | None, brief_date: str) -> float | None:
+    """Months from the brief's date to a horizon like '12 months', '2027-Q2' or 'by 2028'."""
+    if not horizon:
+        return None
+    year, month = int(brief_date[:4]), int(brief_date[5:7])
+    if match := _QUARTER.search(horizon):
+        return (int(match.group(1)) - year) * 12 + int(match.group(2)) * 3 - month
+    if match := _MONTHS.search(horizon):
+        amount = float(match.group(2) or match.group(1))
+        unit = match.group(3).lower()
+        return amount * {"month": 1, "year": 12, "week": 0.25, "quarter": 3}[unit]
+    if match := _YEAR.search(horizon):
+        return (int(match.group(1)) - year) * 12 + 12 - month
+    return None
+
+
+def sort_predictions(predictions: Sequence[Prediction], brief_date: str
+                     ) -> list[tuple[int, Prediction]]:
+    """Predictions with their 1-based numbers, soonest horizon first; unparsed ones last."""
+    numbered = list(enumerate(predictions, 1))
+    def key(item: tuple[int, Prediction]) -> tuple[float, int]:
+        months = horizon_months(item[1].horizon, brief_date)
+        return (months if months is not None else float("inf"), item[0])
+    return sorted(numbered, key=key)

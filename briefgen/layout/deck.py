@@ -1,0 +1,1063 @@
+"""Brief + Theme → DeckPlan: which slides exist and where every measured box goes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from briefgen.brief.markup import RichText, Span
+from briefgen.brief.model import (
+    Block,
+    Brief,
+    Callout,
+    Chart,
+    Image,
+    Player,
+    Prediction,
+    Quote,
+    Risk,
+    Section,
+    Table,
+)
+from briefgen.labels import Labels, format_date, labels_for
+from briefgen.layout import plan
+from briefgen.layout.common import (
+    confidence_value,
+    is_numeric_column,
+    level_score,
+    mix,
+    number_format,
+    sort_predictions,
+)
+from briefgen.layout.measure import line_height, longest_word, wrap
+from briefgen.theme.model import DECK_FONT_METRICS, Theme
+
+MARGIN = 48.0
+FOOTER_H = 16.0
+GAP = 12.0
+CELL_PAD_X = 6.0
+CELL_PAD_Y = 4.0
+MIN_COLUMN = 44.0
+CHART_MIN = 180.0
+IMAGE_MIN = 110.0
+
+ImageSizes = dict[str, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A measured unit of slide body: text pieces merge into one box, others draw themselves."""
+
+    height: float
+    gap: float = GAP
+    para: plan.Para | None = None
+    group: int = -1
+    draw: Callable[[float, float, float, float], list[plan.Item]] | None = None
+    keep_with_next: bool = False
+    # Given the room left, returns the part that fits (or None) and the rest (or None).
+    split: Callable[[float], tuple[Piece | None, Piece | None]] | None = None
+    min_head: float = 0.0
+    flexible: bool = False  # a chart or image: shrinks to the room left instead of splitting
+
+
+class DeckPlanner:
+    """Plans the slides of one brief under one theme."""
+
+    def __init__(self, brief: Brief, theme: Theme, image_sizes: ImageSizes | None = None) -> None:
+        self.brief = brief
+        self.theme = theme
+        self.c = theme.colors
+        self.s = theme.sizes.deck
+        self.fonts = theme.fonts.deck
+        self.labels: Labels
+        self.labels, warnings = labels_for(brief.meta.language, brief.meta.labels)
+        self.warnings: list[str] = list(warnings)
+        self.image_sizes = image_sizes or {}
+        self.width = 960.0 if theme.deck.aspect == "16:9" else 720.0
+        self.height = 540.0
+        self.content_w = self.width - 2 * MARGIN
+        self.body_bottom = self.height - 40.0
+        self.family = DECK_FONT_METRICS[self.fonts.body]
+        self.heading_family = DECK_FONT_METRICS[self.fonts.heading]
+        self._group = 0
+        self.date_text = format_date(brief.meta.date, self.labels.language)
+
+    # ---- styles -------------------------------------------------------------------------
+
+    def style(self, size: float, color: str | None = None, *, bold: bool = False,
+              italic: bool = False, heading: bool = False) -> plan.Style:
+        return plan.Style(
+            font=self.fonts.heading if heading else self.fonts.body,
+            size=size,
+            color=color or self.c.text,
+            bold=bold,
+            italic=italic,
+            east_asian=self.fonts.east_asian,
+            code_font=self.fonts.code,
+            line_spacing=self.s.line_spacing,
+        )
+
+    def measure(self, spans: tuple[Span, ...], width: float, style: plan.Style) -> float:
+        family = DECK_FONT_METRICS[style.font]
+        return wrap(self._styled(spans, style), width, style.size, family, style.line_spacing).height
+
+    @staticmethod
+    def _styled(spans: tuple[Span, ...], style: plan.Style) -> tuple[Span, ...]:
+        if not (style.bold or style.italic):
+            return spans
+        return tuple(replace(s, bold=s.bold or style.bold, italic=s.italic or style.italic)
+                     for s in spans)
+
+    def box(self, x: float, y: float, w: float, paras: Sequence[plan.Para], **kw: object
+            ) -> plan.TextBox:
+        """A text box exactly as tall as its measured paragraphs."""
+        height = sum(p.space_before + self.measure(p.spans, w - p.indent, p.style) for p in paras)
+        return plan.TextBox(x, y, w, height, tuple(paras), **kw)  # type: ignore[arg-type]
+
+    def next_group(self) -> int:
+        self._group += 1
+        return self._group
+
+    # ---- slide frame --------------------------------------------------------------------
+
+    def fit_title(self, text: tuple[Span, ...], width: float, size: float, floor: float,
+                  max_lines: int = 2, where: str = "") -> tuple[plan.Style, float]:
+        """The largest size from `size` down to `floor` at which the title fits `max_lines`."""
+        current = size
+        while True:
+            style = self.style(current, self.c.primary, bold=True, heading=True)
+            measured = wrap(self._styled(text, style), width, current, self.heading_family,
+                            style.line_spacing)
+            if len(measured.lines) <= max_lines or current <= floor:
+                break
+            current = max(floor, current - 2)
+        if current < size and where:
+            self.warnings.append(f"{where}: title shrunk to {current:g} pt")
+        return style, measured.height
+
+    def frame(self, title: tuple[Span, ...], kicker: str | None, where: str = ""
+              ) -> tuple[list[plan.Item], float]:
+        """Kicker, title and rule of a content slide; returns the items and the body's top."""
+        items: list[plan.Item] = []
+        y = 26.0
+        if kicker:
+            kick = plan.Para((Span(kicker),), self.style(self.s.small + 1, self.c.accent,
+                                                         bold=True))
+            items.append(self.box(MARGIN, y, self.content_w, [kick], name="Kicker"))
+            y += line_height(self.s.small + 1, self.s.line_spacing) + 4
+        style, height = self.fit_title(title, self.content_w, self.s.title, self.s.title_floor,
+                                       where=where)
+        items.append(plan.TextBox(MARGIN, y, self.content_w, height,
+                                  (plan.Para(title, style),), name="Title"))
+        y += height + 8
+        if self.theme.deck.style == "rule":
+            items.append(plan.Shape("rect", MARGIN, y, 56, 3, self.c.accent, name="Rule"))
+            y += 3
+        elif self.theme.deck.style == "band":
+            items.insert(0, plan.Shape("rect", 0, 0, 14, self.height, self.c.primary,
+                                       name="Band"))
+        return items, y + 16
+
+    def footer(self, number: int, total: int) -> list[plan.Item]:
+        style = self.style(self.s.small, self.c.muted)
+        left = " · ".join(t for t in (self.brief.meta.classification, self.theme.footer,
+                                      self.date_text) if t)
+        y = self.height - 28
+        right_w = 80.0
+        items: list[plan.Item] = [
+            plan.TextBox(MARGIN, y, self.content_w - right_w, FOOTER_H,
+                         (plan.Para((Span(left),), style),), name="Footer"),
+            plan.TextBox(self.width - MARGIN - right_w, y, right_w, FOOTER_H,
+                         (plan.Para((Span(self.labels.format("slide", number=number,
+                                                             total=total)),),
+                                    style, align="right"),), name="Slide number"),
+        ]
+        return items
+
+    # ---- pieces -------------------------------------------------------------------------
+
+    def text_pieces(self, text: RichText | None, width: float, style: plan.Style,
+                    gap: float = GAP, group: int | None = None) -> list[Piece]:
+        if not text:
+            return []
+        group = self.next_group() if group is None else group
+        pieces = []
+        for n, paragraph in enumerate(text.paragraphs):
+            para = plan.Para(paragraph, style)
+            pieces.append(self.para_piece(para, width, gap if n == 0 else style.size * 0.6,
+                                          group))
+        return pieces
+
+    def para_piece(self, para: plan.Para, width: float, gap: float, group: int,
+                   keep_with_next: bool = False) -> Piece:
+        style = para.style
+        family = DECK_FONT_METRICS[style.font]
+        measured = wrap(self._styled(para.spans, style), width - para.indent, style.size, family,
+                        style.line_spacing)
+        per_line = line_height(style.size, style.line_spacing)
+
+        def split(room: float) -> tuple[Piece | None, Piece | None]:
+            # Break inside a paragraph only at a line boundary, keeping two lines together.
+            fit = int(room // per_line)
+            if fit < 2 or len(measured.lines) - fit < 2:
+                return None, None
+            head = self._lines_para(para, measured.lines[:fit])
+            tail = self._lines_para(replace(para, bullet=None), measured.lines[fit:])
+            return (self.para_piece(head, width, gap, group),
+                    self.para_piece(tail, width, 0.0, group))
+
+        return Piece(measured.height, gap, para=para, group=group, keep_with_next=keep_with_next,
+                     split=split if len(measured.lines) >= 4 else None,
+                     min_head=2 * per_line if len(measured.lines) >= 4 else measured.height)
+
+    @staticmethod
+    def _lines_para(para: plan.Para, lines: Sequence[tuple[Span, ...]]) -> plan.Para:
+        spans: list[Span] = []
+        for n, line in enumerate(lines):
+            if n and spans and line:
+                first = line[0]
+                spans.append(replace(first, text=" ")) if not spans[-1].text.endswith(
+                    " ") else None
+            spans.extend(line)
+        return replace(para, spans=tuple(spans))
+
+    def bullet_pieces(self, items: Sequence[tuple[RichText, Sequence[RichText]]], width: float,
+                      size: float, numbered: bool = False) -> list[Piece]:
+        group = self.next_group()
+        indent = size * (1.6 if numbered else 1.1)
+        pieces = []
+        for n, (text, subs) in enumerate(items, 1):
+            marker = f"{n}." if numbered else "•"
+            for k, paragraph in enumerate(text.paragraphs):
+                para = plan.Para(paragraph, self.style(size), indent=indent,
+                                 bullet=marker if k == 0 else None, hang=indent)
+                gap = GAP if n == 1 and k == 0 else size * 0.45
+                pieces.append(self.para_piece(para, width, gap, group))
+            for sub in subs:
+                for k, paragraph in enumerate(sub.paragraphs):
+                    para = plan.Para(paragraph, self.style(size - 2, self.c.text),
+                                     indent=indent * 2, bullet="–" if k == 0 else None,
+                                     hang=indent)
+                    pieces.append(self.para_piece(para, width, size * 0.3, group))
+        return pieces
+
+    def band_piece(self, label: str | None, text: RichText, width: float, size: float,
+                   *, quote_by: str | None = None) -> list[Piece]:
+        """A callout (labelled band) or a quote (large italic, attributed)."""
+        inset = 12.0
+        inner = width - 2 * inset - 6
+        paras: list[plan.Para] = []
+        if label:
+            paras.append(plan.Para((Span(label),), self.style(size - 2, self.c.accent, bold=True)))
+        text_style = self.style(size + (2 if quote_by is not None else 0), self.c.text,
+                                italic=quote_by is not None)
+        for n, paragraph in enumerate(text.paragraphs):
+            spans = paragraph
+            if quote_by is not None:
+                if n == 0:
+                    spans = (Span("“"), *spans)
+                if n == len(text.paragraphs) - 1:
+                    spans = (*spans, Span("”"))
+            paras.append(plan.Para(spans, text_style, space_before=4 if paras else 0))
+        if quote_by:
+            paras.append(plan.Para((Span("— " + quote_by),), self.style(size - 2, self.c.muted),
+                                   space_before=6))
+        height = sum(p.space_before + self.measure(p.spans, inner, p.style) for p in paras)
+        total = height + 2 * inset
+        if total > self.body_bottom - 150:
+            # Too tall for one band: let it flow as ordinary text instead.
+            flow = self.text_pieces(text, width, self.style(size))
+            if label:
+                head = plan.Para((Span(label),), self.style(size, self.c.accent, bold=True))
+                flow.insert(0, self.para_piece(head, width, GAP, self.next_group(), True))
+            return flow
+        fill = self.c.surface if quote_by is None else None
+
+        def draw(x: float, y: float, w: float, h: float) -> list[plan.Item]:
+            return [
+                plan.Shape("rect", x, y, w, total, fill, name="Band"),
+                plan.Shape("rect", x, y, 4, total, self.c.accent, name="Band accent"),
+                plan.TextBox(x + inset + 6, y + inset, inner, height, tuple(paras), name="Band text"),
+            ]
+
+        return [Piece(total, GAP, draw=draw)]
+
+    def table_pieces(self, table: Table, width: float, size: float, number: int) -> list[Piece]:
+        pieces: list[Piece] = []
+        if table.title:
+            title = plan.Para(table.title.paragraphs[0] if table.title.paragraphs else (),
+                              self.style(size + 1, self.c.primary, bold=True))
+            pieces.append(self.para_piece(title, width, GAP, self.next_group(), True))
+        pieces.extend(self.grid_pieces([c for c in table.columns], [list(r) for r in table.rows],
+                                       width, size, name=f"table {number}",
+                                       keep_with_next=bool(table.takeaway)))
+        pieces.extend(self.takeaway_pieces(table.takeaway, table.source, width))
+        return pieces
+
+    def takeaway_pieces(self, takeaway: RichText | None, source: RichText | None,
+                        width: float) -> list[Piece]:
+        pieces: list[Piece] = []
+        if takeaway:
+            band = self.band_piece(self.labels.get("takeaway"), takeaway, width,
+                                   self.s.body - 2)
+            pieces.extend(band)
+        if source:
+            spans = (Span(self.labels.format("source", source=source.plain)),)
+            para = plan.Para(spans, self.style(self.s.small, self.c.muted))
+            pieces.append(self.para_piece(para, width, 6, self.next_group()))
+        if pieces and len(pieces) > 1:
+            pieces[0] = replace(pieces[0], keep_with_next=True)
+        return pieces
+
+    def column_widths(self, cells: list[list[tuple[Span, ...]]], width: float, size: float
+                      ) -> tuple[list[float], bool]:
+        """Widths from measured content; False when the floor size still cannot fit words."""
+        columns = len(cells[0])
+        pad = 2 * CELL_PAD_X
+        natural = [0.0] * columns
+        least = [MIN_COLUMN] * columns
+        for row in cells:
+            for c, spans in enumerate(row):
+                measured = wrap(spans, 10_000, size, self.family, self.s.line_spacing)
+                natural[c] = max(natural[c], measured.widest + pad)
+                least[c] = max(least[c], min(longest_word(spans, size, self.family) + pad, 180))
+        fits = sum(least) <= width
+        if not fits:
+            least = [width / columns] * columns
+        if sum(natural) <= width:
+            spare = width - sum(natural)
+            return [n + spare * n / sum(natural) for n in natural], fits
+        extra = width - sum(least)
+        want = [max(n - m, 0.0) for n, m in zip(natural, least, strict=True)]
+        total_want = sum(want) or 1.0
+        return [m + extra * w / total_want for m, w in zip(least, want, strict=True)], fits
+
+    def grid_pieces(self, columns: list[RichText], rows: list[list[RichText]], width: float,
+                    size: float, name: str, keep_with_next: bool = False) -> list[Piece]:
+        """A native table measured row by row; splits between rows with the header repeated."""
+        header = [self._first_para(c) for c in columns]
+        body = [[self._first_para(c) for c in row] for row in rows]
+        numeric = [is_numeric_column([r[c].plain for r in rows]) for c in range(len(columns))]
+        current = size
+        while True:
+            widths, fits = self.column_widths([header, *body], width, current)
+            if fits or current <= self.s.table_floor:
+                break
+            current = max(self.s.table_floor, current - 1)
+        if current < size:
+            self.warnings.append(f"{name}: text shrunk to {current:g} pt to fit its columns")
+        head_style = self.style(current, self.c.on_primary, bold=True)
+        cell_style = self.style(current)
+
+        def cell(spans: tuple[Span, ...], style: plan.Style, c: int) -> plan.Cell:
+            align: plan.Align = "right" if numeric[c] else "left"
+            return plan.Cell((plan.Para(spans, style, align=align),))
+
+        def row_height(cells: list[tuple[Span, ...]], style: plan.Style) -> float:
+            heights = [self.measure(s, w - 2 * CELL_PAD_X, style) for s, w in
+                       zip(cells, widths, strict=True)]
+            return max(heights) + 2 * CELL_PAD_Y
+
+        head_cells = tuple(cell(s, head_style, c) for c, s in enumerate(header))
+        head_h = row_height(header, head_style)
+        body_rows = [tuple(cell(s, cell_style, c) for c, s in enumerate(r)) for r in body]
+        body_hs = [row_height(r, cell_style) for r in body]
+        return [self._table_piece(head_cells, head_h, body_rows, body_hs, widths, keep_with_next,
+                                  name)]
+
+    def _table_piece(self, head: tuple[plan.Cell, ...], head_h: float,
+                     rows: list[tuple[plan.Cell, ...]], heights: list[float],
+                     widths: list[float], keep_with_next: bool, name: str,
+                     part: int = 1) -> Piece:
+        total = head_h + sum(heights)
+
+        def draw(x: float, y: float, w: float, h: float) -> list[plan.Item]:
+            banded = tuple(
+                tuple(replace(c, fill=self.c.surface if n % 2 else None) for c in row)
+                for n, row in enumerate(rows)
+            )
+            header = tuple(replace(c, fill=self.c.primary) for c in head)
+            return [plan.Table(x, y, tuple(widths), (head_h, *heights), (header, *banded), 1,
+                               CELL_PAD_X, mix(self.c.muted, self.c.background, 0.6),
+                               name=f"Table ({name})")]
+
+        def split(room: float) -> tuple[Piece | None, Piece | None]:
+            used = head_h
+            count = 0
+            for h in heights:
+                if used + h > room:
+                    break
+                used += h
+                count += 1
+            if count == 0 or count == len(rows):
+                return None, None
+            head_part = self._table_piece(head, head_h, rows[:count], heights[:count], widths,
+                                          False, name, part)
+            tail = self._table_piece(head, head_h, rows[count:], heights[count:], widths,
+                                     keep_with_next, name, part + 1)
+            self.splits[name] = max(self.splits.get(name, 1), part + 1)
+            return head_part, tail
+
+        return Piece(total, GAP, draw=draw, keep_with_next=keep_with_next,
+                     split=split if len(rows) > 1 else None,
+                     min_head=head_h + (heights[0] if heights else 0))
+
+    splits: dict[str, int]
+
+    @staticmethod
+    def _first_para(text: RichText) -> tuple[Span, ...]:
+        # A cell shows its paragraphs joined by line breaks.
+        spans: list[Span] = []
+        for n, paragraph in enumerate(text.paragraphs):
+            if n:
+                spans.append(Span("\n"))
+            spans.extend(paragraph)
+        return tuple(spans)
+
+    def chart_pieces(self, chart: Chart, width: float, number: int) -> list[Piece]:
+        pieces: list[Piece] = []
+        if chart.title:
+            title = plan.Para(self._first_para(chart.title),
+                              self.style(self.s.body - 1, self.c.primary, bold=True))
+            pieces.append(self.para_piece(title, width, GAP, self.next_group(), True))
+        values = [v for s in chart.series for v in s.values]
+        fmt = number_format(values, chart.unit)
+        categories = tuple(c.plain for c in chart.categories)
+        series = tuple(plan.SeriesData(s.name.plain, tuple(s.values)) for s in chart.series)
+        alt = f"{chart.type} chart" + (f": {chart.title.plain}" if chart.title else "") + ". " + \
+            "; ".join(f"{s.name}: " + ", ".join(f"{c} {v:g}{chart.unit or ''}"
+                                                for c, v in zip(categories, s.values, strict=True))
+                      for s in series)
+        colors = tuple(self.c.series)
+
+        def make(height: float) -> Piece:
+            def draw(x: float, y: float, w: float, h: float) -> list[plan.Item]:
+                return [plan.Chart(x, y, w, height, chart.type, categories, series, colors, fmt,
+                                   self.fonts.body, self.s.small + 1, self.c.text,
+                                   mix(self.c.muted, self.c.background, 0.7), alt,
+                                   name=f"Chart {number}")]
+
+            def shrink(room: float) -> tuple[Piece | None, Piece | None]:
+                return (make(min(room, height)), None) if room >= CHART_MIN else (None, None)
+
+            return Piece(height, GAP, draw=draw, split=shrink, min_head=CHART_MIN,
+                         keep_with_next=bool(chart.takeaway or chart.source), flexible=True)
+
+        pieces.append(make(min(300.0, self.body_bottom - 200)))
+        pieces.extend(self.takeaway_pieces(chart.takeaway, chart.source, width))
+        return pieces
+
+    def image_pieces(self, image: Image, width: float) -> list[Piece]:
+        size = self.image_sizes.get(image.path, (4, 3))
+        aspect = size[0] / size[1]
+        pieces: list[Piece] = []
+
+        def make(height: float) -> Piece:
+            def draw(x: float, y: float, w: float, h: float) -> list[plan.Item]:
+                pic_w = min(w, height * aspect)
+                pic_h = pic_w / aspect
+                return [plan.Picture(x + (w - pic_w) / 2, y, pic_w, pic_h, image.path,
+                                     image.alt.plain, name="Picture")]
+
+            def shrink(room: float) -> tuple[Piece | None, Piece | None]:
+                return (make(min(room, height)), None) if room >= IMAGE_MIN else (None, None)
+
+            return Piece(height, GAP, draw=draw, split=shrink, min_head=IMAGE_MIN,
+                         keep_with_next=bool(image.caption), flexible=True)
+
+        pieces.append(make(min(width / aspect, 300.0)))
+        if image.caption:
+            para = plan.Para(self._first_para(image.caption),
+                             self.style(self.s.small + 1, self.c.muted, italic=True),
+                             align="center")
+            pieces.append(self.para_piece(para, width, 6, self.next_group()))
+        return pieces
+
+    def player_pieces(self, players: Sequence[Player], width: float) -> list[Piece]:
+        per_row = 3 if self.width > 800 else 2
+        if len(players) == 4 and per_row == 3:
+            per_row = 2
+        gap = 14.0
+        card_w = (width - gap * (per_row - 1)) / per_row
+        inner = card_w - 24
+        pieces: list[Piece] = []
+        for start in range(0, len(players), per_row):
+            row = players[start : start + per_row]
+            cards = [self._card_paras(p) for p in row]
+            heights = [sum(p.space_before + self.measure(p.spans, inner, p.style) for p in c)
+                       for c in cards]
+            card_h = max(heights) + 24
+
+            def draw(x: float, y: float, w: float, h: float, cards: list[list[plan.Para]] = cards,
+                     heights: list[float] = heights, card_h: float = card_h) -> list[plan.Item]:
+                items: list[plan.Item] = []
+                for n, (paras, text_h) in enumerate(zip(cards, heights, strict=True)):
+                    cx = x + n * (card_w + gap)
+                    items.append(plan.Shape("rect", cx, y, card_w, card_h, self.c.surface,
+                                            name="Card"))
+                    items.append(plan.Shape("rect", cx, y, card_w, 3, self.c.primary,
+                                            name="Card accent"))
+                    items.append(plan.TextBox(cx + 12, y + 12, inner, text_h, tuple(paras),
+                                              name="Card text"))
+                return items
+
+            pieces.append(Piece(card_h, GAP if start == 0 else gap, draw=draw))
+        return pieces
+
+    def _card_paras(self, player: Player) -> list[plan.Para]:
+        size = self.s.body - 3
+        paras = [plan.Para(self._first_para(player.name),
+                           self.style(size + 2, self.c.primary, bold=True))]
+        role = ", ".join(t.plain for t in (player.role, player.org) if t)
+        if role:
+            paras.append(plan.Para((Span(role),), self.style(size - 1, self.c.accent, bold=True),
+                                   space_before=2))
+        if player.note:
+            paras.append(plan.Para(self._first_para(player.note), self.style(size - 1),
+                                   space_before=6))
+        return paras
+
+    def block_pieces(self, block: Block, width: float, size: float, table_size: float,
+                     counters: dict[str, int], where: str) -> list[Piece]:
+        content = block.content
+        kind = block.kind
+        if kind == "text":
+            return self.text_pieces(content, width, self.style(size))
+        if kind in ("bullets", "numbered"):
+            items = ([(b.text, b.sub) for b in content] if kind == "bullets"
+                     else [(t, ()) for t in content])
+            return self.bullet_pieces(items, width, size, numbered=kind == "numbered")
+        if kind == "table":
+            counters["table"] += 1
+            return self.table_pieces(content, width, table_size, counters["table"])
+        if kind == "chart":
+            counters["chart"] += 1
+            return self.chart_pieces(content, width, counters["chart"])
+        if kind == "quote":
+            quote: Quote = content
+            return self.band_piece(None, quote.text, width, size,
+                                   quote_by=quote.by.plain if quote.by else "")
+        if kind == "callout":
+            callout: Callout = content
+            return self.band_piece(callout.label.plain if callout.label else None, callout.text,
+                                   width, size)
+        if kind == "players":
+            return self.player_pieces(content, width)
+        if kind == "image":
+            return self.image_pieces(content, width)
+        raise AssertionError(kind)  # pragma: no cover - the model admits no other kinds
+
+    # ---- packing ------------------------------------------------------------------------
+
+    def pack(self, pieces: list[Piece], rooms: tuple[float, float]) -> list[list[tuple[Piece,
+                                                                                       float]]]:
+        """Fill slides with pieces: returns, per slide, the pieces and their y offsets.
+
+        A piece that does not fit moves to a new slide when it fits there whole; it is split
+        (tables between rows, paragraphs between lines) only when it is taller than a slide.
+        """
+        slides: list[list[tuple[Piece, float]]] = [[]]
+        queue = list(pieces)
+        y = 0.0
+
+        def place(piece: Piece, at: float) -> None:
+            nonlocal y
+            slides[-1].append((piece, at))
+            y = at + piece.height
+
+        def new_slide() -> None:
+            nonlocal y
+            slides.append([])
+            y = 0.0
+
+        while queue:
+            piece = queue.pop(0)
+            room = rooms[0] if len(slides) == 1 else rooms[1]
+            fresh = rooms[1]
+            on_slide = bool(slides[-1])
+            gap = piece.gap if on_slide else 0.0
+            left = room - y - gap
+            nxt = queue[0] if queue else None
+            need_next = (nxt.gap + (nxt.min_head or nxt.height)) if nxt else 0.0
+            keep = piece.keep_with_next and nxt is not None
+            whole = piece.height + (need_next if keep else 0.0)
+            if whole <= left + 0.01:
+                place(piece, y + gap)
+                continue
+            if piece.flexible and piece.split:
+                head, _ = piece.split(left - (need_next if keep else 0.0))
+                if head is None and not on_slide:
+                    head, _ = piece.split(room - (need_next if keep else 0.0))
+                if head is not None:
+                    place(head, y + gap)
+                    continue
+            if on_slide and whole <= fresh + 0.01:
+                new_slide()
+                queue.insert(0, piece)
+                continue
+            if piece.split and (not on_slide or left >= 0.4 * room or piece.min_head <= left):
+                head, tail = piece.split(left - (need_next if keep else 0.0))
+                if head is not None:
+                    place(head, y + gap)
+                    if tail is not None:
+                        new_slide()
+                        queue.insert(0, tail)
+                    continue
+            if on_slide:
+                new_slide()
+                queue.insert(0, piece)
+                continue
+            # Alone on an empty slide and taller than it: split at the slide's full height.
+            if piece.split:
+                head, tail = piece.split(room)
+                if head is not None:
+                    place(head, 0.0)
+                    if tail is not None:
+                        new_slide()
+                        queue.insert(0, tail)
+                    continue
+            place(piece, 0.0)
+            if piece.height > room + 0.01:
+                self.warnings.append("a block is taller than a slide and was not split")
+        return [s for s in slides if s]
+
+    def draw(self, placed: list[tuple[Piece, float]], x: float, top: float, width: float
+             ) -> list[plan.Item]:
+        """Turn placed pieces into items, merging consecutive text of one block into one box."""
+        items: list[plan.Item] = []
+        run: list[plan.Para] = []
+        run_group = -2
+        run_y = 0.0
+        run_h = 0.0
+
+        def flush() -> None:
+            if run:
+                items.append(plan.TextBox(x, top + run_y, width, run_h, tuple(run)))
+                run.clear()
+
+        for piece, y in placed:
+            if piece.para is not None:
+                if run and piece.group == run_group:
+                    gap = y - (run_y + run_h)
+                    run.append(replace(piece.para, space_before=gap))
+                    run_h += gap + piece.height
+                    continue
+                flush()
+                run.append(replace(piece.para, space_before=0.0))
+                run_group, run_y, run_h = piece.group, y, piece.height
+                continue
+            flush()
+            run_group = -2
+            assert piece.draw is not None
+            items.extend(piece.draw(x, top + y, width, piece.height))
+        flush()
+        return items
+
+    # ---- slides -------------------------------------------------------------------------
+
+    def flow_slides(self, kind: str, title: tuple[Span, ...], kicker: str | None,
+                    build: Callable[[float, float], list[Piece]], notes: str, where: str,
+                    x: float = MARGIN, width: float | None = None,
+                    first_extra: Callable[[float], list[plan.Item]] | None = None,
+                    first_room: float | None = None) -> list[plan.Slide]:
+        """Slides for one flow of pieces, shrinking text toward the floor to save a slide."""
+        width = width or self.content_w
+        first_items, top = self.frame(title, kicker, where)
+        cont_title = (Span(self.labels.format("continued", title="".join(
+            s.text for s in title))),)
+        cont_items, cont_top = self.frame(cont_title, kicker)
+        rooms = (first_room if first_room is not None else self.body_bottom - top,
+                 self.body_bottom - cont_top)
+        best: list[list[tuple[Piece, float]]] | None = None
+        steps = 0
+        size, table_size = self.s.body, self.s.table
+        while True:
+            self.splits = {}
+            packed = self.pack(build(size, table_size), rooms)
+            if best is None:
+                best, base_splits = packed, dict(self.splits)
+            if len(packed) == 1:
+                best, base_splits = packed, dict(self.splits)
+                break
+            if size <= self.s.body_floor:
+                break
+            size = max(self.s.body_floor, size - 2)
+            table_size = max(self.s.table_floor, table_size - 1)
+            steps += 1
+        if len(best) == 1 and steps and where:
+            self.warnings.append(f"{where}: text shrunk to {size:g} pt to fit one slide")
+        elif steps:
+            self.splits = {}
+            best = self.pack(build(self.s.body, self.s.table), rooms)
+            base_splits = dict(self.splits)
+        for name, parts in base_splits.items():
+            self.warnings.append(f"{where}: {name} split across {parts} slides")
+        if len(best) > 1 and where:
+            self.warnings.append(f"{where} continues on {len(best) - 1} more "
+                                 f"slide{'s' if len(best) > 2 else ''}")
+        slides = []
+        for n, placed in enumerate(best):
+            frame = first_items if n == 0 else cont_items
+            body_top = top if n == 0 else cont_top
+            items = [*frame]
+            if n == 0 and first_extra:
+                items.extend(first_extra(body_top))
+            items.extend(self.draw(placed, x, body_top, width))
+            slides.append(plan.Slide(kind, tuple(items), notes, self.c.background))
+        return slides
+
+    def title_slide(self) -> plan.Slide:
+        meta = self.brief.meta
+        band_h = self.height * 0.58
+        width = self.content_w
+        items: list[plan.Item] = [plan.Shape("rect", 0, 0, self.width, band_h, self.c.primary,
+                                             name="Title band")]
+        title_style, title_h = self.fit_title(meta.title.paragraphs[0], width, self.s.title + 10,
+                                              self.s.title_floor + 4, max_lines=3,
+                                              where="title slide")
+        title_style = replace(title_style, color=self.c.on_primary)
+        paras = [plan.Para(meta.title.paragraphs[0], title_style)]
+        if meta.subtitle:
+            sub_style = self.style(self.s.body + 2, self.c.on_primary)
+            for paragraph in meta.subtitle.paragraphs:
+                paras.append(plan.Para(paragraph, sub_style, space_before=10))
+        text = self.box(MARGIN, 0, width, paras, name="Title")
+        if text.h > band_h - 60:
+            band_h = text.h + 90
+            items[0] = replace(items[0], h=band_h)  # type: ignore[arg-type]
+        items.append(replace(text, y=band_h - 36 - text.h))
+        items.append(plan.Shape("rect", MARGIN, band_h + 28, 56, 3, self.c.accent, name="Rule"))
+        lines = [t for t in (meta.author.plain if meta.author else None, self.date_text,
+                             meta.classification) if t]
+        details = [plan.Para((Span(line),), self.style(self.s.body - 2, self.c.text,
+                                                       bold=n == 0), space_before=4 if n else 0)
+                   for n, line in enumerate(lines)]
+        if details:
+            items.append(self.box(MARGIN, band_h + 44, width, details, name="Details"))
+        return plan.Slide("title", tuple(items), "", self.c.background)
+
+    def summary_slides(self) -> list[plan.Slide]:
+        thesis = self.brief.thesis
+        notes = thesis.summary.plain if thesis.summary else ""
+
+        def build(size: float, _table: float) -> list[Piece]:
+            if thesis.points:
+                return self.bullet_pieces([(p, ()) for p in thesis.points], self.content_w, size)
+            return self.text_pieces(thesis.summary, self.content_w, self.style(size))
+
+        return self.flow_slides("summary", thesis.headline.paragraphs[0],
+                                self.labels.get("executive_summary"), build, notes,
+                                "executive summary")
+
+    def agenda_slide(self) -> list[plan.Slide]:
+        entries = [s.title for s in self.brief.sections]
+        names = [("risks", self.brief.risks), ("verdict", self.brief.verdict),
+                 ("predictions", self.brief.predictions)]
+        extra = [RichText(self.labels.get(k), ((Span(self.labels.get(k)),),)) for k, v in names
+                 if v]
+
+        def build(size: float, _table: float) -> list[Piece]:
+            return self.bullet_pieces([(t, ()) for t in [*entries, *extra]], self.content_w,
+                                      size, numbered=True)
+
+        label = self.labels.get("agenda")
+        return self.flow_slides("agenda", (Span(label),), None, build, "", "agenda")
+
+    def section_slides(self, index: int, section: Section, counters: dict[str, int]
+                       ) -> list[plan.Slide]:
+        where = f"sections[{index}]"
+        title = section.lead.paragraphs[0] if section.lead else section.title.paragraphs[0]
+        kicker = section.title.plain if section.lead else None
+
+        def build(size: float, table_size: float) -> list[Piece]:
+            saved = dict(counters)
+            pieces: list[Piece] = []
+            for block in section.blocks:
+                pieces.extend(self.block_pieces(block, self.content_w, size, table_size,
+                                                counters, where))
+            built_counters.update(counters)
+            counters.update(saved)
+            return pieces
+
+        built_counters: dict[str, int] = {}
+        notes = section.notes.plain if section.notes else ""
+        slides = self.flow_slides("section", title, kicker, build, notes, where)
+        counters.update(built_counters)
+        return slides
+
+    def risk_slides(self) -> list[plan.Slide]:
+        risks = self.brief.risks
+        rated = [r for r in risks if r.likelihood and r.impact]
+        label = self.labels.get("risks")
+        notes = "\n\n".join(f"{n}. {r.title.plain}" + (f": {r.detail.plain}" if r.detail else "")
+                            for n, r in enumerate(risks, 1))
+        if not rated:
+            return self.flow_slides("risks", (Span(label),), None,
+                                    lambda size, _t: self.risk_list(risks, self.content_w, size),
+                                    notes, "risks")
+        _, top = self.frame((Span(label),), None)
+        matrix_size = min(self.body_bottom - top - 34, self.content_w * 0.42)
+        list_x = MARGIN + matrix_size + 60
+        list_w = self.width - MARGIN - list_x
+
+        def matrix(top: float) -> list[plan.Item]:
+            return self.risk_matrix(risks, MARGIN + 40, top, matrix_size)
+
+        return self.flow_slides("risks", (Span(label),), None,
+                                lambda size, _t: self.risk_list(risks, list_w, size - 2),
+                                notes, "risks", x=list_x, width=list_w, first_extra=matrix)
+
+    def risk_list(self, risks: Sequence[Risk], width: float, size: float) -> list[Piece]:
+        pieces = []
+        for n, risk in enumerate(risks, 1):
+            group = self.next_group()
+            head = plan.Para((Span(f"{n}  "), *risk.title.paragraphs[0]),
+                             self.style(size, self.c.primary, bold=True))
+            pieces.append(self.para_piece(head, width, GAP if n > 1 else 0, group,
+                                          keep_with_next=bool(risk.detail)))
+            ratings = [f"{self.labels.get(k)}: {self.labels.get(v)}" for k, v in
+                       (("likelihood", risk.likelihood), ("impact", risk.impact)) if v]
+            detail = [*(risk.detail.paragraphs if risk.detail else ())]
+            if ratings:
+                detail.append((Span(" · ".join(ratings)),))
+            for k, paragraph in enumerate(detail):
+                color = self.c.muted if ratings and k == len(detail) - 1 else self.c.text
+                para = plan.Para(paragraph, self.style(size - 2, color))
+                pieces.append(self.para_piece(para, width, 3, group))
+        return pieces
+
+    def risk_matrix(self, risks: Sequence[Risk], x: float, y: float, size: float
+                    ) -> list[plan.Item]:
+        cell = size / 3
+        items: list[plan.Item] = []
+        small = self.style(self.s.small, self.c.muted)
+        levels = ("low", "medium", "high")
+        for row, impact in enumerate(reversed(levels)):
+            for col, likelihood in enumerate(levels):
+                score = level_score(likelihood) + level_score(impact)
+                tone = (self.c.positive if score <= 1 else self.c.warning if score == 2
+                        else self.c.negative)
+                items.append(plan.Shape("rect", x + col * cell, y + row * cell, cell, cell,
+                                        mix(tone, self.c.background, 0.22),
+                                        line=self.c.background, name="Matrix cell"))
+            items.append(plan.TextBox(x - 40, y + row * cell + cell / 2 - 7, 36, 14,
+                                      (plan.Para((Span(self.labels.get(impact)),), small,
+                                                 align="right"),), name="Axis"))
+        for col, likelihood in enumerate(levels):
+            items.append(plan.TextBox(x + col * cell, y + size + 4, cell, 14,
+                                      (plan.Para((Span(self.labels.get(likelihood)),), small,
+                                                 align="center"),), name="Axis"))
+        axis = self.style(self.s.small, self.c.text, bold=True)
+        items.append(plan.TextBox(x, y + size + 20, size, 14,
+                                  (plan.Para((Span(self.labels.get("likelihood_axis")),), axis,
+                                             align="center"),), name="Axis title"))
+        items.append(plan.TextBox(x - 40, y - 18, size, 14,
+                                  (plan.Para((Span(self.labels.get("impact_axis")),), axis),),
+                                  name="Axis title"))
+        # Markers: numbered circles, laid out in a small grid inside their cell.
+        marker = min(26.0, cell / 3.4)
+        in_cell: dict[tuple[int, int], int] = {}
+        marker_style = self.style(max(8.0, marker * 0.45), self.c.on_primary, bold=True)
+        for n, risk in enumerate(risks, 1):
+            if not (risk.likelihood and risk.impact):
+                continue
+            col = levels.index(risk.likelihood)
+            row = 2 - levels.index(risk.impact)
+            k = in_cell.get((row, col), 0)
+            in_cell[(row, col)] = k + 1
+            per_line = max(1, int((cell - 8) // (marker + 4)))
+            mx = x + col * cell + 6 + (k % per_line) * (marker + 4)
+            my = y + row * cell + 6 + (k // per_line) * (marker + 4)
+            text = plan.TextBox(mx, my, marker, marker,
+                                (plan.Para((Span(str(n)),), marker_style, align="center"),),
+                                anchor="middle")
+            items.append(plan.Shape("ellipse", mx, my, marker, marker, self.c.primary,
+                                    text=text, name=f"Risk {n}"))
+        return items
+
+    def verdict_slides(self) -> list[plan.Slide]:
+        verdict = self.brief.verdict
+        assert verdict is not None
+        label = self.labels.get("verdict")
+
+        def build(size: float, _t: float) -> list[Piece]:
+            inset = 20.0
+            inner = self.content_w - 2 * inset
+            style = self.style(self.s.title - 4, self.c.on_primary, bold=True, heading=True)
+            paras = [plan.Para(p, style, space_before=6 if n else 0)
+                     for n, p in enumerate(verdict.headline.paragraphs)]
+            height = sum(p.space_before + self.measure(p.spans, inner, p.style) for p in paras)
+
+            def draw(x: float, y: float, w: float, h: float) -> list[plan.Item]:
+                return [plan.Shape("rect", x, y, w, height + 2 * inset, self.c.primary,
+                                   name="Verdict band"),
+                        plan.TextBox(x + inset, y + inset, inner, height, tuple(paras),
+                                     name="Verdict")]
+
+            return [Piece(height + 2 * inset, 0, draw=draw),
+                    *self.text_pieces(verdict.summary, self.content_w, self.style(size),
+                                      gap=18)]
+
+        return self.flow_slides("verdict", (Span(label),), None, build, "", "verdict")
+
+    def prediction_slides(self) -> list[plan.Slide]:
+        predictions = sort_predictions(self.brief.predictions, self.brief.meta.date)
+        label = self.labels.get("predictions")
+        notes = "\n\n".join(p.statement.plain + (f" ({p.horizon})" if p.horizon else "")
+                            for _, p in predictions)
+
+        def build(size: float, _t: float) -> list[Piece]:
+            return self.prediction_rows(predictions, size - 2)
+
+        return self.flow_slides("predictions", (Span(label),), None, build, notes, "predictions")
+
+    def prediction_rows(self, predictions: Sequence[tuple[int, Prediction]], size: float
+                        ) -> list[Piece]:
+        num_w, horizon_w, conf_w = 30.0, 110.0, 130.0
+        text_w = self.content_w - num_w - horizon_w - conf_w - 3 * 16
+        small = self.style(self.s.small + 1, self.c.muted, bold=True)
+        head_items = [(num_w, "number_sign"), (text_w, "prediction"), (horizon_w, "horizon"),
+                      (conf_w, "confidence")]
+
+        def header(x: float, y: float, w: float, h: float) -> list[plan.Item]:
+            items: list[plan.Item] = []
+            cx = x
+            for width, key in head_items:
+                items.append(plan.TextBox(cx, y, width, 14,
+                                          (plan.Para((Span(self.labels.get(key)),), small),),
+                                          name="Column head"))
+                cx += width + 16
+            items.append(plan.Shape("rect", x, y + 18, w, 1, self.c.muted, name="Rule"))
+            return items
+
+        pieces = [Piece(20.0, 0, draw=header, keep_with_next=True)]
+        for number, prediction in predictions:
+            paras = [plan.Para(prediction.statement.paragraphs[0],
+                               self.style(size, self.c.text, bold=True))]
+            if prediction.signal:
+                paras.append(plan.Para((Span(self.labels.get("signal") + ": "),
+                                        *prediction.signal.paragraphs[0]),
+                                       self.style(size - 2, self.c.muted), space_before=3))
+            text_h = sum(p.space_before + self.measure(p.spans, text_w, p.style) for p in paras)
+            row_h = max(text_h, 26.0)
+            value = confidence_value(prediction.confidence)
+
+            def draw(x: float, y: float, w: float, h: float, paras: list[plan.Para] = paras,
+                     text_h: float = text_h, prediction: Prediction = prediction,
+                     number: int = number, value: float | None = value) -> list[plan.Item]:
+                marker = 22.0
+                num_style = self.style(11, self.c.on_primary, bold=True)
+                items: list[plan.Item] = [
+                    plan.Shape("ellipse", x + 2, y, marker, marker, self.c.primary,
+                               text=plan.TextBox(x + 2, y, marker, marker,
+                                                 (plan.Para((Span(str(number)),), num_style,
+                                                            align="center"),), anchor="middle"),
+                               name="Number"),
+                    plan.TextBox(x + num_w + 16, y, text_w, text_h, tuple(paras),
+                                 name="Prediction"),
+                ]
+                hx = x + num_w + text_w + 32
+                if prediction.horizon:
+                    items.append(self.box(hx, y + 2, horizon_w, [
+                        plan.Para((Span(prediction.horizon),),
+                                  self.style(size - 2, self.c.text, bold=True))],
+                        name="Horizon"))
+                cx = hx + horizon_w + 16
+                if value is not None:
+                    bar_w = conf_w - 46
+                    items.append(plan.Shape("rect", cx, y + 6, bar_w, 8,
+                                            mix(self.c.muted, self.c.background, 0.25),
+                                            name="Confidence track"))
+                    items.append(plan.Shape("rect", cx, y + 6, max(2.0, bar_w * value), 8,
+                                            self.c.accent, name="Confidence bar"))
+                    conf = prediction.confidence
+                    text = (self.labels.get(conf) if isinstance(conf, str)
+                            else f"{round(value * 100)}%")
+                    items.append(plan.TextBox(cx + bar_w + 6, y + 1, 40, 16,
+                                              (plan.Para((Span(text),),
+                                                         self.style(size - 3, self.c.text)),),
+                                              name="Confidence"))
+                return items
+
+            pieces.append(Piece(row_h, 14, draw=draw))
+        return pieces
+
+    def conclusion_slides(self) -> list[plan.Slide]:
+        conclusion = self.brief.conclusion
+        assert conclusion is not None
+        title = (conclusion.title.paragraphs[0] if conclusion.title
+                 else (Span(self.labels.get("conclusion")),))
+        return self.flow_slides(
+            "conclusion", title, None,
+            lambda size, _t: self.text_pieces(conclusion.text, self.content_w, self.style(size),
+                                              gap=0),
+            "", "conclusion")
+
+    def source_slides(self) -> list[plan.Slide]:
+        def build(size: float, _t: float) -> list[Piece]:
+            pieces = []
+            for n, source in enumerate(self.brief.sources, 1):
+                group = self.next_group()
+                title = source.title.paragraphs[0]
+                url = source.url if source.url and source.url.lower().startswith(
+                    ("http://", "https://")) else None
+                if url:
+                    title = tuple(replace(s, href=s.href or url) for s in title)
+                head = plan.Para((Span(f"{n}.  "), *title), self.style(size - 2, bold=True))
+                pieces.append(self.para_piece(head, self.content_w, GAP if n > 1 else 0, group))
+                parts = [t for t in (source.publisher.plain if source.publisher else None,
+                                     format_date(source.date, self.labels.language)
+                                     if source.date else None) if t]
+                if source.url:
+                    parts.append(source.url)
+                if parts:
+                    para = plan.Para((Span(" · ".join(parts)),),
+                                     self.style(size - 4, self.c.muted))
+                    pieces.append(self.para_piece(replace(para, indent=size * 1.4),
+                                                  self.content_w, 2, group))
+            return pieces
+
+        return self.flow_slides("sources", (Span(self.labels.get("sources")),), None, build, "",
+                                "sources")
+
+    def plan(self) -> plan.DeckPlan:
+        brief = self.brief
+        slides = [self.title_slide(), *self.summary_slides()]
+        if len(brief.sections) >= 3:
+            slides.extend(self.agenda_slide())
+        counters = {"table": 0, "chart": 0}
+        for index, section in enumerate(brief.sections):
+            slides.extend(self.section_slides(index, section, counters))
+        if brief.risks:
+            slides.extend(self.risk_slides())
+        if brief.verdict:
+            slides.extend(self.verdict_slides())
+        if brief.predictions:
+            slides.extend(self.prediction_slides())
+        if brief.conclusion and (brief.conclusion.text or brief.conclusion.title):
+            slides.extend(self.conclusion_slides())
+        if brief.sources:
+            slides.extend(self.source_slides())
+        total = len(slides)
+        numbered = [replace(s, items=(*s.items, *self.footer(n, total)))
+                    for n, s in enumerate(slides, 1)]
+        meta = brief.meta
+        metadata = plan.Metadata(
+            title=meta.title.plain,
+            author=meta.author.plain if meta.author else "",
+            subject=meta.subtitle.plain if meta.subtitle else "",
+            keywords=", ".join(meta.tags),
+            language=meta.language,
+            date=meta.date,
+            classification=meta.classification or "",
+        )
+        return plan.DeckPlan(self.width, self.height, tuple(numbered), metadata,
+                             tuple(self.warnings))
+
+
+def plan_deck(brief: Brief, theme: Theme, image_sizes: ImageSizes | None = None
+              ) -> tuple[plan.DeckPlan, list[str]]:
+    """Plan the deck of a brief; returns the plan and the layout warnings."""
+    deck = DeckPlanner(brief, theme, image_sizes).plan()
+    return deck, list(deck.warnings)
+

@@ -1,0 +1,225 @@
+"""Text measuring: spans → wrapped lines → height, with the metrics of the font the viewer draws."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from briefgen.brief.markup import Span
+from briefgen.labels import NO_LINE_END, NO_LINE_START
+
+# Standard PDF font metrics are metric-compatible with the fonts viewers draw decks with.
+_METRIC_FONTS = {
+    ("sans", False, False): "Helvetica",
+    ("sans", True, False): "Helvetica-Bold",
+    ("sans", False, True): "Helvetica-Oblique",
+    ("sans", True, True): "Helvetica-BoldOblique",
+    ("serif", False, False): "Times-Roman",
+    ("serif", True, False): "Times-Bold",
+    ("serif", False, True): "Times-Italic",
+    ("serif", True, True): "Times-BoldItalic",
+}
+# Glyphs outside the metric data: an upper bound of Latin-like widths, so we never under-measure.
+_UNKNOWN_WIDTH = 0.62
+_EMOJI_WIDTH = 1.2
+# Renderers kern and hint differently; leave this share of every line unused.
+WIDTH_SAFETY = 0.95
+
+
+@cache
+def _width_table(font: str) -> dict[str, float]:
+    from reportlab.pdfbase import _fontdata
+
+    if font.startswith("Courier"):
+        return {chr(c): 0.6 for c in range(32, 0x250)}
+    glyph_widths = _fontdata.widthsByFontGlyph[font]
+    encoding = _fontdata.encodings["WinAnsiEncoding"]
+    table: dict[str, float] = {}
+    for code, glyph in enumerate(encoding):
+        if glyph and glyph in glyph_widths:
+            try:
+                char = bytes([code]).decode("cp1252")
+            except UnicodeDecodeError:
+                continue
+            table[char] = glyph_widths[glyph] / 1000
+    table["\u00a0"] = table.get(" ", 0.278)
+    return table
+
+
+def is_wide(char: str) -> bool:
+    """True for CJK and other full-width characters, which break between any two of them."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+@cache
+def char_width(char: str, font: str) -> float:
+    """Width of one character in em."""
+    known = _width_table(font).get(char)
+    if known is not None:
+        return known
+    if unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0.0  # combining marks and zero-width joiners take no room
+    code = ord(char)
+    if code >= 0x1F000 or 0x2600 <= code <= 0x27BF:
+        return _EMOJI_WIDTH
+    if is_wide(char):
+        return 1.0
+    return _UNKNOWN_WIDTH
+
+
+def metric_font(family: str, bold: bool, italic: bool, code: bool) -> str:
+    if code or family == "mono":
+        return "Courier"
+    return _METRIC_FONTS[(family, bold, italic)]
+
+
+@cache
+def text_width(text: str, font: str) -> float:
+    """Width of `text` in em."""
+    return sum(char_width(c, font) for c in text)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Wrapped lines of a paragraph and the height they take."""
+
+    lines: tuple[tuple[Span, ...], ...]
+    height: float
+    widest: float  # width of the longest line, pt
+
+
+@dataclass(frozen=True)
+class _Atom:
+    text: str
+    span: Span
+    width: float
+    space: bool  # a breakable space: dropped at a line end
+    hard_break: bool = False
+
+
+def _atoms(spans: tuple[Span, ...], family: str, size: float) -> list[_Atom]:
+    atoms: list[_Atom] = []
+    for span in spans:
+        font = metric_font(family, span.bold, span.italic, span.code)
+        word = ""
+
+        def push(text: str, space: bool = False, *, span: Span = span, font: str = font) -> None:
+            atoms.append(_Atom(text, span, text_width(text, font) * size, space))
+
+        for char in span.text:
+            if char == "\n":
+                if word:
+                    push(word)
+                    word = ""
+                atoms.append(_Atom("", span, 0.0, False, hard_break=True))
+            elif char == " ":
+                if word:
+                    push(word)
+                    word = ""
+                push(" ", True)
+            elif is_wide(char) or char in NO_LINE_START:
+                # Closing punctuation sticks to what precedes it; wide characters stand alone.
+                if char in NO_LINE_START and (word or atoms):
+                    word += char
+                    continue
+                if word:
+                    push(word)
+                word = char
+            else:
+                if word and (is_wide(word[-1]) and word[-1] not in NO_LINE_END):
+                    push(word)
+                    word = ""
+                word += char
+        if word:
+            push(word)
+    return _glue_punctuation(atoms)
+
+
+def _glue_punctuation(atoms: list[_Atom]) -> list[_Atom]:
+    """Join an atom that must not start a line onto the one before it."""
+    glued: list[_Atom] = []
+    for atom in atoms:
+        if (glued and atom.text and atom.text[0] in NO_LINE_START and not glued[-1].space
+                and not glued[-1].hard_break and glued[-1].span == atom.span):
+            last = glued.pop()
+            atom = _Atom(last.text + atom.text, atom.span, last.width + atom.width, False)
+        glued.append(atom)
+    return glued
+
+
+def _split_long(atom: _Atom, width: float, family: str, size: float) -> list[_Atom]:
+    """Break a word longer than the line into pieces that fit."""
+    font = metric_font(family, atom.span.bold, atom.span.italic, atom.span.code)
+    pieces: list[_Atom] = []
+    current = ""
+    current_width = 0.0
+    for char in atom.text:
+        w = char_width(char, font) * size
+        if current and current_width + w > width:
+            pieces.append(_Atom(current, atom.span, current_width, False))
+            current, current_width = "", 0.0
+        current += char
+        current_width += w
+    if current:
+        pieces.append(_Atom(current, atom.span, current_width, False))
+    return pieces
+
+
+def _to_spans(atoms: list[_Atom]) -> tuple[Span, ...]:
+    spans: list[Span] = []
+    for atom in atoms:
+        if spans and spans[-1].text and _same_style(spans[-1], atom.span):
+            last = spans[-1]
+            spans[-1] = Span(last.text + atom.text, last.bold, last.italic, last.code, last.href)
+        else:
+            s = atom.span
+            spans.append(Span(atom.text, s.bold, s.italic, s.code, s.href))
+    return tuple(s for s in spans if s.text)
+
+
+def _same_style(a: Span, b: Span) -> bool:
+    return (a.bold, a.italic, a.code, a.href) == (b.bold, b.italic, b.code, b.href)
+
+
+def wrap(spans: tuple[Span, ...], width: float, size: float, family: str = "sans",
+         line_spacing: float = 1.2) -> Measured:
+    """Wrap a paragraph's spans to `width` pt at `size` pt; an empty paragraph is one line."""
+    usable = max(width * WIDTH_SAFETY, size)
+    lines: list[list[_Atom]] = [[]]
+    line_width = 0.0
+    for atom in _atoms(spans, family, size):
+        if atom.hard_break:
+            lines.append([])
+            line_width = 0.0
+            continue
+        if atom.space and not lines[-1]:
+            continue  # no space at the start of a wrapped line
+        pieces = _split_long(atom, usable, family, size) if atom.width > usable else [atom]
+        for piece in pieces:
+            if line_width + piece.width > usable and lines[-1] and not piece.space:
+                while lines[-1] and lines[-1][-1].space:
+                    line_width -= lines[-1].pop().width
+                lines.append([])
+                line_width = 0.0
+            if piece.space and not lines[-1]:
+                continue
+            lines[-1].append(piece)
+            line_width += piece.width
+    widest = 0.0
+    for line in lines:
+        while line and line[-1].space:
+            line.pop()
+        widest = max(widest, sum(a.width for a in line) / WIDTH_SAFETY)
+    return Measured(tuple(_to_spans(line) for line in lines), len(lines) * size * line_spacing,
+                    widest)
+
+
+def longest_word(spans: tuple[Span, ...], size: float, family: str = "sans") -> float:
+    """Width in pt of the widest unbreakable piece: the least width a column needs."""
+    widths = [a.width for a in _atoms(spans, family, size) if not a.space]
+    return max(widths, default=0.0) / WIDTH_SAFETY
+
+
+def line_height(size: float, line_spacing: float = 1.2) -> float:
+    return size * line_spacing

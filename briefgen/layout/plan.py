@@ -1,0 +1,158 @@
+"""The plans: plain frozen data in points that renderers translate without deciding anything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from briefgen.brief.markup import Span
+
+Align = Literal["left", "center", "right"]
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a paragraph's text is drawn: a deck font name, size in pt and hex colour."""
+
+    font: str
+    size: float
+    color: str
+    bold: bool = False
+    italic: bool = False
+    east_asian: str = ""
+    code_font: str = "Courier New"
+    line_spacing: float = 1.2
+
+
+@dataclass(frozen=True)
+class Para:
+    spans: tuple[Span, ...]
+    style: Style
+    align: Align = "left"
+    space_before: float = 0.0
+    indent: float = 0.0  # left margin of the text, pt
+    bullet: str | None = None  # the bullet character or "n." shown in the indent
+    hang: float = 0.0  # how far left of the text the bullet stands, pt
+
+
+@dataclass(frozen=True)
+class TextBox:
+    x: float
+    y: float
+    w: float
+    h: float
+    paras: tuple[Para, ...]
+    fill: str | None = None
+    line: str | None = None
+    inset: float = 0.0
+    anchor: Literal["top", "middle", "bottom"] = "top"
+    name: str = "Text"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A plain geometric shape: rectangle, rounded rectangle or ellipse, optionally with text."""
+
+    kind: Literal["rect", "roundrect", "ellipse"]
+    x: float
+    y: float
+    w: float
+    h: float
+    fill: str | None
+    line: str | None = None
+    text: TextBox | None = None
+    name: str = "Shape"
+
+
+@dataclass(frozen=True)
+class Cell:
+    paras: tuple[Para, ...]
+    fill: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    x: float
+    y: float
+    col_widths: tuple[float, ...]
+    row_heights: tuple[float, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    header_rows: int
+    padding: float
+    border: str
+    name: str = "Table"
+
+    @property
+    def w(self) -> float:
+        return sum(self.col_widths)
+
+    @property
+    def h(self) -> float:
+        return sum(self.row_heights)
+
+
+@dataclass(frozen=True)
+class SeriesData:
+    name: str
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    x: float
+    y: float
+    w: float
+    h: float
+    kind: Literal["bar", "column", "line", "pie"]
+    categories: tuple[str, ...]
+    series: tuple[SeriesData, ...]
+    colors: tuple[str, ...]
+    number_format: str
+    font: str
+    font_size: float
+    text_color: str
+    grid_color: str
+    alt: str
+    name: str = "Chart"
+
+
+@dataclass(frozen=True)
+class Picture:
+    x: float
+    y: float
+    w: float
+    h: float
+    path: str
+    alt: str
+    name: str = "Picture"
+
+
+Item = TextBox | Shape | Table | Chart | Picture
+
+
+@dataclass(frozen=True)
+class Slide:
+    kind: str
+    items: tuple[Item, ...]
+    notes: str = ""
+    background: str = "FFFFFF"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    language: str
+    date: str  # ISO, the brief's date
+    classification: str = ""
+
+
+@dataclass(frozen=True)
+class DeckPlan:
+    width: float
+    height: float
+    slides: tuple[Slide, ...]
+    metadata: Metadata
+    warnings: tuple[str, ...] = field(default=())

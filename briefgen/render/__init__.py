@@ -1,0 +1,1 @@
+"""Renderers: translate a plan into a file, deciding nothing."""

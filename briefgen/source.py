@@ -1,0 +1,201 @@
+"""Safe YAML reading: plain data plus the line and column of every key and value."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from briefgen.brief.markup import VT_STAND_IN
+from briefgen.errors import BriefError, Problem
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+Path_ = tuple[str | int, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_ALLOWED_TAGS = {_STR, _NULL, "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+# Characters the YAML reader refuses; dropped before parsing so pasted text never crashes it.
+_UNREADABLE = re.compile("[\x00-\x08\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that reads every plain scalar as text and refuses aliases."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise _AliasFound(event.start_mark)
+        return Composer.compose_node(self, parent, index)  # type: ignore[no-any-return]
+
+
+# Only null is recognised implicitly: `Yes`, `010`, `12:30`, `2026-04` stay the text typed.
+_Loader.yaml_implicit_resolvers = {}
+_Loader.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+
+
+class _AliasFound(Exception):
+    def __init__(self, mark: Any) -> None:
+        self.mark = mark
+
+
+@dataclass
+class Document:
+    """Plain data read from a YAML file, with where each key and value stands."""
+
+    file: str
+    data: dict[str, Any]
+    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    value_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of a path, or of its nearest ancestor that exists in the file."""
+        marks = (self.key_marks, self.value_marks) if key else (self.value_marks, self.key_marks)
+        probe = tuple(path)
+        while True:
+            for table in marks:
+                if probe in table:
+                    return table[probe]
+            if not probe:
+                return (1, 1)
+            probe = probe[:-1]
+
+    def problem(self, path: Path_, message: str, hint: str = "", *, key: bool = False) -> Problem:
+        line, column = self.locate(path, key=key)
+        return Problem(self.file, line, column, format_path(path), message, hint)
+
+
+def format_path(path: Path_) -> str:
+    """`("sections", 2, "blocks", 0)` → `sections[2].blocks[0]`."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _syntax_hint(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return "text that contains ': ' must be put in quotes"
+    if "found character '\\t'" in problem or "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "could not find expected ':'" in problem:
+        return "each key needs a ':' after it; text spanning lines must be put in quotes"
+    if "found undefined alias" in problem or "expected alias" in problem:
+        return "'*' at the start of a value starts an alias; put the text in quotes"
+    if "expected <block end>" in problem:
+        return "check the indentation of this line against the lines above it"
+    return "check the YAML syntax at this position"
+
+
+class _Walker:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+        self.key_marks: dict[Path_, tuple[int, int]] = {}
+        self.value_marks: dict[Path_, tuple[int, int]] = {}
+
+    def fail(self, node: Node, path: Path_, message: str, hint: str) -> None:
+        line, column = _mark(node)
+        self.problems.append(Problem(self.file, line, column, format_path(path), message, hint))
+
+    def walk(self, node: Node, path: Path_) -> Any:
+        self.value_marks[path] = _mark(node)
+        if node.tag not in _ALLOWED_TAGS:
+            self.fail(node, path, f"the YAML tag '{node.tag}' is not allowed",
+                      "remove the tag; a brief holds only text, lists and mappings")
+            return None
+        if isinstance(node, ScalarNode):
+            return None if node.tag == _NULL else str(node.value)
+        if isinstance(node, SequenceNode):
+            return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            return self.walk_mapping(node, path)
+        return None  # pragma: no cover - the composer yields no other node kinds
+
+    def walk_mapping(self, node: MappingNode, path: Path_) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag == _NULL:
+                self.fail(key_node, path, "a key must be plain text",
+                          "write the key as a word followed by ':'")
+                continue
+            key = str(key_node.value)
+            child = (*path, key)
+            if key in result:
+                first = self.key_marks[child]
+                self.fail(key_node, child, f"duplicate key '{key}' (first given on line {first[0]})",
+                          "remove one of the two; YAML would silently keep only the last")
+                continue
+            self.key_marks[child] = _mark(key_node)
+            result[key] = self.walk(value_node, child)
+        return result
+
+
+def read_yaml(path: Path, display: str | None = None, what: str = "brief") -> Document:
+    """Read a YAML mapping from `path` safely, or raise BriefError naming what is wrong."""
+    file = display or str(path)
+
+    def fail(message: str, hint: str = "", line: int = 1, column: int = 1) -> BriefError:
+        return BriefError([Problem(file, line, column, "", message, hint)])
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise fail(f"the file is {size / 1048576:.1f} MB; a {what} may be at most 5 MB",
+                       "split it, or move long material out of it")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise fail(f"cannot read the file: {exc.strerror or exc}",
+                   f"check that the {what} exists and is readable") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise fail(f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                   "save the file with UTF-8 encoding", line, column) from None
+    if not text.strip():
+        raise fail(f"the file is empty", f"a {what} is a YAML mapping; "
+                   + ("run 'briefgen new' for a starter" if what == "brief" else "see the README"))
+    text = _UNREADABLE.sub("", text.replace("\v", VT_STAND_IN))
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except _AliasFound as exc:
+        raise fail("YAML aliases (*name) are not allowed",
+                   "write the value out in full; aliases can expand a small file enormously",
+                   exc.mark.line + 1, exc.mark.column + 1) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        raise fail(f"YAML syntax error: {problem}", _syntax_hint(problem), line, column) from None
+    except yaml.YAMLError as exc:
+        raise fail(f"YAML error: {exc}", "check the YAML syntax") from None
+    if root is None:
+        raise fail("the file holds only comments", f"a {what} is a YAML mapping of keys")
+    if not isinstance(root, MappingNode):
+        line, column = _mark(root)
+        raise fail(f"the top level must be a mapping of keys, not a {_kind(root)}",
+                   "start the file with 'meta:' and the other keys at the left margin",
+                   line, column)
+    walker = _Walker(file)
+    data = walker.walk(root, ())
+    if walker.problems:
+        raise BriefError(walker.problems)
+    return Document(file, data, walker.key_marks, walker.value_marks)
+
+
+def _kind(node: Node) -> str:
+    return "list" if isinstance(node, SequenceNode) else "single value"

@@ -1,0 +1,81 @@
+"""Finding themes by name or path, merging `extends:` parents, and validating them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from briefgen.errors import BriefError, Problem
+from briefgen.source import Document, read_yaml
+from briefgen.theme.model import Theme
+
+DEFAULT_THEME = "corporate"
+
+
+def builtin_dir() -> Path:
+    """Built-in themes: inside the installed package, or at the top of a source checkout."""
+    packaged = Path(__file__).resolve().parent.parent / "themes"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "themes"
+
+
+def available() -> dict[str, Path]:
+    """Theme names → files: built-ins, then ./themes/*.yaml of the working folder."""
+    found: dict[str, Path] = {}
+    for folder in (builtin_dir(), Path.cwd() / "themes"):
+        if folder.is_dir():
+            for file in sorted(folder.glob("*.yaml")):
+                found.setdefault(file.stem, file)
+    return found
+
+
+def find_theme(name_or_path: str | None) -> Path:
+    """The file for a theme name or path; an unknown name lists the available ones."""
+    name = name_or_path or DEFAULT_THEME
+    themes = available()
+    if name in themes:
+        return themes[name]
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") or "/" in name or "\\" in name:
+        if path.is_file():
+            return path
+        raise BriefError([Problem(name, 1, 1, "", "theme file not found",
+                                  "check the path, or give a theme name")])
+    raise BriefError([Problem(name, 1, 1, "", f"unknown theme '{name}'",
+                              "available themes: " + ", ".join(themes))])
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], Document]:
+    document = read_yaml(path, str(path), what="theme")
+    parent_name = document.data.get("extends")
+    if not parent_name:
+        return document.data, document
+    parent = find_theme(str(parent_name)) if str(parent_name) not in (path.stem,) else None
+    if parent is None or parent.resolve() in seen or parent.resolve() == path.resolve():
+        chain = " → ".join(p.stem for p in (*seen, path.resolve()))
+        raise BriefError([document.problem(("extends",), f"themes extend each other in a cycle: "
+                                           f"{chain} → {parent_name}",
+                                           "remove 'extends' from one of them")])
+    base, _ = _read_chain(parent, (*seen, path.resolve()))
+    data = _merge(base, {k: v for k, v in document.data.items() if k != "extends"})
+    return data, document
+
+
+def load_theme(name_or_path: str | None = None) -> Theme:
+    """Resolve, merge and validate a theme; raise BriefError with located problems."""
+    from briefgen.brief.loader import validate
+
+    path = find_theme(name_or_path)
+    data, document = _read_chain(path, ())
+    merged = Document(document.file, {**data, "extends": document.data.get("extends")},
+                      document.key_marks, document.value_marks)
+    return validate(merged, Theme, base=path.parent)

@@ -1,0 +1,131 @@
+"""The theme format: colours by role, fonts, sizes and page geometry for both outputs."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from briefgen.brief.model import RuleViolation, describe
+
+# Deck fonts are drawn by the viewer, so the planner must know their metrics; these names map to
+# the metric-compatible standard fonts whose widths ship with reportlab.
+DECK_FONT_METRICS = {
+    "Arial": "sans",
+    "Helvetica": "sans",
+    "Liberation Sans": "sans",
+    "Arimo": "sans",
+    "Times New Roman": "serif",
+    "Liberation Serif": "serif",
+    "Tinos": "serif",
+    "Courier New": "mono",
+    "Liberation Mono": "mono",
+    "Cousine": "mono",
+}
+MEMO_FONTS = ("Source Sans 3", "Source Code Pro", "Kurinto Sans")
+
+
+def _to_color(value: Any) -> Any:
+    text = value.strip() if isinstance(value, str) else ""
+    if not re.fullmatch(r"#?[0-9A-Fa-f]{6}", text):
+        raise RuleViolation(f"{describe(value)} is not a colour", "write a hex colour like #1F4E79")
+    return text.lstrip("#").upper()
+
+
+Color = Annotated[str, BeforeValidator(_to_color)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Colors(Model):
+    background: Color = Field(description="Slide and page background.")
+    surface: Color = Field(description="Cards, table bands, callouts.")
+    text: Color = Field(description="Body text.")
+    muted: Color = Field(description="Secondary text: footers, sources, captions.")
+    primary: Color = Field(description="Titles, table headers, accents that carry meaning.")
+    on_primary: Color = Field(description="Text drawn on the primary colour.")
+    accent: Color = Field(description="Highlights: takeaways, markers.")
+    positive: Color = Field(description="Low risk, high confidence.")
+    warning: Color = Field(description="Medium risk.")
+    negative: Color = Field(description="High risk.")
+    series: list[Color] = Field(min_length=3, description="Chart series palette, in order.")
+
+
+class DeckFonts(Model):
+    heading: str = Field("Arial", description="Font for titles; one the viewer has.")
+    body: str = Field("Arial", description="Font for body text; one the viewer has.")
+    east_asian: str = Field("Microsoft YaHei", description="Font PowerPoint uses for CJK text.")
+    code: str = Field("Courier New", description="Font for `code` spans.")
+
+    @field_validator("heading", "body", "code")
+    @classmethod
+    def _measurable(cls, value: str) -> str:
+        if value not in DECK_FONT_METRICS:
+            raise RuleViolation(
+                f"deck font '{value}' has no metrics briefgen can measure",
+                "use one of: " + ", ".join(DECK_FONT_METRICS))
+        return value
+
+
+class MemoFonts(Model):
+    body: Literal["Source Sans 3"] = Field("Source Sans 3", description="Embedded body family.")
+    code: Literal["Source Code Pro"] = Field("Source Code Pro", description="Embedded code font.")
+
+
+class Fonts(Model):
+    deck: DeckFonts = Field(default_factory=DeckFonts)
+    memo: MemoFonts = Field(default_factory=MemoFonts)
+
+
+class DeckSizes(Model):
+    title: float = Field(30, ge=12, le=60, description="Slide title size, pt.")
+    title_floor: float = Field(20, ge=10, le=60, description="Smallest title size before wrapping.")
+    body: float = Field(18, ge=8, le=40, description="Body text size, pt.")
+    body_floor: float = Field(14, ge=8, le=40, description="Smallest body size.")
+    table: float = Field(14, ge=8, le=30, description="Table text size, pt.")
+    table_floor: float = Field(10, ge=6, le=30, description="Smallest table text size.")
+    small: float = Field(10, ge=6, le=20, description="Footers, sources, captions.")
+    line_spacing: float = Field(1.2, ge=1.0, le=2.0, description="Line height / font size.")
+
+
+class MemoSizes(Model):
+    body: float = Field(10.5, ge=7, le=16, description="Memo body size, pt.")
+    table: float = Field(9, ge=6, le=14, description="Memo table text size, pt.")
+    heading: float = Field(15, ge=9, le=30, description="Memo section heading size, pt.")
+    small: float = Field(8, ge=6, le=12, description="Header, footer, sources.")
+
+
+class Sizes(Model):
+    deck: DeckSizes = Field(default_factory=DeckSizes)
+    memo: MemoSizes = Field(default_factory=MemoSizes)
+
+
+class Deck(Model):
+    aspect: Literal["16:9", "4:3"] = Field("16:9", description="Slide size.")
+    style: Literal["band", "rule", "plain"] = Field(
+        "rule", description="Title treatment: a coloured band, a rule under it, or plain.")
+    template: str | None = Field(None, description="A .pptx whose master and layouts to use.")
+
+
+class Memo(Model):
+    page: Literal["A4", "Letter"] = Field("A4", description="Page size.")
+    margins: list[float] = Field([54, 54, 60, 54], min_length=4, max_length=4,
+                                 description="Top, right, bottom, left margins, pt.")
+
+
+class Theme(Model):
+    """A theme: one look for the deck and the memo."""
+
+    name: str = Field(description="Theme name, as given to --theme.")
+    description: str = Field("", description="One line shown by 'briefgen themes'.")
+    extends: str | None = Field(None, description="Theme this one starts from.")
+    colors: Colors
+    fonts: Fonts = Field(default_factory=Fonts)
+    sizes: Sizes = Field(default_factory=Sizes)
+    deck: Deck = Field(default_factory=Deck)
+    memo: Memo = Field(default_factory=Memo)
+    logo: str | None = Field(None, description="PNG or JPEG logo, relative to the theme file.")
+    footer: str | None = Field(None, description="Text on every slide and memo page footer.")
