@@ -577,9 +577,10 @@ class DeckPlanner:
             on_slide = bool(slides[-1])
             gap = piece.gap if on_slide else 0.0
             left = room - y - gap
-            nxt = queue[0] if queue else None
-            need_next = (nxt.gap + (nxt.min_head or nxt.height)) if nxt else 0.0
-            keep = piece.keep_with_next and nxt is not None
+            keep = piece.keep_with_next and bool(queue)
+            need_next = self._chain_need(queue, fresh) if keep else 0.0
+            # A slide holding only headings waiting for their content counts as empty.
+            only_heads = all(p.keep_with_next for p, _ in slides[-1])
             whole = piece.height + (need_next if keep else 0.0)
             if whole <= left + 0.01:
                 place(piece, y + gap)
@@ -591,11 +592,11 @@ class DeckPlanner:
                 if head is not None:
                     place(head, y + gap)
                     continue
-            if on_slide and whole <= fresh + 0.01:
+            if on_slide and not only_heads and (whole <= fresh + 0.01 or keep):
                 new_slide()
                 queue.insert(0, piece)
                 continue
-            if piece.split and (not on_slide or left >= 0.4 * room or piece.min_head <= left):
+            if piece.split and (only_heads or left >= 0.4 * room or piece.min_head <= left):
                 head, tail = piece.split(left - (need_next if keep else 0.0))
                 if head is not None:
                     place(head, y + gap)
@@ -620,6 +621,19 @@ class DeckPlanner:
             if piece.height > room + 0.01:
                 self.warnings.append("a block is taller than a slide and was not split")
         return [s for s in slides if s]
+
+    @staticmethod
+    def _chain_need(queue: list[Piece], fresh: float, depth: int = 0) -> float:
+        """Room the pieces kept with the current one need on this slide: all of a piece that
+        will move whole to a new slide, or the first part of one that will be split."""
+        nxt = queue[0]
+        least = nxt.gap + (nxt.min_head or nxt.height)
+        if nxt.flexible:
+            return least
+        whole = nxt.height
+        if nxt.keep_with_next and len(queue) > 1 and depth < 4:
+            whole += DeckPlanner._chain_need(queue[1:], fresh, depth + 1)
+        return nxt.gap + whole if whole <= fresh else least
 
     def draw(self, placed: list[tuple[Piece, float]], x: float, top: float, width: float
              ) -> list[plan.Item]:
@@ -823,7 +837,8 @@ class DeckPlanner:
             for k, paragraph in enumerate(detail):
                 color = self.c.muted if ratings and k == len(detail) - 1 else self.c.text
                 para = plan.Para(paragraph, self.style(size - 2, color))
-                pieces.append(self.para_piece(para, width, 3, group))
+                pieces.append(self.para_piece(para, width, 3, group,
+                                              keep_with_next=k < len(detail) - 1))
         return pieces
 
     def risk_matrix(self, risks: Sequence[Risk], x: float, y: float, size: float

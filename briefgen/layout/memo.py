@@ -202,7 +202,8 @@ class MemoPlanner:
                  image_sizes: dict[str, tuple[int, int]] | None = None) -> None:
         self.brief = brief
         self.theme = theme
-        self.c = theme.colors
+        # Paper is white: a theme may give the memo its own colours (a dark deck's light memo).
+        self.c = theme.colors.model_copy(update=dict(theme.memo.colors))
         self.sizes = theme.sizes.memo
         self.labels: Labels
         self.labels, warnings = labels_for(brief.meta.language, brief.meta.labels)

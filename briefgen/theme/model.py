@@ -112,6 +112,10 @@ class Deck(Model):
 
 class Memo(Model):
     page: Literal["A4", "Letter"] = Field("A4", description="Page size.")
+    colors: dict[Literal["background", "surface", "text", "muted", "primary", "on_primary",
+                         "accent", "positive", "warning", "negative"], Color] = Field(
+        default_factory=dict,
+        description="Colours that differ on paper, e.g. a dark theme's memo text and primary.")
     margins: list[float] = Field([54, 54, 60, 54], min_length=4, max_length=4,
                                  description="Top, right, bottom, left margins, pt.")
 
