@@ -33,7 +33,6 @@ from briefgen.layout.measure import line_height, longest_word, wrap
 from briefgen.theme.model import DECK_FONT_METRICS, Theme
 
 MARGIN = 48.0
-FOOTER_H = 16.0
 GAP = 12.0
 CELL_PAD_X = 6.0
 CELL_PAD_Y = 4.0
@@ -165,12 +164,11 @@ class DeckPlanner:
         y = self.height - 28
         right_w = 80.0
         items: list[plan.Item] = [
-            plan.TextBox(MARGIN, y, self.content_w - right_w, FOOTER_H,
-                         (plan.Para((Span(left),), style),), name="Footer"),
-            plan.TextBox(self.width - MARGIN - right_w, y, right_w, FOOTER_H,
-                         (plan.Para((Span(self.labels.format("slide", number=number,
-                                                             total=total)),),
-                                    style, align="right"),), name="Slide number"),
+            self.box(MARGIN, y, self.content_w - right_w, [plan.Para((Span(left),), style)],
+                     name="Footer"),
+            self.box(self.width - MARGIN - right_w, y, right_w,
+                     [plan.Para((Span(self.labels.format("slide", number=number, total=total)),),
+                                style, align="right")], name="Slide number"),
         ]
         return items
 
@@ -628,11 +626,11 @@ class DeckPlanner:
         will move whole to a new slide, or the first part of one that will be split."""
         nxt = queue[0]
         least = nxt.gap + (nxt.min_head or nxt.height)
+        rest = (DeckPlanner._chain_need(queue[1:], fresh, depth + 1)
+                if nxt.keep_with_next and len(queue) > 1 and depth < 4 else 0.0)
         if nxt.flexible:
-            return least
-        whole = nxt.height
-        if nxt.keep_with_next and len(queue) > 1 and depth < 4:
-            whole += DeckPlanner._chain_need(queue[1:], fresh, depth + 1)
+            return least + rest  # a chart shrinks, but keeps its takeaway beside it
+        whole = nxt.height + rest
         return nxt.gap + whole if whole <= fresh else least
 
     def draw(self, placed: list[tuple[Piece, float]], x: float, top: float, width: float
@@ -811,11 +809,11 @@ class DeckPlanner:
                                     notes, "risks")
         _, top = self.frame((Span(label),), None)
         matrix_size = min(self.body_bottom - top - 34, self.content_w * 0.42)
-        list_x = MARGIN + matrix_size + 60
+        list_x = MARGIN + matrix_size + 76
         list_w = self.width - MARGIN - list_x
 
         def matrix(top: float) -> list[plan.Item]:
-            return self.risk_matrix(risks, MARGIN + 40, top, matrix_size)
+            return self.risk_matrix(risks, MARGIN + 52, top, matrix_size)
 
         return self.flow_slides("risks", (Span(label),), None,
                                 lambda size, _t: self.risk_list(risks, list_w, size - 2),
@@ -855,20 +853,20 @@ class DeckPlanner:
                 items.append(plan.Shape("rect", x + col * cell, y + row * cell, cell, cell,
                                         mix(tone, self.c.background, 0.22),
                                         line=self.c.background, name="Matrix cell"))
-            items.append(plan.TextBox(x - 40, y + row * cell + cell / 2 - 7, 36, 14,
-                                      (plan.Para((Span(self.labels.get(impact)),), small,
-                                                 align="right"),), name="Axis"))
+            items.append(self.box(x - 52, y + row * cell + cell / 2 - 7, 48,
+                                  [plan.Para((Span(self.labels.get(impact)),), small,
+                                             align="right")], name="Axis"))
         for col, likelihood in enumerate(levels):
-            items.append(plan.TextBox(x + col * cell, y + size + 4, cell, 14,
-                                      (plan.Para((Span(self.labels.get(likelihood)),), small,
-                                                 align="center"),), name="Axis"))
+            items.append(self.box(x + col * cell, y + size + 4, cell,
+                                  [plan.Para((Span(self.labels.get(likelihood)),), small,
+                                             align="center")], name="Axis"))
         axis = self.style(self.s.small, self.c.text, bold=True)
-        items.append(plan.TextBox(x, y + size + 20, size, 14,
-                                  (plan.Para((Span(self.labels.get("likelihood_axis")),), axis,
-                                             align="center"),), name="Axis title"))
-        items.append(plan.TextBox(x - 40, y - 18, size, 14,
-                                  (plan.Para((Span(self.labels.get("impact_axis")),), axis),),
-                                  name="Axis title"))
+        items.append(self.box(x, y + size + 20, size,
+                              [plan.Para((Span(self.labels.get("likelihood_axis")),), axis,
+                                         align="center")], name="Axis title"))
+        items.append(self.box(x - 52, y - 18, size,
+                              [plan.Para((Span(self.labels.get("impact_axis")),), axis)],
+                              name="Axis title"))
         # Markers: numbered circles, laid out in a small grid inside their cell.
         marker = min(26.0, cell / 3.4)
         in_cell: dict[tuple[int, int], int] = {}
@@ -938,9 +936,8 @@ class DeckPlanner:
             items: list[plan.Item] = []
             cx = x
             for width, key in head_items:
-                items.append(plan.TextBox(cx, y, width, 14,
-                                          (plan.Para((Span(self.labels.get(key)),), small),),
-                                          name="Column head"))
+                items.append(self.box(cx, y, width, [plan.Para((Span(self.labels.get(key)),),
+                                                                small)], name="Column head"))
                 cx += width + 16
             items.append(plan.Shape("rect", x, y + 18, w, 1, self.c.muted, name="Rule"))
             return items
@@ -988,10 +985,10 @@ class DeckPlanner:
                     conf = prediction.confidence
                     text = (self.labels.get(conf) if isinstance(conf, str)
                             else f"{round(value * 100)}%")
-                    items.append(plan.TextBox(cx + bar_w + 6, y + 1, 40, 16,
-                                              (plan.Para((Span(text),),
-                                                         self.style(size - 3, self.c.text)),),
-                                              name="Confidence"))
+                    items.append(self.box(cx + bar_w + 6, y + 1, conf_w - bar_w - 6,
+                                          [plan.Para((Span(text),),
+                                                     self.style(size - 3, self.c.text))],
+                                          name="Confidence"))
                 return items
 
             pieces.append(Piece(row_h, 14, draw=draw))

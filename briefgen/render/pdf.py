@@ -361,13 +361,16 @@ class Flow:
                 else:
                     chart.bars[n].fillColor = colors[n % len(colors)]
                     chart.bars[n].strokeColor = None
-            labels = chart.barLabels if figure.kind != "line" else chart.lineLabels
-            chart.barLabelFormat = fmt
             if figure.kind == "line":
+                labels = chart.lineLabels
                 chart.lineLabelFormat = fmt
+            else:
+                labels = chart.barLabels
+                chart.barLabelFormat = fmt
             labels.fontName = "Body"
             labels.fontSize = size - 0.5
-            labels.nudge = 7
+            if figure.kind != "line":
+                labels.nudge = 7
         drawing.add(chart)
         if legend_h:
             legend = Legend()

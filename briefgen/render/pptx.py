@@ -196,7 +196,9 @@ def _set_alt(shape: Any, alt: str) -> None:
 
 
 def _add_chart(shapes: Any, item: plan.Chart) -> None:
-    data = CategoryChartData(number_format=item.number_format)
+    # python-pptx writes the data's number format into XML unescaped; formats are set below
+    # through lxml instead, which escapes a unit such as "<%>".
+    data = CategoryChartData()
     data.categories = list(item.categories)
     for series in item.series:
         data.add_series(series.name, series.values)

@@ -1,0 +1,105 @@
+"""Nothing overflows: every planned box holds its measured text and every shape is on its slide,
+for every fixture in every built-in theme; the built deck has an explicit size on every run."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.oxml.ns import qn
+
+from briefgen.brief.loader import load_brief
+from briefgen.build import build, image_sizes
+from briefgen.layout import plan
+from briefgen.layout.deck import plan_deck
+from briefgen.layout.measure import wrap
+from briefgen.theme.loader import available, load_theme
+from briefgen.theme.model import DECK_FONT_METRICS
+from tests.conftest import FIXTURES, SAMPLE
+
+BRIEFS = [SAMPLE, *sorted(FIXTURES.glob("*.yaml"))]
+THEMES = sorted(available())
+
+
+def text_boxes(item: plan.Item) -> list[plan.TextBox]:
+    if isinstance(item, plan.TextBox):
+        return [item]
+    if isinstance(item, plan.Shape) and item.text:
+        return [item.text]
+    return []
+
+
+def measured_height(box: plan.TextBox) -> float:
+    total = 0.0
+    for para in box.paras:
+        style = para.style
+        spans = tuple(s.__class__(s.text, s.bold or style.bold, s.italic or style.italic, s.code,
+                                  s.href) for s in para.spans)
+        total += para.space_before + wrap(spans, box.w - para.indent - 2 * box.inset, style.size,
+                                          DECK_FONT_METRICS[style.font],
+                                          style.line_spacing).height
+    return total + 2 * box.inset
+
+
+@pytest.fixture(scope="module", params=THEMES)
+def theme_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.mark.parametrize("brief_path", BRIEFS, ids=lambda p: p.stem)
+def test_every_box_holds_its_text_and_every_shape_is_on_its_slide(brief_path: Path,
+                                                                  theme_name: str) -> None:
+    brief = load_brief(brief_path)
+    deck, _ = plan_deck(brief, load_theme(theme_name), image_sizes(brief, brief_path.parent))
+    for number, slide in enumerate(deck.slides, 1):
+        for item in slide.items:
+            where = f"slide {number} ({slide.kind}) {item.name}"
+            assert item.x >= -0.01 and item.y >= -0.01, where
+            assert item.x + item.w <= deck.width + 0.01, where
+            assert item.y + item.h <= deck.height + 0.01, where
+            for box in text_boxes(item):
+                assert measured_height(box) <= box.h + 0.5, where
+            if isinstance(item, plan.Table):
+                assert item.y + item.h <= deck.height - 30, where
+                for row, height in zip(item.rows, item.row_heights, strict=True):
+                    for cell, width in zip(row, item.col_widths, strict=True):
+                        box = plan.TextBox(0, 0, width - 2 * item.padding, 0, cell.paras)
+                        assert measured_height(box) <= height - 7.9, where
+
+
+@pytest.mark.parametrize("brief_path", BRIEFS, ids=lambda p: p.stem)
+def test_every_run_of_the_built_deck_has_an_explicit_size(brief_path: Path, theme_name: str,
+                                                          tmp_path: Path) -> None:
+    result = build(brief_path, theme=theme_name, out=tmp_path)
+    deck = Presentation(str(result.outputs["pptx"]))
+    width, height = deck.slide_width, deck.slide_height
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            assert 0 <= shape.left and shape.left + shape.width <= width + 1
+            assert 0 <= shape.top and shape.top + shape.height <= height + 1
+            for run_properties in shape._element.iter(qn("a:rPr")):
+                assert run_properties.get("sz") is not None, shape.name
+    assert result.pages >= 1
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_renders_one_page_per_slide(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    result = build(SAMPLE, out=tmp_path)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path / "lo"),
+                    str(result.outputs["pptx"])], check=True, capture_output=True, timeout=180)
+    pages = len(PdfReader(str(tmp_path / "lo" / "alibaba-one-ai.pdf")).pages)
+    assert pages == result.slides
+
+
+def test_the_built_deck_passes_the_ooxml_schema_check(built_sample: dict[str, Path]) -> None:
+    checker = shutil.which("openxml-audit") or str(Path(__import__("sys").executable).parent /
+                                                    "openxml-audit")
+    done = subprocess.run([checker, str(built_sample["pptx"])], capture_output=True, text=True,
+                          timeout=120)
+    assert "Errors: 0" in done.stdout, done.stdout
