@@ -336,30 +336,34 @@ class DeckPlanner:
         header = [self._first_para(c) for c in columns]
         body = [[self._first_para(c) for c in row] for row in rows]
         numeric = [is_numeric_column([r[c].plain for r in rows]) for c in range(len(columns))]
+        tallest_allowed = self.body_bottom - 160  # a row must fit on a continuation slide
+
+        def row_height(cells: list[tuple[Span, ...]], style: plan.Style,
+                       widths: list[float]) -> float:
+            heights = [self.measure(s, w - 2 * CELL_PAD_X, style) for s, w in
+                       zip(cells, widths, strict=True)]
+            return max(heights) + 2 * CELL_PAD_Y
+
         current = size
         while True:
             widths, fits = self.column_widths([header, *body], width, current)
-            if fits or current <= self.s.table_floor:
+            cell_style = self.style(current)
+            tallest = max((row_height(r, cell_style, widths) for r in body), default=0.0)
+            if (fits and tallest <= tallest_allowed) or current <= self.s.table_floor:
                 break
             current = max(self.s.table_floor, current - 1)
         if current < size:
-            self.warnings.append(f"{name}: text shrunk to {current:g} pt to fit its columns")
+            self.warnings.append(f"{name}: text shrunk to {current:g} pt to fit the slide")
         head_style = self.style(current, self.c.on_primary, bold=True)
-        cell_style = self.style(current)
 
         def cell(spans: tuple[Span, ...], style: plan.Style, c: int) -> plan.Cell:
             align: plan.Align = "right" if numeric[c] else "left"
             return plan.Cell((plan.Para(spans, style, align=align),))
 
-        def row_height(cells: list[tuple[Span, ...]], style: plan.Style) -> float:
-            heights = [self.measure(s, w - 2 * CELL_PAD_X, style) for s, w in
-                       zip(cells, widths, strict=True)]
-            return max(heights) + 2 * CELL_PAD_Y
-
         head_cells = tuple(cell(s, head_style, c) for c, s in enumerate(header))
-        head_h = row_height(header, head_style)
+        head_h = row_height(header, head_style, widths)
         body_rows = [tuple(cell(s, cell_style, c) for c, s in enumerate(r)) for r in body]
-        body_hs = [row_height(r, cell_style) for r in body]
+        body_hs = [row_height(r, cell_style, widths) for r in body]
         return [self._table_piece(head_cells, head_h, body_rows, body_hs, widths, keep_with_next,
                                   name)]
 

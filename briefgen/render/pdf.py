@@ -223,7 +223,7 @@ class Flow:
 
     def box(self, content: list[Any], fill: str | None, accent: str | None,
             padding: float = 10) -> Table:
-        table = Table([[content]], colWidths=[self.width])
+        table = Table([[content]], colWidths=[self.width], splitInRow=1)
         commands: list[tuple[Any, ...]] = [
             ("LEFTPADDING", (0, 0), (-1, -1), padding + (3 if accent else 0)),
             ("RIGHTPADDING", (0, 0), (-1, -1), padding),
