@@ -109,7 +109,10 @@ def validate(
             failed = True
             continue
         except Exception as exc:
-            raise _internal(exc) from None
+            # One brief that trips a bug must not stop the others from being checked.
+            _internal(exc, path)
+            failed = True
+            continue
         for warning in warnings:
             typer.echo(f"{'error' if strict else 'warning'}: {path}: {warning}", err=True)
         if strict and warnings:
@@ -120,11 +123,45 @@ def validate(
         raise typer.Exit(1)
 
 
-def _internal(exc: Exception) -> typer.Exit:
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the brief format, for editors that complete and explain keys."""
+    from briefgen.brief.model import json_schema_text
+
+    typer.echo(json_schema_text(), nl=False)
+
+
+@app.command()
+def new(
+    path: Annotated[Path, typer.Argument(help="Where to write the starter brief.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite PATH if it exists.")] = False,
+) -> None:
+    """Write a commented starter brief to PATH, with brief.schema.json and an example image."""
+    from briefgen.brief.model import json_schema_text
+    from briefgen.starter import write_starter
+
+    if path.is_dir():
+        raise _fail(f"error: {path} is a folder; give a file name such as {path / 'brief.yaml'}")
+    if path.exists() and not force:
+        raise _fail(f"error: {path} exists; choose another name, or add --force to overwrite it")
+    try:
+        written = write_starter(path, json_schema_text())
+    except OSError as exc:
+        raise _fail(f"error: cannot write {exc.filename or path}: {exc.strerror or exc}"
+                    ) from None
+    except Exception as exc:
+        raise _internal(exc) from None
+    for file in written:
+        typer.echo(f"wrote {file}")
+    typer.echo(f"next: edit {path}, then run 'briefgen build {path}'")
+
+
+def _internal(exc: Exception, path: Path | None = None) -> typer.Exit:
     if _debug:
         traceback.print_exception(exc)
     hint = "" if _debug else " (run with --debug for details)"
-    return _fail(f"internal error: {type(exc).__name__}: {exc}{hint}")
+    where = f"{path}: " if path else ""
+    return _fail(f"{where}internal error: {type(exc).__name__}: {exc}{hint}")
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from briefgen.brief.markup import VT_STAND_IN
 from briefgen.errors import BriefError, Problem
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a brief is text; anything larger is a mistake or an attack
 
 Path_ = tuple[str | int, ...]
 
@@ -31,9 +31,9 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise _AliasFound(event.start_mark)
-        return Composer.compose_node(self, parent, index)  # type: ignore[no-any-return]
+        return Composer.compose_node(self, parent, index)
 
 
 # Only null is recognised implicitly: `Yes`, `010`, `12:30`, `2026-04` stay the text typed.
@@ -54,6 +54,7 @@ class Document:
     data: dict[str, Any]
     key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     value_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)  # found while reading, if collected
 
     def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column of a path, or of its nearest ancestor that exists in the file."""
@@ -84,18 +85,55 @@ def _mark(node: Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _syntax_hint(problem: str) -> str:
+# The first character of a value, after any '- ' and 'key: ' in front of it.
+_VALUE_START = re.compile(r"^\s*(?:-\s+)*(?:[^\s'\"\[{][^:]*?:\s+)?(.)")
+
+
+def _syntax_hint(problem: str, line: str) -> str:
     if "mapping values are not allowed" in problem:
         return "text that contains ': ' must be put in quotes"
-    if "found character '\\t'" in problem or "tab" in problem:
+    if "found character '\\t'" in problem:
         return "indent with spaces, not tabs"
+    if "escape character" in problem:
+        return "in double quotes '\\' starts an escape; write '\\\\' or use single quotes"
+    start = _VALUE_START.match(line)
+    first = start.group(1) if start else ""
+    if first in ("'", '"'):
+        return ("a quoted value ends at its closing quote; to quote words inside a text, "
+                "put the whole text in the other kind of quotes")
+    if first and first in "[]{}*&!|>@`%":
+        return f"a value starting with '{first}' is read as YAML syntax; if it is text, " \
+               "put it in quotes"
     if "could not find expected ':'" in problem:
         return "each key needs a ':' after it; text spanning lines must be put in quotes"
-    if "found undefined alias" in problem or "expected alias" in problem:
-        return "'*' at the start of a value starts an alias; put the text in quotes"
-    if "expected <block end>" in problem:
+    if "expected the end of the block" in problem:
         return "check the indentation of this line against the lines above it"
+    if "expected a single document" in problem:
+        return "a brief is one YAML document; remove the second '---'"
     return "check the YAML syntax at this position"
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, str, int, int]:
+    """Message, hint, line and column for a YAML syntax error, in the words of a brief's author."""
+    problem = exc.problem or "invalid YAML"
+    opened = exc.context_mark
+    if "quoted scalar" in (exc.context or "") and opened and "end of stream" in problem:
+        return ("YAML syntax error: this quote is never closed",
+                "add the closing quote; inside single quotes write a quote as ''",
+                opened.line + 1, opened.column + 1)
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if problem.startswith("but ") and exc.context:
+        problem = f"{exc.context}, {problem}"
+    problem = problem.replace("<block end>", "the end of the block").replace("'<scalar>'",
+                                                                            "more text")
+    lines = text.splitlines()
+    hint = _syntax_hint(problem, lines[line - 1] if line <= len(lines) else "")
+    return f"YAML syntax error: {problem}", hint, line, column
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,") else tag
 
 
 class _Walker:
@@ -112,7 +150,7 @@ class _Walker:
     def walk(self, node: Node, path: Path_) -> Any:
         self.value_marks[path] = _mark(node)
         if node.tag not in _ALLOWED_TAGS:
-            self.fail(node, path, f"the YAML tag '{node.tag}' is not allowed",
+            self.fail(node, path, f"the YAML tag '{_tag_name(node.tag)}' is not allowed",
                       "remove the tag; a brief holds only text, lists and mappings")
             return None
         if isinstance(node, ScalarNode):
@@ -134,7 +172,8 @@ class _Walker:
             child = (*path, key)
             if key in result:
                 first = self.key_marks[child]
-                self.fail(key_node, child, f"duplicate key '{key}' (first given on line {first[0]})",
+                self.fail(key_node, child,
+                          f"duplicate key '{key}' (first given on line {first[0]})",
                           "remove one of the two; YAML would silently keep only the last")
                 continue
             self.key_marks[child] = _mark(key_node)
@@ -142,8 +181,13 @@ class _Walker:
         return result
 
 
-def read_yaml(path: Path, display: str | None = None, what: str = "brief") -> Document:
-    """Read a YAML mapping from `path` safely, or raise BriefError naming what is wrong."""
+def read_yaml(path: Path, display: str | None = None, what: str = "brief", *,
+              collect: bool = False) -> Document:
+    """Read a YAML mapping from `path` safely, or raise BriefError naming what is wrong.
+
+    With `collect`, duplicate keys and refused tags are returned in `Document.problems` instead,
+    so that validation can report them together with everything else.
+    """
     file = display or str(path)
 
     def fail(message: str, hint: str = "", line: int = 1, column: int = 1) -> BriefError:
@@ -152,7 +196,8 @@ def read_yaml(path: Path, display: str | None = None, what: str = "brief") -> Do
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise fail(f"the file is {size / 1048576:.1f} MB; a {what} may be at most 5 MB",
+            raise fail(f"the file is {size:,} bytes; a {what} may be at most "
+                       f"{MAX_FILE_BYTES:,} bytes ({MAX_FILE_BYTES // 1048576} MB)",
                        "split it, or move long material out of it")
         raw = path.read_bytes()
     except OSError as exc:
@@ -163,11 +208,11 @@ def read_yaml(path: Path, display: str | None = None, what: str = "brief") -> Do
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
         raise fail(f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
                    "save the file with UTF-8 encoding", line, column) from None
     if not text.strip():
-        raise fail(f"the file is empty", f"a {what} is a YAML mapping; "
+        raise fail("the file is empty", f"a {what} is a YAML mapping; "
                    + ("run 'briefgen new' for a starter" if what == "brief" else "see the README"))
     text = _UNREADABLE.sub("", text.replace("\v", VT_STAND_IN))
     try:
@@ -177,24 +222,25 @@ def read_yaml(path: Path, display: str | None = None, what: str = "brief") -> Do
                    "write the value out in full; aliases can expand a small file enormously",
                    exc.mark.line + 1, exc.mark.column + 1) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "invalid YAML"
-        raise fail(f"YAML syntax error: {problem}", _syntax_hint(problem), line, column) from None
+        message, hint, line, column = _syntax_error(exc, text)
+        raise fail(message, hint, line, column) from None
     except yaml.YAMLError as exc:
         raise fail(f"YAML error: {exc}", "check the YAML syntax") from None
+    except RecursionError:
+        raise fail("lists or mappings are nested too deeply to read",
+                   "a brief needs only a few levels; look for unbalanced '[' or '{'") from None
     if root is None:
         raise fail("the file holds only comments", f"a {what} is a YAML mapping of keys")
     if not isinstance(root, MappingNode):
         line, column = _mark(root)
         raise fail(f"the top level must be a mapping of keys, not a {_kind(root)}",
-                   "start the file with 'meta:' and the other keys at the left margin",
+                   "write the keys at the left margin, each followed by ':'",
                    line, column)
     walker = _Walker(file)
     data = walker.walk(root, ())
-    if walker.problems:
+    if walker.problems and not collect:
         raise BriefError(walker.problems)
-    return Document(file, data, walker.key_marks, walker.value_marks)
+    return Document(file, data, walker.key_marks, walker.value_marks, walker.problems)
 
 
 def _kind(node: Node) -> str:

@@ -7,7 +7,15 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from briefgen.brief.model import BLOCK_TYPES, Block, Brief, RuleViolation, describe, suggest
+from briefgen.brief.model import (
+    BLOCK_TYPES,
+    Block,
+    Brief,
+    RuleViolation,
+    RuleViolations,
+    describe,
+    suggest,
+)
 from briefgen.errors import BriefError, Problem
 from briefgen.source import Document, Path_, read_yaml
 
@@ -17,18 +25,31 @@ M = TypeVar("M", bound=BaseModel)
 def load_brief(path: str | Path, display: str | None = None) -> Brief:
     """Read and validate a brief file; raise BriefError listing every problem in it."""
     path = Path(path)
-    document = read_yaml(path, display or str(path), what="brief")
+    document = read_yaml(path, display or str(path), what="brief", collect=True)
     return validate(document, Brief, base=path.parent)
 
 
 def validate(document: Document, model: type[M], base: Path | None = None) -> M:
-    """Validate a read document against `model`, turning pydantic's errors into Problems."""
+    """Validate a read document against `model`, turning pydantic's errors into Problems.
+
+    Problems found while reading the file are reported together with the validation errors.
+    """
+    problems = list(document.problems)
     try:
-        return model.model_validate(document.data, context={"base": base})
+        result = model.model_validate(document.data, context={"base": base})
     except ValidationError as exc:
         errors = exc.errors()
-        problems = [_problem(document, model, e) for e in errors if not _typo_twin(e, errors)]
-        raise BriefError(_dedupe(problems)) from None
+        found = [p for e in errors if not _typo_twin(e, errors)
+                 for p in _problems(document, model, e)]
+        # A refused tag or duplicate key leaves a hole that validation would report a second time.
+        problems += [p for p in found if not any(_within(p.key, q.key) for q in problems)]
+    if problems:
+        raise BriefError(_dedupe(problems))
+    return result
+
+
+def _within(key: str, ancestor: str) -> bool:
+    return key == ancestor or key.startswith((f"{ancestor}.", f"{ancestor}["))
 
 
 def _typo_twin(error: Any, errors: list[Any]) -> bool:
@@ -85,21 +106,35 @@ def _keys_of(model: type[BaseModel]) -> list[str]:
     return [field.alias or name for name, field in model.model_fields.items()]
 
 
-def _problem(document: Document, root: type[BaseModel], error: Any) -> Problem:
+def _problems(document: Document, root: type[BaseModel], error: Any) -> list[Problem]:
     loc: Path_ = tuple(p for p in error["loc"] if not _is_union_tag(p))
-    kind = error["type"]
-    value = error.get("input")
     cause = (error.get("ctx") or {}).get("error")
     if isinstance(cause, RuleViolation):
-        return document.problem((*loc, *cause.subpath), cause.message, cause.hint,
-                                key=bool(cause.subpath) and isinstance(cause.subpath[-1], str))
+        cause = RuleViolations([cause])
+    if not isinstance(cause, RuleViolations):
+        return [_problem(document, root, loc, error)]
+    return [document.problem((*loc, *c.subpath), c.message, c.hint,
+                             key=bool(c.subpath) and isinstance(c.subpath[-1], str))
+            for c in cause.violations]
+
+
+# The list a size limit applies to → what it counts, what holds them, and how to get under it.
+_LIMITS = {"rows": ("rows", "a table", "split the table into several tables"),
+           "columns": ("columns", "a table", "split the table into several tables"),
+           "blocks": ("blocks", "a section", "split the section into several sections"),
+           "sections": ("sections", "a brief", "merge sections, or split the brief in two")}
+
+
+def _problem(document: Document, root: type[BaseModel], loc: Path_, error: Any) -> Problem:
+    kind = error["type"]
+    value = error.get("input")
     key = loc[-1] if loc else ""
     owner = _model_at(root, loc[:-1]) if loc else None
     if kind == "extra_forbidden":
         options = _keys_of(owner) if owner else []
         if owner is Block:
             return document.problem(loc[:-1], f"unknown block type '{key}'",
-                                    suggest(str(key), BLOCK_TYPES), key=False)
+                                    suggest(str(key), BLOCK_TYPES, "block types"), key=False)
         return document.problem(loc, f"unknown key '{key}'", suggest(str(key), options), key=True)
     if kind == "missing":
         return document.problem(loc[:-1], f"'{key}' is required", f"add '{key}:' here")
@@ -118,10 +153,17 @@ def _problem(document: Document, root: type[BaseModel], error: Any) -> Problem:
         hint = suggest(str(value), [o for o in options if o])
         return document.problem(loc, f"{describe(value)} is not one of {expected}",
                                 hint if hint.startswith("did") else f"use one of {expected}")
+    if kind == "too_long":
+        ctx = error.get("ctx") or {}
+        counted, holder, hint = _LIMITS.get(str(key), ("items", "this list", "shorten it"))
+        if isinstance(key, int) and loc[-2:-1] == ("rows",):
+            counted, holder, hint = "cells", "a row", "give every row one cell per column"
+        return document.problem(loc, f"{ctx.get('actual_length', 0):,} {counted}; {holder} may "
+                                f"have at most {ctx.get('max_length', 0):,}", hint)
     if kind == "too_short":
         least = (error.get("ctx") or {}).get("min_length", 1)
-        return document.problem(loc, f"needs at least {least} item{'s' if least != 1 else ''}",
-                                "add the missing items or remove the key")
+        items = f"{least} item{'s' if least != 1 else ''}"
+        return document.problem(loc, f"needs at least {items}", f"add at least {items}")
     if kind in ("string_type", "str_type"):
         return document.problem(loc, f"expected text, got {describe(value)}",
                                 "write plain text, in quotes if it has special characters")

@@ -11,14 +11,24 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     PlainSerializer,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
+from pydantic_core import CoreSchema
 
 from briefgen.brief.markup import RichText, parse, plain
+from briefgen.labels import CATALOGUE, LABEL_KEYS, placeholders
+
+# Bounds on what one brief may hold, so a hostile or runaway file cannot exhaust memory or time.
+MAX_TEXT_CHARS = 100_000  # per text field
+MAX_SECTIONS = 500
+MAX_BLOCKS = 1_000  # per section
+MAX_ROWS = 2_000  # per table
+MAX_COLUMNS = 200  # per table
 
 
 class RuleViolation(ValueError):
@@ -31,6 +41,29 @@ class RuleViolation(ValueError):
         self.subpath = subpath
 
 
+class RuleViolations(ValueError):
+    """Several rule violations found by one check, all reported rather than just the first."""
+
+    def __init__(self, violations: list[RuleViolation]) -> None:
+        super().__init__("; ".join(v.message for v in violations))
+        self.violations = tuple(violations)
+
+
+def raise_all(violations: list[RuleViolation]) -> None:
+    """Raise the violations found, if any."""
+    if len(violations) == 1:
+        raise violations[0]
+    if violations:
+        raise RuleViolations(violations)
+
+
+def _check_length(text: str) -> str:
+    if len(text) > MAX_TEXT_CHARS:
+        raise RuleViolation(f"text of {len(text):,} characters is longer than the "
+                            f"{MAX_TEXT_CHARS:,} allowed", "shorten it, or move material elsewhere")
+    return text
+
+
 def _to_rich(value: Any) -> Any:
     if isinstance(value, RichText):
         return value
@@ -39,12 +72,12 @@ def _to_rich(value: Any) -> Any:
     if not isinstance(value, str):
         raise RuleViolation(f"expected text, got {describe(value)}",
                             "write the text after the key, in quotes if it has special characters")
-    return parse(value)
+    return parse(_check_length(value))
 
 
 def _to_plain(value: Any) -> Any:
     if isinstance(value, str):
-        return plain(value)
+        return plain(_check_length(value))
     raise RuleViolation(f"expected text, got {describe(value)}", "write it as plain text")
 
 
@@ -59,7 +92,7 @@ def describe(value: Any) -> str:
     return f"'{value}'"
 
 
-_rich_schema = WithJsonSchema({"type": "string"})
+_rich_schema = WithJsonSchema({"type": "string", "maxLength": MAX_TEXT_CHARS})
 _rich_serializer = PlainSerializer(lambda t: t.source, return_type=str)
 
 Text = Annotated[RichText, BeforeValidator(_to_rich), _rich_schema, _rich_serializer]
@@ -67,12 +100,14 @@ Text = Annotated[RichText, BeforeValidator(_to_rich), _rich_schema, _rich_serial
 
 Cell = Annotated[
     RichText,
-    BeforeValidator(lambda v: "" if v is None else v),
     BeforeValidator(_to_rich),
-    WithJsonSchema({"type": ["string", "null"]}),
+    BeforeValidator(lambda v: "" if v is None else v),  # before validators run last to first
+    # Editors read `12.50` as a number; briefgen keeps it as the text typed.
+    WithJsonSchema({"type": ["string", "number", "null"], "maxLength": MAX_TEXT_CHARS}),
     _rich_serializer,
 ]
-PlainText = Annotated[str, BeforeValidator(_to_plain)]
+PlainText = Annotated[str, BeforeValidator(_to_plain), WithJsonSchema(
+    {"type": "string", "maxLength": MAX_TEXT_CHARS})]
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
@@ -133,22 +168,52 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
+
+
+def _label_problem(key: str, text: str) -> RuleViolation | None:
+    allowed = placeholders(CATALOGUE["en"][key])
+    takes = (" and ".join(f"{{{name}}}" for name in sorted(allowed)) if allowed else "")
+    rest = _PLACEHOLDER.sub("", text)
+    if "{" in rest or "}" in rest:
+        return RuleViolation(f"label '{key}' has a '{{' or '}}' that is not part of a placeholder",
+                             "remove the stray braces"
+                             + (f"; this label may use {takes}" if takes else ""), (key,))
+    unknown = sorted(set(_PLACEHOLDER.findall(text)) - allowed)
+    if unknown:
+        names = ", ".join(f"{{{name}}}" for name in unknown)
+        return RuleViolation(f"label '{key}' uses {names}, which this label does not provide",
+                             f"use only {takes}" if takes else
+                             "remove the braces; this label takes no placeholders", (key,))
+    return None
+
+
+_labels_schema = WithJsonSchema({
+    "type": "object",
+    "properties": {key: {"type": "string", "description": f"Default: {CATALOGUE['en'][key]}"}
+                   for key in LABEL_KEYS},
+    "additionalProperties": False,
+})
+_to_schema = WithJsonSchema({"anyOf": [{"type": "string"},
+                                       {"type": "array", "items": {"type": "string"}}]})
+
+
 class Meta(Model):
     title: Text = Field(description="Title of the brief, on the title slide and the memo subject.")
     subtitle: Text | None = Field(None, description="Subtitle under the title.")
     date: IsoDate = Field(description="Date of the brief, YYYY-MM-DD or YYYY-MM.")
     author: Text | None = Field(None, description="Who wrote the analysis.")
     from_: Text | None = Field(None, alias="from", description="Memo sender; default: author.")
-    to: Annotated[list[Text], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)] = Field(
-        default_factory=list, description="Memo recipients: a string or a list of strings.",
-        json_schema_extra={"anyOf": [{"type": "string"},
-                                     {"type": "array", "items": {"type": "string"}}]})
+    to: Annotated[list[Text], BeforeValidator(lambda v: [v] if isinstance(v, str) else v),
+                  _to_schema] = Field(
+        default_factory=list, description="Memo recipients: a string or a list of strings.")
     classification: PlainText | None = Field(
         None, description="Classification such as Internal; on every slide and memo page.")
     language: PlainText = Field("en", description="BCP-47 language tag; default en.")
     tags: list[PlainText] = Field(default_factory=list, description="Keywords for file metadata.")
-    labels: dict[str, PlainText] = Field(
-        default_factory=dict, description="Overrides of fixed labels the outputs print, by key.")
+    labels: Annotated[dict[str, PlainText], _labels_schema] = Field(
+        default_factory=dict, description="Overrides of fixed labels the outputs print, by key; "
+        "a {placeholder} must be one the default label has.")
 
     @field_validator("language")
     @classmethod
@@ -161,11 +226,14 @@ class Meta(Model):
     @field_validator("labels")
     @classmethod
     def _known_labels(cls, value: dict[str, str]) -> dict[str, str]:
-        from briefgen.labels import LABEL_KEYS
-
-        for key in value:
+        found = []
+        for key, text in value.items():
             if key not in LABEL_KEYS:
-                raise RuleViolation(f"unknown label '{key}'", suggest(key, LABEL_KEYS), (key,))
+                found.append(RuleViolation(f"unknown label '{key}'",
+                                           suggest(key, LABEL_KEYS, "labels"), (key,)))
+            elif (problem := _label_problem(key, text)) is not None:
+                found.append(problem)
+        raise_all(found)
         return value
 
     @property
@@ -188,25 +256,35 @@ def _bullet(value: Any) -> Any:
     return {"text": value} if isinstance(value, str) else value
 
 
-Bullet = Annotated[BulletItem, BeforeValidator(_bullet),
-                   WithJsonSchema({"anyOf": [{"type": "string"},
-                                             {"$ref": "#/$defs/BulletItem"}]})]
+class _TextOrItem:
+    """JSON Schema of a list item that may be written as plain text or as its full mapping."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        return {"anyOf": [{"type": "string", "maxLength": MAX_TEXT_CHARS}, handler(core)]}
+
+
+Bullet = Annotated[BulletItem, BeforeValidator(_bullet), _TextOrItem()]
 
 
 class Table(Model):
     title: Text | None = Field(None, description="Title above the table.")
-    columns: list[Text] = Field(min_length=1, description="Header row.")
-    rows: list[list[Cell]] = Field(min_length=1, description="Rows, each as long as columns.")
+    columns: list[Text] = Field(min_length=1, max_length=MAX_COLUMNS,
+                                description=f"Header row; at most {MAX_COLUMNS} columns.")
+    rows: list[Annotated[list[Cell], Field(max_length=MAX_COLUMNS)]] = Field(
+        min_length=1, max_length=MAX_ROWS,
+        description=f"Rows, each as long as columns; at most {MAX_ROWS:,} rows.")
     takeaway: Text | None = Field(None, description="The 'so what' under the table.")
     source: Text | None = Field(None, description="Where the data comes from.")
 
     @model_validator(mode="after")
     def _rows_match_columns(self) -> Table:
-        for n, row in enumerate(self.rows):
-            if len(row) != len(self.columns):
-                raise RuleViolation(
-                    f"row has {len(row)} cells but the table has {len(self.columns)} columns",
-                    "give every row one cell per column; use \"\" for an empty cell", ("rows", n))
+        raise_all([RuleViolation(
+            f"row has {_count(len(row), 'cell')} but the table has "
+            f"{_count(len(self.columns), 'column')}",
+            "give every row one cell per column; use \"\" for an empty cell", ("rows", n))
+            for n, row in enumerate(self.rows) if len(row) != len(self.columns)])
         return self
 
 
@@ -227,19 +305,20 @@ class Chart(Model):
 
     @model_validator(mode="after")
     def _series_match_categories(self) -> Chart:
+        found = []
         if self.type == "pie" and len(self.series) != 1:
-            raise RuleViolation(f"a pie chart takes one series, not {len(self.series)}",
-                                "keep one series, or use type: column", ("series",))
-        for n, series in enumerate(self.series):
-            if len(series.values) != len(self.categories):
-                raise RuleViolation(
-                    f"series has {len(series.values)} values but the chart has "
-                    f"{len(self.categories)} categories",
-                    "give one value per category", ("series", n, "values"))
+            found.append(RuleViolation(f"a pie chart takes one series, not {len(self.series)}",
+                                       "keep one series, or use type: column", ("series",)))
+        found.extend(RuleViolation(
+            f"series has {_count(len(series.values), 'value')} but the chart has "
+            f"{_count(len(self.categories), 'category', 'categories')}",
+            "give one value per category", ("series", n, "values"))
+            for n, series in enumerate(self.series) if len(series.values) != len(self.categories))
         if self.type == "pie" and any(v < 0 for v in self.series[0].values):
-            raise RuleViolation("a pie chart cannot show negative values",
-                                "use type: bar for data with negative values",
-                                ("series", 0, "values"))
+            found.append(RuleViolation("a pie chart cannot show negative values",
+                                       "use type: bar for data with negative values",
+                                       ("series", 0, "values")))
+        raise_all(found)
         return self
 
 
@@ -261,7 +340,8 @@ class Player(Model):
 
 
 class Image(Model):
-    path: PlainText = Field(description="PNG or JPEG, relative to the brief's folder.")
+    path: PlainText = Field(description="PNG or JPEG file, relative to the brief's folder and "
+                            "inside it: no '..', no absolute path, no symlink out.")
     alt: Text = Field(description="Text alternative, required.")
     caption: Text | None = Field(None, description="Caption under the image.")
 
@@ -280,8 +360,18 @@ BLOCK_TYPES = ("text", "bullets", "numbered", "table", "chart", "quote", "callou
                "image")
 
 
+def _one_key_schema(schema: dict[str, Any]) -> None:
+    # In the file a block is one key with content, never null, so editors should demand both.
+    for prop in schema["properties"].values():
+        prop.update(next(o for o in prop.pop("anyOf") if o != {"type": "null"}))
+        prop.pop("default", None)
+    schema.update(minProperties=1, maxProperties=1)
+
+
 class Block(Model):
     """One content block; exactly one of its keys is given."""
+
+    model_config = ConfigDict(json_schema_extra=_one_key_schema)
 
     text: Text | None = Field(None, description="Paragraphs of text.")
     bullets: list[Bullet] | None = Field(None, description="Bullets, one nesting level.")
@@ -302,10 +392,14 @@ class Block(Model):
         keys = [k for k in value if k in BLOCK_TYPES]
         if len(value) == len(keys) and len(keys) != 1:
             if not keys:
-                raise RuleViolation("a block needs one key", "one of: " + ", ".join(BLOCK_TYPES))
+                raise RuleViolation("a block needs one key",
+                                    "give one of: " + ", ".join(BLOCK_TYPES))
             raise RuleViolation(
                 "a block has exactly one key, found " + " and ".join(f"'{k}'" for k in keys),
                 "split it into separate list items, each starting with '- '")
+        if len(keys) == 1 and value[keys[0]] is None:
+            raise RuleViolation(f"the {keys[0]} block is empty",
+                                f"write its content after '{keys[0]}:'", (keys[0],))
         return value
 
     @property
@@ -327,7 +421,9 @@ class Section(Model):
     id: PlainText | None = Field(None, description="Slug; default derived from the title.")
     lead: Text | None = Field(None, description="One-sentence message of the section.")
     notes: Text | None = Field(None, description="Speaker notes for this section's slides.")
-    blocks: list[Block] = Field(min_length=1, description="Content blocks, in order.")
+    blocks: list[Block] = Field(
+        min_length=1, max_length=MAX_BLOCKS,
+        description=f"Content blocks in order, each with exactly one key; at most {MAX_BLOCKS:,}.")
 
     @property
     def slug(self) -> str:
@@ -371,7 +467,9 @@ class Brief(Model):
     brief: Literal[1] = Field(1, description="Format version; optional, default 1.")
     meta: Meta = Field(description="Title, date and who the brief is from and for.")
     thesis: Thesis = Field(description="The bottom line and its key points.")
-    sections: list[Section] = Field(default_factory=list, description="Sections in order.")
+    sections: list[Section] = Field(
+        default_factory=list, max_length=MAX_SECTIONS,
+        description=f"Sections in reading order; at most {MAX_SECTIONS}.")
     risks: list[Risk] = Field(default_factory=list, description="Risks to the thesis.")
     verdict: Verdict | None = Field(None, description="The analyst's call.")
     predictions: list[Prediction] = Field(default_factory=list, description="Dated predictions.")
@@ -386,19 +484,27 @@ class Brief(Model):
                                 "this briefgen reads version 1; write 'brief: 1' or leave it out")
         return 1
 
-    @model_validator(mode="after")
-    def _unique_section_ids(self) -> Brief:
+    # A field validator, not a model one, so it runs even when meta or thesis has problems.
+    @field_validator("sections")
+    @classmethod
+    def _unique_section_ids(cls, sections: list[Section]) -> list[Section]:
         seen: dict[str, int] = {}
-        for n, section in enumerate(self.sections):
+        found = []
+        for n, section in enumerate(sections):
             if section.slug in seen:
-                raise RuleViolation(
+                found.append(RuleViolation(
                     f"section id '{section.slug}' is used by sections[{seen[section.slug]}] too",
-                    "give each section a unique 'id:' or title", ("sections", n, "id"))
-            seen[section.slug] = n
-        return self
+                    "give each section a unique 'id:' or title", (n, "id")))
+            seen.setdefault(section.slug, n)
+        raise_all(found)
+        return sections
 
 
-def suggest(word: str, options: Any) -> str:
+def _count(n: int, noun: str, plural: str = "") -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
+
+
+def suggest(word: str, options: Any, what: str = "keys") -> str:
     """A hint naming the nearest valid option, or listing them all."""
     import difflib
 
@@ -406,4 +512,19 @@ def suggest(word: str, options: Any) -> str:
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
-    return "valid keys: " + ", ".join(options)
+    return f"valid {what}: " + ", ".join(options)
+
+
+def json_schema() -> dict[str, Any]:
+    """The brief format as a JSON Schema (draft 2020-12), for editors to complete and explain."""
+    generated = Brief.model_json_schema(by_alias=True)
+    generated.pop("title", None)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "briefgen brief", **generated}
+
+
+def json_schema_text() -> str:
+    """The schema as `briefgen schema` prints it and schema/brief.schema.json holds it."""
+    import json
+
+    return json.dumps(json_schema(), indent=2) + "\n"
