@@ -1068,7 +1068,7 @@ class DeckPlanner:
             classification=meta.classification or "",
         )
         return plan.DeckPlan(self.width, self.height, tuple(numbered), metadata,
-                             tuple(self.warnings))
+                             self.c.primary, tuple(self.warnings))
 
 
 def plan_deck(brief: Brief, theme: Theme, image_sizes: ImageSizes | None = None

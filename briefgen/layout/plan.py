@@ -155,4 +155,5 @@ class DeckPlan:
     height: float
     slides: tuple[Slide, ...]
     metadata: Metadata
+    link_color: str = "0563C1"
     warnings: tuple[str, ...] = field(default=())

@@ -16,6 +16,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_LABEL_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
@@ -281,6 +282,19 @@ def _set_metadata(prs: Any, meta: plan.Metadata) -> None:
     props.last_printed = day
 
 
+def _set_link_color(prs: Any, color: str) -> None:
+    """PowerPoint draws hyperlinks in the theme's hlink colour, whatever the run's colour."""
+    theme_part = prs.slide_master.part.part_related_by(RT.THEME)
+    theme = etree.fromstring(theme_part.blob)
+    for tag in ("a:hlink", "a:folHlink"):
+        for slot in theme.iter(qn(tag)):
+            for child in list(slot):
+                slot.remove(child)
+            _sub(slot, "a:srgbClr", val=color)
+    theme_part._blob = etree.tostring(theme, xml_declaration=True, encoding="UTF-8",
+                                      standalone=True)
+
+
 def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
     """The .pptx file of a deck plan, as bytes; `base` is the folder image paths start from."""
     prs = Presentation()
@@ -306,6 +320,7 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
         if slide_plan.notes:
             slide.notes_slide.notes_text_frame.text = slide_plan.notes
     _set_metadata(prs, deck.metadata)
+    _set_link_color(prs, deck.link_color)
     buffer = io.BytesIO()
     prs.save(buffer)
     return _normalise_zip(buffer.getvalue(), deck.metadata.date)

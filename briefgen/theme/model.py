@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from briefgen.brief.model import RuleViolation, describe
 
@@ -24,6 +24,35 @@ DECK_FONT_METRICS = {
     "Cousine": "mono",
 }
 MEMO_FONTS = ("Source Sans 3", "Source Code Pro", "Kurinto Sans")
+
+
+# Pairs of colour roles drawn on each other, with the WCAG AA minimum for what is drawn:
+# 4.5:1 for text at body size and below, 3:1 for large text (titles, bold 14 pt and up).
+CONTRAST_PAIRS = (
+    ("text", "background", 4.5),
+    ("text", "surface", 4.5),
+    ("muted", "background", 4.5),
+    ("muted", "surface", 4.5),
+    ("accent", "background", 4.5),
+    ("accent", "surface", 4.5),
+    ("primary", "background", 3.0),
+    ("on_primary", "primary", 4.5),
+)
+
+
+def _luminance(color: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(color[i : i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two hex colours."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 def _to_color(value: Any) -> Any:
@@ -133,3 +162,20 @@ class Theme(Model):
     memo: Memo = Field(default_factory=Memo)
     logo: str | None = Field(None, description="PNG or JPEG logo, relative to the theme file.")
     footer: str | None = Field(None, description="Text on every slide and memo page footer.")
+
+    @model_validator(mode="after")
+    def _readable(self) -> Theme:
+        palettes = (("colors", self.colors.model_dump()),
+                    ("memo.colors", {**self.colors.model_dump(), **self.memo.colors}))
+        for where, colors in palettes:
+            for fore, back, least in CONTRAST_PAIRS:
+                ratio = contrast(colors[fore], colors[back])
+                if ratio < least:
+                    key = fore if where == "colors" or fore in self.memo.colors else back
+                    path = (*where.split("."), key)
+                    raise RuleViolation(
+                        f"{where}.{fore} on {where}.{back} has contrast {ratio:.2f}:1; "
+                        f"{'text' if least > 3 else 'large text'} needs at least {least}:1 "
+                        "(WCAG AA)",
+                        "darken or lighten one of the two colours", path)
+        return self

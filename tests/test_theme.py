@@ -1,0 +1,69 @@
+"""Themes: found by name or path, merged through extends, validated with located errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefgen.errors import BriefError
+from briefgen.theme.loader import available, load_theme
+
+
+def error_lines(excinfo: pytest.ExceptionInfo[BriefError]) -> list[str]:
+    return [str(p) for p in excinfo.value.problems]
+
+
+def test_the_three_built_in_themes_load() -> None:
+    assert {"corporate", "midnight", "print"} <= set(available())
+    looks = {name: load_theme(name) for name in ("corporate", "midnight", "print")}
+    assert len({t.colors.background for t in looks.values()}) == 2
+    assert looks["print"].deck.aspect == "4:3"
+    assert looks["print"].memo.page == "Letter"
+
+
+def test_an_unknown_theme_name_lists_the_available_ones() -> None:
+    with pytest.raises(BriefError) as excinfo:
+        load_theme("neon")
+    assert error_lines(excinfo) == [
+        "neon:1:1: unknown theme 'neon' — available themes: " + ", ".join(available())]
+
+
+def test_a_theme_file_extends_a_built_in_theme_and_overrides_only_what_it_names(
+        tmp_path: Path) -> None:
+    theme = tmp_path / "house.yaml"
+    theme.write_text('name: house\nextends: corporate\ncolors:\n  primary: "#5B2A86"\n')
+    loaded = load_theme(str(theme))
+    assert loaded.colors.primary == "5B2A86"
+    assert loaded.colors.text == load_theme("corporate").colors.text
+
+
+def test_themes_that_extend_each_other_are_reported_as_a_cycle(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(f"name: a\nextends: {tmp_path / 'b.yaml'}\n")
+    (tmp_path / "b.yaml").write_text(f"name: b\nextends: {tmp_path / 'a.yaml'}\n")
+    with pytest.raises(BriefError) as excinfo:
+        load_theme(str(tmp_path / "a.yaml"))
+    assert "extend each other in a cycle" in error_lines(excinfo)[0]
+
+
+def test_a_text_colour_without_enough_contrast_is_a_located_error(tmp_path: Path) -> None:
+    theme = tmp_path / "pale.yaml"
+    theme.write_text('name: pale\nextends: corporate\ncolors:\n  text: "#BBBBBB"\n')
+    with pytest.raises(BriefError) as excinfo:
+        load_theme(str(theme))
+    assert error_lines(excinfo) == [
+        f"{theme}:4:3: colors.text: colors.text on colors.background has contrast 1.92:1; "
+        "text needs at least 4.5:1 (WCAG AA) — darken or lighten one of the two colours"]
+
+
+def test_a_bad_colour_and_an_unmeasurable_deck_font_are_located(tmp_path: Path) -> None:
+    theme = tmp_path / "bad.yaml"
+    theme.write_text("name: bad\nextends: corporate\ncolors:\n  muted: grey\n"
+                     "fonts:\n  deck:\n    body: Comic Sans MS\n")
+    with pytest.raises(BriefError) as excinfo:
+        load_theme(str(theme))
+    lines = error_lines(excinfo)
+    assert lines[0] == (f"{theme}:4:10: colors.muted: 'grey' is not a colour — "
+                        "write a hex colour like #1F4E79")
+    assert lines[1].startswith(f"{theme}:7:11: fonts.deck.body: deck font 'Comic Sans MS' "
+                               "has no metrics briefgen can measure — use one of: Arial")
