@@ -33,6 +33,11 @@ from briefgen.layout.measure import line_height, longest_word, wrap
 from briefgen.theme.model import DECK_FONT_METRICS, Theme
 
 MARGIN = 48.0
+# Usual layout names of PowerPoint's default master, tried in order for each slide kind.
+TEMPLATE_LAYOUTS = {
+    "title": ("Title Slide",),
+    "content": ("Title Only", "Title and Content"),
+}
 GAP = 12.0
 CELL_PAD_X = 6.0
 CELL_PAD_Y = 4.0
@@ -72,10 +77,15 @@ class DeckPlanner:
         self.labels, warnings = labels_for(brief.meta.language, brief.meta.labels)
         self.warnings: list[str] = list(warnings)
         self.image_sizes = image_sizes or {}
+        self.template = theme.template_info
         self.width = 960.0 if theme.deck.aspect == "16:9" else 720.0
         self.height = 540.0
+        if self.template:
+            self.width, self.height = self.template.width, self.template.height
+        self.layouts: dict[str, str | None] = {}
         self.content_w = self.width - 2 * MARGIN
         self.body_bottom = self.height - 40.0
+        self.kind = ""  # the slide kind being planned, for template layouts
         self.family = DECK_FONT_METRICS[self.fonts.body]
         self.heading_family = DECK_FONT_METRICS[self.fonts.heading]
         self._group = 0
@@ -134,25 +144,57 @@ class DeckPlanner:
             self.warnings.append(f"{where}: title shrunk to {current:g} pt")
         return style, measured.height
 
+    def layout_for(self, kind: str) -> str | None:
+        """The template layout a slide kind is built on, falling back with a warning."""
+        if not self.template:
+            return None
+        if kind not in self.layouts:
+            named = self.theme.deck.layouts
+            wanted = [named[k] for k in (kind, "content") if k in named and
+                      (k == kind or kind != "title")]
+            wanted += list(TEMPLATE_LAYOUTS.get(kind, TEMPLATE_LAYOUTS["content"]))
+            found = next((n for n in wanted if self.template.layout(n)), None)
+            if found is None:
+                found = "Blank" if self.template.layout("Blank") else self.template.layouts[0].name
+            if found != wanted[0]:
+                self.warnings.append(f"template has no layout '{wanted[0]}' for {kind} slides; "
+                                     f"using '{found}'")
+            self.layouts[kind] = found
+        return self.layouts[kind]
+
+    def title_placeholder(self) -> tuple[float, float, float, float] | None:
+        name = self.layout_for(self.kind)
+        layout = self.template.layout(name) if self.template and name else None
+        return layout.title if layout else None
+
     def frame(self, title: tuple[Span, ...], kicker: str | None, where: str = ""
               ) -> tuple[list[plan.Item], float]:
         """Kicker, title and rule of a content slide; returns the items and the body's top."""
         items: list[plan.Item] = []
-        y = 26.0
-        if kicker:
+        placeholder = self.title_placeholder()
+        x, y, width = MARGIN, 26.0, self.content_w
+        if placeholder:
+            x, y, width, least = placeholder
+        if kicker and (not placeholder or y >= 24):
             kick = plan.Para((Span(kicker),), self.style(self.s.small + 1, self.c.accent,
                                                          bold=True))
-            items.append(self.box(MARGIN, y, self.content_w, [kick], name="Kicker"))
-            y += line_height(self.s.small + 1, self.s.line_spacing) + 4
-        style, height = self.fit_title(title, self.content_w, self.s.title, self.s.title_floor,
+            kick_h = line_height(self.s.small + 1, self.s.line_spacing)
+            if placeholder:
+                items.append(self.box(x, y - kick_h - 4, width, [kick], name="Kicker"))
+            else:
+                items.append(self.box(x, y, width, [kick], name="Kicker"))
+                y += kick_h + 4
+        style, height = self.fit_title(title, width, self.s.title, self.s.title_floor,
                                        where=where)
-        items.append(plan.TextBox(MARGIN, y, self.content_w, height,
-                                  (plan.Para(title, style),), name="Title"))
+        if placeholder:
+            height = max(height, least)
+        items.append(plan.TextBox(x, y, width, height, (plan.Para(title, style),), name="Title",
+                                  placeholder="title" if placeholder else None))
         y += height + 8
-        if self.theme.deck.style == "rule":
+        if self.theme.deck.style == "rule" and not placeholder:
             items.append(plan.Shape("rect", MARGIN, y, 56, 3, self.c.accent, name="Rule"))
             y += 3
-        elif self.theme.deck.style == "band":
+        elif self.theme.deck.style == "band" and not placeholder:
             items.insert(0, plan.Shape("rect", 0, 0, 14, self.height, self.c.primary,
                                        name="Band"))
         return items, y + 16
@@ -678,6 +720,7 @@ class DeckPlanner:
                     first_room: float | None = None) -> list[plan.Slide]:
         """Slides for one flow of pieces, shrinking text toward the floor to save a slide."""
         width = width or self.content_w
+        self.kind = kind
         first_items, top = self.frame(title, kicker, where)
         cont_title = (Span(self.labels.format("continued", title="".join(
             s.text for s in title))),)
@@ -719,10 +762,18 @@ class DeckPlanner:
             if n == 0 and first_extra:
                 items.extend(first_extra(body_top))
             items.extend(self.draw(placed, x, body_top, width))
-            slides.append(plan.Slide(kind, tuple(items), notes, self.c.background))
+            slides.append(self.slide(kind, items, notes))
         return slides
 
+    def slide(self, kind: str, items: Sequence[plan.Item], notes: str) -> plan.Slide:
+        background = None if self.template else self.c.background
+        return plan.Slide(kind, tuple(items), notes, background, self.layout_for(kind))
+
     def title_slide(self) -> plan.Slide:
+        self.kind = "title"
+        placeholder = self.title_placeholder()
+        if placeholder:
+            return self.template_title_slide(placeholder)
         meta = self.brief.meta
         band_h = self.height * 0.58
         width = self.content_w
@@ -750,7 +801,37 @@ class DeckPlanner:
                    for n, line in enumerate(lines)]
         if details:
             items.append(self.box(MARGIN, band_h + 44, width, details, name="Details"))
-        return plan.Slide("title", tuple(items), "", self.c.background)
+        return self.slide("title", items, "")
+
+    def title_details(self) -> list[plan.Para]:
+        meta = self.brief.meta
+        paras = [plan.Para(p, self.style(self.s.body + 2, self.c.text), space_before=8 if n else 0)
+                 for n, p in enumerate(meta.subtitle.paragraphs if meta.subtitle else ())]
+        lines = [t for t in (meta.author.plain if meta.author else None, self.date_text,
+                             meta.classification) if t]
+        paras.extend(plan.Para((Span(line),), self.style(self.s.body - 2, self.c.muted,
+                                                         bold=n == 0),
+                               space_before=14 if n == 0 and paras else 4 if n else 0)
+                     for n, line in enumerate(lines))
+        return paras
+
+    def template_title_slide(self, placeholder: tuple[float, float, float, float]
+                             ) -> plan.Slide:
+        """The title slide on a template: the title in the layout's title placeholder."""
+        x, y, width, least = placeholder
+        title = self.brief.meta.title.paragraphs[0]
+        style, height = self.fit_title(title, width, self.s.title + 6, self.s.title_floor,
+                                       max_lines=3, where="title slide")
+        box = plan.TextBox(x, y, width, max(height, least), (plan.Para(title, style),),
+                           name="Title", placeholder="title")
+        items: list[plan.Item] = [box]
+        details = self.title_details()
+        if details:
+            below = self.box(x, y + box.h + 12, width, details, name="Details")
+            if below.y + below.h > self.height - 36:
+                below = replace(below, y=max(0.0, y - below.h - 12))
+            items.append(below)
+        return self.slide("title", items, "")
 
     def summary_slides(self) -> list[plan.Slide]:
         thesis = self.brief.thesis
@@ -1068,7 +1149,8 @@ class DeckPlanner:
             classification=meta.classification or "",
         )
         return plan.DeckPlan(self.width, self.height, tuple(numbered), metadata,
-                             self.c.primary, tuple(self.warnings))
+                             self.c.primary, self.template.path if self.template else None,
+                             tuple(self.warnings))
 
 
 def plan_deck(brief: Brief, theme: Theme, image_sizes: ImageSizes | None = None

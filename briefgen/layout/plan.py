@@ -47,6 +47,7 @@ class TextBox:
     inset: float = 0.0
     anchor: Literal["top", "middle", "bottom"] = "top"
     name: str = "Text"
+    placeholder: str | None = None  # "title": drawn in the template layout's title placeholder
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,8 @@ class Slide:
     kind: str
     items: tuple[Item, ...]
     notes: str = ""
-    background: str = "FFFFFF"
+    background: str | None = "FFFFFF"  # None: the template master's background shows
+    layout: str | None = None  # the template layout the slide is built on
 
 
 @dataclass(frozen=True)
@@ -156,4 +158,5 @@ class DeckPlan:
     slides: tuple[Slide, ...]
     metadata: Metadata
     link_color: str = "0563C1"
+    template: str | None = None  # a .pptx whose master, layouts and size the deck uses
     warnings: tuple[str, ...] = field(default=())

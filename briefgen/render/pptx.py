@@ -295,19 +295,47 @@ def _set_link_color(prs: Any, color: str) -> None:
                                       standalone=True)
 
 
+def _open(deck: plan.DeckPlan) -> Any:
+    """A new presentation, or the template with its own slides removed."""
+    if not deck.template:
+        prs = Presentation()
+        prs.slide_width = _emu(deck.width)
+        prs.slide_height = _emu(deck.height)
+        return prs
+    prs = Presentation(deck.template)
+    slide_ids = prs.slides._sldIdLst
+    for slide_id in list(slide_ids):
+        prs.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)
+    return prs
+
+
+def _fill_placeholder(slide: Any, box: plan.TextBox) -> None:
+    title = slide.shapes.title
+    title.left, title.top = _emu(box.x), _emu(box.y)
+    title.width, title.height = _emu(box.w), _emu(box.h)
+    title.text_frame.clear()
+    _fill_frame(title.text_frame, box.paras, box.inset, box.anchor)
+
+
 def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
     """The .pptx file of a deck plan, as bytes; `base` is the folder image paths start from."""
-    prs = Presentation()
-    prs.slide_width = _emu(deck.width)
-    prs.slide_height = _emu(deck.height)
-    blank = prs.slide_layouts[6]
+    prs = _open(deck)
+    blank = prs.slide_layouts[6] if not deck.template else None
     for slide_plan in deck.slides:
-        slide = prs.slides.add_slide(blank)
-        slide.background.fill.solid()
-        slide.background.fill.fore_color.rgb = _rgb(slide_plan.background)
+        layout = (prs.slide_layouts.get_by_name(slide_plan.layout) if slide_plan.layout
+                  else blank)
+        slide = prs.slides.add_slide(layout)
+        if slide_plan.background:
+            slide.background.fill.solid()
+            slide.background.fill.fore_color.rgb = _rgb(slide_plan.background)
+        filled = set()
         shapes = slide.shapes
         for item in slide_plan.items:
-            if isinstance(item, plan.TextBox):
+            if isinstance(item, plan.TextBox) and item.placeholder and shapes.title is not None:
+                _fill_placeholder(slide, item)
+                filled.add(shapes.title.shape_id)
+            elif isinstance(item, plan.TextBox):
                 _add_textbox(shapes, item)
             elif isinstance(item, plan.Shape):
                 _add_shape(shapes, item)
@@ -317,6 +345,10 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
                 _add_chart(shapes, item)
             elif isinstance(item, plan.Picture):
                 _add_picture(shapes, item, base)
+        # Placeholders the plan did not use would show "Click to add text" in PowerPoint.
+        for placeholder in list(slide.placeholders):
+            if placeholder.shape_id not in filled:
+                placeholder._element.getparent().remove(placeholder._element)
         if slide_plan.notes:
             slide.notes_slide.notes_text_frame.text = slide_plan.notes
     _set_metadata(prs, deck.metadata)

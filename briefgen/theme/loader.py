@@ -8,6 +8,7 @@ from typing import Any
 from briefgen.errors import BriefError, Problem
 from briefgen.source import Document, read_yaml
 from briefgen.theme.model import Theme
+from briefgen.theme.template import TemplateInfo
 
 DEFAULT_THEME = "corporate"
 
@@ -78,4 +79,22 @@ def load_theme(name_or_path: str | None = None) -> Theme:
     data, document = _read_chain(path, ())
     merged = Document(document.file, {**data, "extends": document.data.get("extends")},
                       document.key_marks, document.value_marks)
-    return validate(merged, Theme, base=path.parent)
+    theme = validate(merged, Theme, base=path.parent)
+    if theme.deck.template:
+        theme._template = _template(document, path, theme.deck.template)
+    return theme
+
+
+def _template(document: Document, theme_path: Path, name: str) -> TemplateInfo:
+    from briefgen.theme.template import read_template
+
+    where = ("deck", "template")
+    file = (theme_path.parent / name).resolve()
+    if file.suffix.lower() != ".pptx" or not file.is_file():
+        raise BriefError([document.problem(where, f"template '{name}' is not a .pptx file here",
+                                           "give the path of a .pptx relative to the theme")])
+    try:
+        return read_template(file)
+    except ValueError as exc:
+        raise BriefError([document.problem(where, str(exc), "save the template as .pptx")]
+                         ) from None

@@ -5,9 +5,18 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from briefgen.brief.model import RuleViolation, describe
+from briefgen.theme.template import TemplateInfo
 
 # Deck fonts are drawn by the viewer, so the planner must know their metrics; these names map to
 # the metric-compatible standard fonts whose widths ship with reportlab.
@@ -136,7 +145,13 @@ class Deck(Model):
     aspect: Literal["16:9", "4:3"] = Field("16:9", description="Slide size.")
     style: Literal["band", "rule", "plain"] = Field(
         "rule", description="Title treatment: a coloured band, a rule under it, or plain.")
-    template: str | None = Field(None, description="A .pptx whose master and layouts to use.")
+    template: str | None = Field(
+        None, description="A .pptx, relative to the theme file, whose master and layouts the "
+        "deck is built on.")
+    layouts: dict[str, str] = Field(
+        default_factory=dict,
+        description="Template layout name by slide kind (title, content for every other "
+        "slide, or summary, agenda, section, risks, verdict, predictions, conclusion, sources).")
 
 
 class Memo(Model):
@@ -162,6 +177,13 @@ class Theme(Model):
     memo: Memo = Field(default_factory=Memo)
     logo: str | None = Field(None, description="PNG or JPEG logo, relative to the theme file.")
     footer: str | None = Field(None, description="Text on every slide and memo page footer.")
+
+    _template: TemplateInfo | None = PrivateAttr(None)
+
+    @property
+    def template_info(self) -> TemplateInfo | None:
+        """The template's geometry, read by the theme loader when `deck.template` is set."""
+        return self._template
 
     @model_validator(mode="after")
     def _readable(self) -> Theme:

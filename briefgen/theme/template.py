@@ -1,0 +1,50 @@
+"""Corporate PowerPoint templates: the slide size and layout geometry a planner needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+EMU_PER_PT = 12700
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    title: tuple[float, float, float, float] | None  # x, y, w, h of the title placeholder, pt
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """What the planner knows of a template: its path, slide size and layouts by name."""
+
+    path: str
+    width: float
+    height: float
+    layouts: tuple[Layout, ...]
+
+    def layout(self, name: str) -> Layout | None:
+        return next((item for item in self.layouts if item.name == name), None)
+
+
+def read_template(path: Path) -> TemplateInfo:
+    """Read a .pptx template's size and layouts; raises ValueError if it is not a deck."""
+    from pptx import Presentation
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    try:
+        prs = Presentation(str(path))
+    except Exception as exc:  # python-pptx raises several types for a non-deck file
+        raise ValueError(f"cannot open the template as a PowerPoint file ({exc})") from None
+    layouts = []
+    for layout in prs.slide_layouts:
+        title = None
+        for shape in layout.placeholders:
+            kind = shape.placeholder_format.type
+            if kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE) and shape.width:
+                title = (shape.left / EMU_PER_PT, shape.top / EMU_PER_PT,
+                         shape.width / EMU_PER_PT, shape.height / EMU_PER_PT)
+                break
+        layouts.append(Layout(layout.name, title))
+    return TemplateInfo(str(path.resolve()), prs.slide_width / EMU_PER_PT,
+                        prs.slide_height / EMU_PER_PT, tuple(layouts))

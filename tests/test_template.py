@@ -1,0 +1,66 @@
+"""Corporate templates: the deck is built on the template's master, layouts and size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.util import Inches
+
+from briefgen.build import build
+from tests.conftest import SAMPLE
+from tests.extract import deck_text
+
+
+def make_template(folder: Path) -> Path:
+    """A template unlike the default: 16:10, renamed layouts, and a slide of its own."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(12), Inches(7.5)
+    for layout in prs.slide_layouts:
+        if layout.name == "Title Only":
+            layout.name = "House Headline"
+    own = prs.slides.add_slide(prs.slide_layouts[0])
+    own.shapes.title.text = "TEMPLATE OWN SLIDE"
+    path = folder / "house.pptx"
+    prs.save(str(path))
+    return path
+
+
+def make_theme(folder: Path) -> Path:
+    make_template(folder)
+    theme = folder / "house.yaml"
+    theme.write_text("name: house\nextends: corporate\ndeck:\n  template: house.pptx\n"
+                     "  layouts:\n    section: House Headline\n")
+    return theme
+
+
+def test_a_deck_on_a_template_uses_its_size_and_layouts_and_drops_its_slides(
+        tmp_path: Path) -> None:
+    theme = make_theme(tmp_path)
+    result = build(SAMPLE, theme=str(theme), out=tmp_path / "out")
+    deck = Presentation(str(result.outputs["pptx"]))
+    assert (deck.slide_width, deck.slide_height) == (Inches(12), Inches(7.5))
+    assert "TEMPLATEOWNSLIDE" not in deck_text(result.outputs["pptx"])
+    layouts = [slide.slide_layout.name for slide in deck.slides]
+    assert layouts[0] == "Title Slide"
+    assert "House Headline" in layouts
+    assert len(deck.slides) == result.slides
+
+
+def test_slide_titles_go_into_the_layout_title_placeholder(tmp_path: Path) -> None:
+    theme = make_theme(tmp_path)
+    result = build(SAMPLE, theme=str(theme), out=tmp_path / "out")
+    deck = Presentation(str(result.outputs["pptx"]))
+    titled = [slide for slide in deck.slides if slide.shapes.title is not None]
+    assert len(titled) == len(deck.slides) or "Blank" in {s.slide_layout.name for s in deck.slides}
+    for slide in titled:
+        assert slide.shapes.title.text_frame.text.strip()
+        assert all(placeholder.shape_id == slide.shapes.title.shape_id
+                   for placeholder in slide.placeholders)
+
+
+def test_a_missing_layout_falls_back_with_a_warning(tmp_path: Path) -> None:
+    theme = make_theme(tmp_path)
+    result = build(SAMPLE, theme=str(theme), out=tmp_path / "out")
+    assert any("template has no layout 'Title Only' for summary slides" in w
+               for w in result.warnings)
