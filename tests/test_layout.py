@@ -78,8 +78,8 @@ def test_every_run_of_the_built_deck_has_an_explicit_size(brief_path: Path, them
     width, height = deck.slide_width, deck.slide_height
     for slide in deck.slides:
         for shape in slide.shapes:
-            assert 0 <= shape.left and shape.left + shape.width <= width + 1
-            assert 0 <= shape.top and shape.top + shape.height <= height + 1
+            assert shape.left >= 0 and shape.left + shape.width <= width + 1
+            assert shape.top >= 0 and shape.top + shape.height <= height + 1
             for run_properties in shape._element.iter(qn("a:rPr")):
                 assert run_properties.get("sz") is not None, shape.name
     assert result.pages >= 1

@@ -108,7 +108,8 @@ class DeckPlanner:
 
     def measure(self, spans: tuple[Span, ...], width: float, style: plan.Style) -> float:
         family = DECK_FONT_METRICS[style.font]
-        return wrap(self._styled(spans, style), width, style.size, family, style.line_spacing).height
+        styled = self._styled(spans, style)
+        return wrap(styled, width, style.size, family, style.line_spacing).height
 
     @staticmethod
     def _styled(spans: tuple[Span, ...], style: plan.Style) -> tuple[Span, ...]:
@@ -317,7 +318,8 @@ class DeckPlanner:
             return [
                 plan.Shape("rect", x, y, w, total, fill, name="Band"),
                 plan.Shape("rect", x, y, 4, total, self.c.accent, name="Band accent"),
-                plan.TextBox(x + inset + 6, y + inset, inner, height, tuple(paras), name="Band text"),
+                plan.TextBox(x + inset + 6, y + inset, inner, height, tuple(paras),
+                             name="Band text"),
             ]
 
         return [Piece(total, GAP, draw=draw)]
@@ -779,9 +781,9 @@ class DeckPlanner:
         width = self.content_w
         items: list[plan.Item] = [plan.Shape("rect", 0, 0, self.width, band_h, self.c.primary,
                                              name="Title band")]
-        title_style, title_h = self.fit_title(meta.title.paragraphs[0], width, self.s.title + 10,
-                                              self.s.title_floor + 4, max_lines=3,
-                                              where="title slide")
+        title_style, _ = self.fit_title(meta.title.paragraphs[0], width, self.s.title + 10,
+                                        self.s.title_floor + 4, max_lines=3,
+                                        where="title slide")
         title_style = replace(title_style, color=self.c.on_primary)
         paras = [plan.Para(meta.title.paragraphs[0], title_style)]
         if meta.subtitle:

@@ -187,8 +187,9 @@ class Theme(Model):
 
     @model_validator(mode="after")
     def _readable(self) -> Theme:
-        palettes = (("colors", self.colors.model_dump()),
-                    ("memo.colors", {**self.colors.model_dump(), **self.memo.colors}))
+        base: dict[str, str] = self.colors.model_dump()
+        on_paper: dict[str, str] = {**base, **self.memo.colors}
+        palettes = (("colors", base), ("memo.colors", on_paper))
         for where, colors in palettes:
             for fore, back, least in CONTRAST_PAIRS:
                 ratio = contrast(colors[fore], colors[back])

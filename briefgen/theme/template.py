@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 EMU_PER_PT = 12700
 
@@ -39,12 +40,13 @@ def read_template(path: Path) -> TemplateInfo:
     layouts = []
     for layout in prs.slide_layouts:
         title = None
-        for shape in layout.placeholders:
+        placeholders: Any = layout.placeholders
+        for shape in placeholders:
             kind = shape.placeholder_format.type
             if kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE) and shape.width:
-                title = (shape.left / EMU_PER_PT, shape.top / EMU_PER_PT,
-                         shape.width / EMU_PER_PT, shape.height / EMU_PER_PT)
+                title = (int(shape.left or 0) / EMU_PER_PT, int(shape.top or 0) / EMU_PER_PT,
+                         int(shape.width) / EMU_PER_PT, int(shape.height or 0) / EMU_PER_PT)
                 break
         layouts.append(Layout(layout.name, title))
-    return TemplateInfo(str(path.resolve()), prs.slide_width / EMU_PER_PT,
-                        prs.slide_height / EMU_PER_PT, tuple(layouts))
+    return TemplateInfo(str(path.resolve()), int(prs.slide_width or 0) / EMU_PER_PT,
+                        int(prs.slide_height or 0) / EMU_PER_PT, tuple(layouts))
