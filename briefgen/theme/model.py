@@ -188,7 +188,7 @@ class Theme(Model):
     @model_validator(mode="after")
     def _readable(self) -> Theme:
         base: dict[str, str] = self.colors.model_dump()
-        on_paper: dict[str, str] = {**base, **self.memo.colors}
+        on_paper = {**base, **{str(k): v for k, v in self.memo.colors.items()}}
         palettes = (("colors", base), ("memo.colors", on_paper))
         for where, colors in palettes:
             for fore, back, least in CONTRAST_PAIRS:
