@@ -13,7 +13,12 @@ from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_TICK_LABEL_POSITION,
+)
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -208,6 +213,10 @@ def _add_chart(shapes: Any, item: plan.Chart) -> None:
     frame.name = item.name
     _set_alt(frame, item.alt)
     chart = frame.chart
+    # python-pptx numbers axes with negative ids; the schema wants unsigned ones.
+    for tag in ("c:axId", "c:crossAx"):
+        for axis_id in chart._chartSpace.iter(qn(tag)):
+            axis_id.set("val", str(int(axis_id.get("val")) & 0x7FFFFFFF))
     chart.font.size = Pt(item.font_size)
     chart.font.name = item.font
     chart.font.color.rgb = _rgb(item.text_color)
@@ -230,6 +239,8 @@ def _add_chart(shapes: Any, item: plan.Chart) -> None:
         if item.kind in ("bar", "column"):
             plot.gap_width = 60
             labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        else:
+            labels.position = XL_LABEL_POSITION.ABOVE
         for n, series in enumerate(plot.series):
             color = _rgb(item.colors[n % len(item.colors)])
             if item.kind == "line":
@@ -248,6 +259,8 @@ def _add_chart(shapes: Any, item: plan.Chart) -> None:
         value_axis.tick_labels.number_format = item.number_format
         value_axis.tick_labels.number_format_is_linked = False
         chart.category_axis.format.line.color.rgb = _rgb(item.grid_color)
+        # With negative values the axis crosses mid-plot; keep its labels at the edge.
+        chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
         if item.kind == "bar":
             # Bars read top-down in the order the brief lists its categories.
             chart.category_axis.reverse_order = True
