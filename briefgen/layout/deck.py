@@ -643,7 +643,9 @@ class DeckPlanner:
                 queue.insert(0, piece)
                 continue
             if piece.split and (only_heads or left >= 0.4 * room or piece.min_head <= left):
-                head, tail = piece.split(left - (need_next if keep else 0.0))
+                # Leave room for what is kept with the piece only if its last part lands here.
+                fits_alone = piece.height <= left + 0.01
+                head, tail = piece.split(left - need_next if keep and fits_alone else left)
                 if head is not None:
                     place(head, y + gap)
                     if tail is not None:
@@ -1150,9 +1152,10 @@ class DeckPlanner:
             date=meta.date,
             classification=meta.classification or "",
         )
+        # Re-planning a section at smaller sizes repeats some warnings; keep each once.
         return plan.DeckPlan(self.width, self.height, tuple(numbered), metadata,
                              self.c.primary, self.template.path if self.template else None,
-                             tuple(self.warnings))
+                             tuple(dict.fromkeys(self.warnings)))
 
 
 def plan_deck(brief: Brief, theme: Theme, image_sizes: ImageSizes | None = None
