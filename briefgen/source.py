@@ -9,7 +9,6 @@ from typing import Any
 
 import yaml
 from yaml.composer import Composer
-from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from briefgen.brief.markup import VT_STAND_IN
@@ -30,9 +29,11 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that reads every plain scalar as text and refuses aliases."""
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        if self.check_event(AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise _AliasFound(event.start_mark)
+        # Aliases can expand a small file enormously, and they need an anchor first; refusing
+        # anchors also stops `title: &Co results` from silently losing "&Co".
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if getattr(event, "anchor", None) is not None:
+            raise _AnchorFound(event.start_mark, event.anchor)
         return Composer.compose_node(self, parent, index)
 
 
@@ -41,9 +42,10 @@ _Loader.yaml_implicit_resolvers = {}
 _Loader.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 
 
-class _AliasFound(Exception):
-    def __init__(self, mark: Any) -> None:
+class _AnchorFound(Exception):
+    def __init__(self, mark: Any, anchor: str) -> None:
         self.mark = mark
+        self.anchor = anchor
 
 
 @dataclass
@@ -154,7 +156,12 @@ class _Walker:
                       "remove the tag; a brief holds only text, lists and mappings")
             return None
         if isinstance(node, ScalarNode):
-            return None if node.tag == _NULL else str(node.value)
+            if node.tag == _NULL:
+                return None
+            # Outside a literal block YAML folds a blank line into one newline: that newline
+            # is where the author left a blank line, so it separates paragraphs.
+            value = str(node.value)
+            return value if node.style == "|" else value.replace("\n", "\n\n")
         if isinstance(node, SequenceNode):
             return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
@@ -217,9 +224,9 @@ def read_yaml(path: Path, display: str | None = None, what: str = "brief", *,
     text = _UNREADABLE.sub("", text.replace("\v", VT_STAND_IN))
     try:
         root = yaml.compose(text, Loader=_Loader)
-    except _AliasFound as exc:
-        raise fail("YAML aliases (*name) are not allowed",
-                   "write the value out in full; aliases can expand a small file enormously",
+    except _AnchorFound as exc:
+        raise fail(f"'&{exc.anchor}' starts a YAML anchor; anchors and aliases are not allowed",
+                   "put text that begins with '&' in quotes; write repeated values out in full",
                    exc.mark.line + 1, exc.mark.column + 1) from None
     except yaml.MarkedYAMLError as exc:
         message, hint, line, column = _syntax_error(exc, text)

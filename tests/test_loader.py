@@ -284,11 +284,26 @@ def test_a_duplicate_key_is_refused_with_the_line_of_the_first(tmp_path: Path) -
         "remove one of the two; YAML would silently keep only the last")
 
 
-def test_an_alias_is_refused(tmp_path: Path) -> None:
+def test_an_anchor_and_its_alias_are_refused_at_the_anchor(tmp_path: Path) -> None:
     text = "meta:\n  title: &t T\n  date: 2026-04-01\nthesis:\n  headline: *t\n"
     assert problem(tmp_path, text) == (
-        "brief.yaml:5:13: YAML aliases (*name) are not allowed — write the value out in full; "
-        "aliases can expand a small file enormously")
+        "brief.yaml:2:10: '&t' starts a YAML anchor; anchors and aliases are not allowed — "
+        "put text that begins with '&' in quotes; write repeated values out in full")
+
+
+def test_text_beginning_with_an_ampersand_is_not_silently_dropped(tmp_path: Path) -> None:
+    text = "meta:\n  title: &Co results\n  date: 2026-04-01\nthesis:\n  headline: H\n"
+    assert problem(tmp_path, text).startswith("brief.yaml:2:10: '&Co' starts a YAML anchor")
+
+
+def test_a_blank_line_in_a_quoted_or_folded_text_separates_paragraphs(tmp_path: Path) -> None:
+    path = tmp_path / "brief.yaml"
+    path.write_text('meta:\n  title: T\n  date: 2026-04-01\nthesis:\n  headline: H\n'
+                    '  summary: "one\n\n    two"\n  points:\n    - >\n      three\n\n'
+                    '      four\n    - |\n      five\n      six\n')
+    thesis = load_brief(path).thesis
+    assert thesis.summary is not None
+    assert [len(t.paragraphs) for t in (thesis.summary, *thesis.points)] == [2, 2, 1]
 
 
 def test_a_python_tag_is_refused(tmp_path: Path) -> None:

@@ -67,3 +67,49 @@ def test_a_bad_colour_and_an_unmeasurable_deck_font_are_located(tmp_path: Path) 
                         "write a hex colour like #1F4E79")
     assert lines[1].startswith(f"{theme}:7:11: fonts.deck.body: deck font 'Comic Sans MS' "
                                "has no metrics briefgen can measure — use one of: Arial")
+
+
+def test_a_dark_theme_must_give_its_memo_paper_colours(tmp_path: Path) -> None:
+    theme = tmp_path / "night.yaml"
+    theme.write_text('name: night\nextends: corporate\ncolors:\n  background: "#101010"\n'
+                     '  surface: "#202020"\n  text: "#F0F0F0"\n  muted: "#B0B0B0"\n'
+                     '  primary: "#80C0FF"\n  on_primary: "#101010"\n  accent: "#FFB080"\n')
+    with pytest.raises(BriefError) as excinfo:
+        load_theme(str(theme))
+    assert error_lines(excinfo)[0].endswith(
+        "a dark theme sets memo.colors for the white page")
+
+
+def test_a_floor_above_its_size_is_an_error(tmp_path: Path) -> None:
+    theme = tmp_path / "floor.yaml"
+    theme.write_text("name: floor\nextends: corporate\nsizes:\n  deck:\n    body: 16\n"
+                     "    body_floor: 18\n")
+    with pytest.raises(BriefError) as excinfo:
+        load_theme(str(theme))
+    assert error_lines(excinfo) == [
+        f"{theme}:6:5: sizes.deck.body_floor: body_floor 18 is above body 16 — "
+        "a floor is the smallest size text may shrink to"]
+
+
+def test_extends_and_templates_resolve_beside_the_theme_that_names_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_template import make_template
+
+    parent_dir = tmp_path / "brand"
+    parent_dir.mkdir()
+    make_template(parent_dir)
+    (parent_dir / "base.yaml").write_text("name: base\nextends: corporate\ndeck:\n"
+                                          "  template: house.pptx\n")
+    (tmp_path / "team.yaml").write_text("name: team\nextends: brand/base.yaml\n")
+    monkeypatch.chdir(tmp_path.parent)
+    theme = load_theme(str(tmp_path / "team.yaml"))
+    assert theme.template_info is not None
+    assert theme.template_info.path == str((parent_dir / "house.pptx").resolve())
+
+
+def test_a_misspelt_layout_kind_is_an_error(tmp_path: Path) -> None:
+    theme = tmp_path / "lay.yaml"
+    theme.write_text("name: lay\nextends: corporate\ndeck:\n  layouts:\n    sectoin: X\n")
+    with pytest.raises(BriefError) as excinfo:
+        load_theme(str(theme))
+    assert "deck.layouts.sectoin" in error_lines(excinfo)[0]

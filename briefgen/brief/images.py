@@ -21,7 +21,10 @@ def image_kind(data: bytes) -> str | None:
 def check_image_path(value: str, base: Path) -> Path:
     """The resolved image file, or a RuleViolation saying why it may not be used."""
     hint = "put the image in the brief's folder (or below it) and give its relative path"
-    relative = PurePosixPath(value.replace("\\", "/"))
+    if "\\" in value:
+        raise RuleViolation(f"image path '{value}' uses backslashes",
+                            "write the path with forward slashes, e.g. images/chart.png")
+    relative = PurePosixPath(value)
     if relative.is_absolute() or (value[1:3] == ":/" or value[1:3] == ":\\"):
         raise RuleViolation(f"image path '{value}' is absolute", hint)
     if ".." in relative.parts:

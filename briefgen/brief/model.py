@@ -134,7 +134,8 @@ IsoDate = Annotated[
     BeforeValidator(_to_date),
     WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}),
 ]
-Level = Literal["low", "medium", "high"]
+Level = Annotated[Literal["low", "medium", "high"],
+                  BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v)]
 LEVEL_VALUES: dict[str, float] = {"low": 0.25, "medium": 0.5, "high": 0.8}
 
 

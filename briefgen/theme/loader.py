@@ -55,12 +55,29 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def _find_parent(name: str, child: Path) -> Path:
+    """A parent theme by name, or by a path relative to the theme that extends it."""
+    beside = child.parent / name
+    if (name.endswith((".yaml", ".yml")) or "/" in name) and beside.is_file():
+        return beside
+    return find_theme(name)
+
+
+def _anchor_paths(data: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """Make a theme's file references absolute, so an inherited template still resolves."""
+    deck = data.get("deck")
+    if isinstance(deck, dict) and isinstance(deck.get("template"), str):
+        return {**data, "deck": {**deck, "template": str(folder / deck["template"])}}
+    return data
+
+
 def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], Document]:
     document = read_yaml(path, str(path), what="theme")
+    document.data = _anchor_paths(document.data, path.parent)
     parent_name = document.data.get("extends")
     if not parent_name:
         return document.data, document
-    parent = find_theme(str(parent_name)) if str(parent_name) not in (path.stem,) else None
+    parent = _find_parent(str(parent_name), path) if str(parent_name) != path.stem else None
     if parent is None or parent.resolve() in seen or parent.resolve() == path.resolve():
         chain = " → ".join(p.stem for p in (*seen, path.resolve()))
         raise BriefError([document.problem(("extends",), f"themes extend each other in a cycle: "

@@ -128,6 +128,16 @@ class DeckSizes(Model):
     small: float = Field(10, ge=6, le=20, description="Footers, sources, captions.")
     line_spacing: float = Field(1.2, ge=1.0, le=2.0, description="Line height / font size.")
 
+    @model_validator(mode="after")
+    def _floors_below_sizes(self) -> DeckSizes:
+        for size, floor in (("title", "title_floor"), ("body", "body_floor"),
+                            ("table", "table_floor")):
+            if getattr(self, floor) > getattr(self, size):
+                raise RuleViolation(f"{floor} {getattr(self, floor):g} is above {size} "
+                                    f"{getattr(self, size):g}",
+                                    "a floor is the smallest size text may shrink to", (floor,))
+        return self
+
 
 class MemoSizes(Model):
     body: float = Field(10.5, ge=7, le=16, description="Memo body size, pt.")
@@ -148,7 +158,8 @@ class Deck(Model):
     template: str | None = Field(
         None, description="A .pptx, relative to the theme file, whose master and layouts the "
         "deck is built on.")
-    layouts: dict[str, str] = Field(
+    layouts: dict[Literal["title", "content", "summary", "agenda", "section", "risks",
+                          "verdict", "predictions", "conclusion", "sources"], str] = Field(
         default_factory=dict,
         description="Template layout name by slide kind (title, content for every other "
         "slide, or summary, agenda, section, risks, verdict, predictions, conclusion, sources).")
@@ -160,8 +171,10 @@ class Memo(Model):
                          "accent", "positive", "warning", "negative"], Color] = Field(
         default_factory=dict,
         description="Colours that differ on paper, e.g. a dark theme's memo text and primary.")
-    margins: list[float] = Field([54, 54, 60, 54], min_length=4, max_length=4,
-                                 description="Top, right, bottom, left margins, pt.")
+    margins: list[Annotated[float, Field(ge=40, le=144)]] = Field(
+        [54, 54, 60, 54], min_length=4, max_length=4,
+        description="Top, right, bottom, left margins, pt (40 to 144: the running header "
+        "and footer sit inside them).")
 
 
 class Theme(Model):
@@ -176,7 +189,8 @@ class Theme(Model):
     deck: Deck = Field(default_factory=Deck)
     memo: Memo = Field(default_factory=Memo)
     logo: str | None = Field(None, description="PNG or JPEG logo, relative to the theme file.")
-    footer: str | None = Field(None, description="Text on every slide and memo page footer.")
+    footer: str | None = Field(
+        None, description="Text beside the classification on every slide and memo page.")
 
     _template: TemplateInfo | None = PrivateAttr(None)
 
@@ -188,17 +202,25 @@ class Theme(Model):
     @model_validator(mode="after")
     def _readable(self) -> Theme:
         base: dict[str, str] = self.colors.model_dump()
-        on_paper = {**base, **{str(k): v for k, v in self.memo.colors.items()}}
+        # The memo is printed on white unless the theme says otherwise.
+        on_paper = {**base, "background": "FFFFFF",
+                    **{str(k): v for k, v in self.memo.colors.items()}}
         palettes = (("colors", base), ("memo.colors", on_paper))
         for where, colors in palettes:
             for fore, back, least in CONTRAST_PAIRS:
                 ratio = contrast(colors[fore], colors[back])
                 if ratio < least:
-                    key = fore if where == "colors" or fore in self.memo.colors else back
-                    path = (*where.split("."), key)
+                    if where == "colors":
+                        path: tuple[str, ...] = ("colors", fore)
+                    elif fore in self.memo.colors or back in self.memo.colors:
+                        path = ("memo", "colors", fore if fore in self.memo.colors else back)
+                    else:
+                        path = ("memo",)  # the paper colours are inherited: point at memo
                     raise RuleViolation(
                         f"{where}.{fore} on {where}.{back} has contrast {ratio:.2f}:1; "
                         f"{'text' if least > 3 else 'large text'} needs at least {least}:1 "
                         "(WCAG AA)",
-                        "darken or lighten one of the two colours", path)
+                        "darken or lighten one of the two colours"
+                        + ("; a dark theme sets memo.colors for the white page"
+                           if where != "colors" else ""), path)
         return self
