@@ -1032,6 +1032,11 @@ class DeckPlanner:
             return items
 
         pieces = [Piece(20.0, 0, draw=header, keep_with_next=True)]
+        # The confidence label beside the bar is as wide as the longest label needs.
+        label_style = self.style(size - 3, self.c.text)
+        label_w = max(wrap((Span(t),), 10_000, label_style.size, self.family).widest
+                      for t in ("100%", *(self.labels.get(k) for k in ("low", "medium", "high"))))
+        label_w = min(label_w + 4, conf_w - 40)
         for number, prediction in predictions:
             paras = [plan.Para(prediction.statement.paragraphs[0],
                                self.style(size, self.c.text, bold=True))]
@@ -1065,7 +1070,7 @@ class DeckPlanner:
                         name="Horizon"))
                 cx = hx + horizon_w + 16
                 if value is not None:
-                    bar_w = conf_w - 46
+                    bar_w = conf_w - label_w - 6
                     items.append(plan.Shape("rect", cx, y + 6, bar_w, 8,
                                             mix(self.c.muted, self.c.background, 0.25),
                                             name="Confidence track"))
