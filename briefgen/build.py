@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.brief.model import Brief
 from briefgen.errors import BuildError
 
 if TYPE_CHECKING:
+    from briefgen.brief.model import Brief
     from briefgen.layout.memo import MemoPlan
     from briefgen.layout.plan import DeckPlan
 
@@ -86,9 +86,13 @@ def build(
 ) -> BuildResult:
     """Build a brief (a path or a loaded Brief) into `out`; raises BriefError on a bad brief.
 
-    Everything is validated, planned and rendered in memory before any output is touched.
+    Outputs are `out/<stem>.<format>`; `stem` defaults to the file's name ("brief" for a loaded
+    Brief) and `base`, the folder image paths are relative to, to the brief's folder (the
+    working folder for a loaded Brief). Everything is validated, planned and rendered in memory
+    before any output is touched; an unwritable `out` raises BuildError.
     """
     from briefgen.brief.loader import load_brief
+    from briefgen.brief.model import Brief
     from briefgen.render.pdf import render_pdf
     from briefgen.render.pptx import render_pptx
 

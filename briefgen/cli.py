@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from briefgen import __version__
 from briefgen.errors import BriefError, BuildError
+
+if TYPE_CHECKING:
+    from briefgen.batch import Job
 
 app = typer.Typer(
     name="briefgen",
@@ -58,18 +63,53 @@ def _formats(value: str) -> list[str]:
 
 @app.command()
 def build(
-    brief: Annotated[Path, typer.Argument(help="The brief YAML file.")],
+    briefs: Annotated[list[Path], typer.Argument(
+        help="Brief files, or folders whose *.yaml and *.yml files are briefs.",
+        show_default=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")] = Path("out"),
     theme: Annotated[str | None, typer.Option("--theme", "-t", help="Theme name or file.")]
     = None,
     formats: Annotated[str, typer.Option("--format", "-f", help="pptx, pdf or pptx,pdf.")]
     = "pptx,pdf",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    recursive: Annotated[bool, typer.Option(
+        "--recursive", "-r",
+        help="Also build the briefs in sub-folders of the folders given; their outputs mirror "
+             "the sub-folders under OUT (OUT/sub/<name>.pptx).")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, show_default=False,
+        help="Briefs built at once, each in its own process [default: the number of CPUs].")]
+    = None,
 ) -> None:
-    """Build BRIEF into OUT/<name>.pptx and OUT/<name>.pdf."""
-    from briefgen.build import build as run_build
+    """Build each brief into OUT/<name>.pptx and OUT/<name>.pdf.
+
+    Several briefs are built in parallel, with a progress bar on a terminal and a summary
+    table at the end; a broken brief does not stop the others, and the exit code is 1 if any
+    failed. Two briefs with the same name would write the same outputs: the second is reported
+    as an error, except under a folder given with --recursive, where the outputs mirror the
+    sub-folders.
+    """
+    from briefgen.batch import find_briefs
 
     wanted = _formats(formats)
+    found = find_briefs(briefs, out, recursive)
+    if len(found.jobs) == 1 and not found.empty:
+        _build_one(found.jobs[0].brief, found.jobs[0].out, theme, wanted, quiet)
+        return
+    _build_many(found.jobs, found.empty, theme, wanted, quiet, jobs or _cpus())
+
+
+def _cpus() -> int:
+    # The CPUs this process may run on, which a container or taskset can limit below the total.
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def _build_one(brief: Path, out: Path, theme: str | None, wanted: list[str], quiet: bool
+               ) -> None:
+    from briefgen.build import build as run_build
+
     try:
         result = run_build(brief, theme=theme, out=out, formats=wanted)
     except BriefError as exc:
@@ -85,6 +125,111 @@ def build(
     for fmt, path in result.outputs.items():
         count = f"{result.slides} slides" if fmt == "pptx" else f"{result.pages} pages"
         typer.echo(f"{path} ({count})")
+
+
+def _build_many(jobs: list[Job], empty: list[str], theme: str | None, wanted: list[str],
+                quiet: bool, workers: int) -> None:
+    from briefgen.batch import Progress, run_batch, summary
+    from briefgen.theme.loader import load_theme
+
+    for message in empty:
+        typer.echo(message, err=True)
+    if not jobs:
+        raise typer.Exit(1)
+    try:
+        load_theme(theme)  # a bad theme would fail every brief the same way: say it once
+    except BriefError as exc:
+        raise _fail(exc.report()) from None
+    except Exception as exc:
+        raise _internal(exc) from None
+    started = time.perf_counter()
+    progress = Progress(len(jobs), Progress.mode_for(quiet))
+    progress.start()
+    try:
+        try:
+            outcomes = run_batch(jobs, theme, wanted, workers, progress.done, _debug)
+        finally:
+            progress.finish()
+    except Exception as exc:
+        raise _internal(exc) from None
+    if not quiet:
+        typer.echo(summary(outcomes, time.perf_counter() - started))
+    if empty or not all(o.ok for o in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command()
+def watch(
+    briefs: Annotated[list[Path], typer.Argument(
+        help="Brief files, or folders whose *.yaml and *.yml files are briefs.",
+        show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")] = Path("out"),
+    theme: Annotated[str | None, typer.Option("--theme", "-t", help="Theme name or file.")]
+    = None,
+    formats: Annotated[str, typer.Option("--format", "-f", help="pptx, pdf or pptx,pdf.")]
+    = "pptx,pdf",
+) -> None:
+    """Build the briefs, then rebuild each one whenever it, its images or its theme is saved.
+
+    One line per build, with its time. A version with errors is reported and the last good
+    output stays in place. Folders are read once, at the start. Press Ctrl-C to stop.
+    """
+    from briefgen.batch import find_briefs
+    from briefgen.watch import Watcher
+
+    wanted = _formats(formats)
+    found = find_briefs(briefs, out)
+    for message in [*found.empty, *(job.error for job in found.jobs if job.error)]:
+        typer.echo(message, err=True)
+    jobs = [job for job in found.jobs if not job.error]
+    if not jobs:
+        raise typer.Exit(1)
+
+    def echo(message: str, err: bool) -> None:
+        typer.echo(message, err=err)
+
+    try:
+        watcher = Watcher(jobs, theme, wanted, echo, debug=_debug)
+        watcher.build_all()
+        noun = "brief" if len(jobs) == 1 else "briefs"
+        typer.echo(f"watching {len(jobs)} {noun} for changes; press Ctrl-C to stop", err=True)
+        watcher.run()
+    except KeyboardInterrupt:
+        typer.echo("stopped watching", err=True)
+    except Exception as exc:
+        raise _internal(exc) from None
+
+
+@app.command()
+def preview(
+    brief: Annotated[Path, typer.Argument(help="The brief YAML file.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the pictures.")]
+    = Path("out"),
+    theme: Annotated[str | None, typer.Option("--theme", "-t", help="Theme name or file.")]
+    = None,
+) -> None:
+    """Write PNGs of every slide and memo page, and a contact sheet of the deck, to OUT/<name>/.
+
+    Slides are rendered by LibreOffice and pages by poppler: apt-get install
+    libreoffice-impress poppler-utils.
+    """
+    from briefgen.preview import preview as run_preview
+
+    try:
+        result = run_preview(brief, out, theme)
+    except BriefError as exc:
+        raise _fail(exc.report()) from None
+    except BuildError as exc:
+        raise _fail(f"error: {exc}") from None
+    except Exception as exc:
+        raise _internal(exc) from None
+    for warning in result.warnings:
+        typer.echo(f"warning: {brief}: {warning}", err=True)
+    for pictures, noun in ((result.slides, "slides"), (result.pages, "pages")):
+        if pictures:
+            last = f" … {pictures[-1].name}" if len(pictures) > 1 else ""
+            typer.echo(f"{pictures[0]}{last} ({len(pictures)} {noun})")
+    typer.echo(f"{result.contact_sheet}")
 
 
 @app.command()

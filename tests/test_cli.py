@@ -44,3 +44,62 @@ def test_a_missing_brief_file_is_an_error_not_a_traceback(tmp_path: Path) -> Non
     assert result.exit_code == 1
     assert "cannot read the file" in result.output
     assert "Traceback" not in result.output
+
+
+def test_an_unknown_option_is_a_usage_error_with_exit_code_2() -> None:
+    result = runner.invoke(app, ["build", str(SAMPLE), "--nope"])
+    assert result.exit_code == 2
+    assert "No such option" in result.output
+
+
+def test_jobs_below_one_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["build", str(SAMPLE), "--jobs", "0"])
+    assert result.exit_code == 2
+
+
+def test_version_prints_the_version() -> None:
+    from briefgen import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"briefgen {__version__}\n"
+
+
+def test_shell_completion_script_and_completions() -> None:
+    import os
+    import subprocess
+    import sys
+
+    result = runner.invoke(app, ["--show-completion", "bash"])
+    assert result.exit_code == 0, result.output
+    assert "_briefgen_completion" in result.output
+    env = {**os.environ, "_BRIEFGEN_COMPLETE": "complete_bash", "COMP_WORDS": "briefgen pre",
+           "COMP_CWORD": "1"}
+    script = Path(sys.executable).parent / "briefgen"  # completion keys on the program's name
+    completed = subprocess.run([str(script)], env=env, capture_output=True, text=True,
+                               check=False)
+    assert completed.stdout.split() == ["preview"], completed.stderr
+
+
+def test_the_cli_module_imports_no_rendering_or_validation_library() -> None:
+    import subprocess
+    import sys
+
+    completed = subprocess.run([sys.executable, "-X", "importtime", "-c", "import briefgen.cli"],
+                               capture_output=True, text=True, check=True)
+    modules = {line.rsplit("|", 1)[-1].strip().split(".")[0]
+               for line in completed.stderr.splitlines()}
+    assert not modules & {"pptx", "reportlab", "pydantic", "PIL", "yaml", "rich"}
+
+
+def test_one_brief_in_a_folder_keeps_the_single_brief_output(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import FIXTURES
+
+    (tmp_path / "briefs").mkdir()
+    shutil.copy(FIXTURES / "minimal.yaml", tmp_path / "briefs")
+    result = runner.invoke(app, ["build", str(tmp_path / "briefs"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.output == (f"{tmp_path / 'out' / 'minimal.pptx'} (1 slides)\n"
+                             f"{tmp_path / 'out' / 'minimal.pdf'} (1 pages)\n")
