@@ -301,6 +301,43 @@ def new(
     typer.echo(f"next: edit {path}, then run 'briefgen build {path}'")
 
 
+themes_app = typer.Typer(help="List the available themes, or show one resolved.",
+                         invoke_without_command=True, no_args_is_help=False)
+app.add_typer(themes_app, name="themes")
+
+
+@themes_app.callback()
+def themes(context: typer.Context) -> None:
+    """List the built-in themes and those in ./themes, with their descriptions."""
+    if context.invoked_subcommand:
+        return
+    from briefgen.theme.loader import available, load_theme
+
+    for name, path in available().items():
+        try:
+            description = load_theme(str(path)).description
+        except BriefError as exc:
+            description = f"(broken: {exc.problems[0].message})"
+        typer.echo(f"{name:<14} {description}")
+
+
+@themes_app.command("show")
+def themes_show(
+    name: Annotated[str, typer.Argument(help="Theme name or file.")],
+) -> None:
+    """Print a theme with everything it inherits through extends, as YAML."""
+    import yaml
+
+    from briefgen.theme.loader import load_theme
+
+    try:
+        theme = load_theme(name)
+    except BriefError as exc:
+        raise _fail(exc.report()) from None
+    data = theme.model_dump(mode="json", exclude={"extends"})
+    typer.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), nl=False)
+
+
 def _internal(exc: Exception, path: Path | None = None) -> typer.Exit:
     if _debug:
         traceback.print_exception(exc)

@@ -103,3 +103,28 @@ def test_one_brief_in_a_folder_keeps_the_single_brief_output(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert result.output == (f"{tmp_path / 'out' / 'minimal.pptx'} (1 slides)\n"
                              f"{tmp_path / 'out' / 'minimal.pdf'} (1 pages)\n")
+
+
+def test_themes_lists_every_theme_with_its_description() -> None:
+    result = runner.invoke(app, ["themes"])
+    assert result.exit_code == 0, result.output
+    names = [line.split()[0] for line in result.output.splitlines()]
+    assert {"corporate", "midnight", "print"} <= set(names)
+    assert "The default." in result.output
+
+
+def test_themes_show_prints_a_resolved_theme_that_loads_again(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["themes", "show", "midnight"])
+    assert result.exit_code == 0, result.output
+    assert "primary: '#4FC3C7'" in result.output
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(result.output)
+    from briefgen.theme.loader import load_theme
+
+    assert load_theme(str(copy)) == load_theme("midnight")
+
+
+def test_themes_show_names_the_available_themes_for_an_unknown_one() -> None:
+    result = runner.invoke(app, ["themes", "show", "neon"])
+    assert result.exit_code == 1
+    assert "unknown theme 'neon' — available themes: corporate" in result.output

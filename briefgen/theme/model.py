@@ -10,6 +10,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     PrivateAttr,
     field_validator,
     model_validator,
@@ -71,7 +72,7 @@ def _to_color(value: Any) -> Any:
     return text.lstrip("#").upper()
 
 
-Color = Annotated[str, BeforeValidator(_to_color)]
+Color = Annotated[str, BeforeValidator(_to_color), PlainSerializer(lambda c: f"#{c}")]
 
 
 class Model(BaseModel):
@@ -201,7 +202,8 @@ class Theme(Model):
 
     @model_validator(mode="after")
     def _readable(self) -> Theme:
-        base: dict[str, str] = self.colors.model_dump()
+        base: dict[str, str] = {role: getattr(self.colors, role)
+                                for role in Colors.model_fields if role != "series"}
         # The memo is printed on white unless the theme says otherwise.
         on_paper = {**base, "background": "FFFFFF",
                     **{str(k): v for k, v in self.memo.colors.items()}}
