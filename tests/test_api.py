@@ -56,3 +56,10 @@ def test_the_api_is_documented() -> None:
     for function in (briefgen.build, briefgen.load_brief):
         assert function.__doc__ and len(function.__doc__.splitlines()) > 1
     assert "BuildResult" in str(briefgen.build.__annotations__["return"])
+
+
+def test_the_readme_shows_exactly_the_example_this_file_runs() -> None:
+    readme = (SAMPLE.parent.parent / "README.md").read_text()
+    section = readme.split("## Python API", 1)[1]
+    block = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert block == README_EXAMPLE
