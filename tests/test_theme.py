@@ -113,3 +113,34 @@ def test_a_misspelt_layout_kind_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(BriefError) as excinfo:
         load_theme(str(theme))
     assert "deck.layouts.sectoin" in error_lines(excinfo)[0]
+
+
+def test_a_theme_logo_stands_on_every_slide_clear_of_the_title(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from briefgen.brief.loader import load_brief
+    from briefgen.layout.deck import plan_deck
+    from tests.conftest import SAMPLE
+
+    Image.new("RGB", (300, 100), "navy").save(tmp_path / "logo.png")
+    theme_file = tmp_path / "brand.yaml"
+    theme_file.write_text("name: brand\nextends: corporate\nlogo: logo.png\n")
+    deck, _ = plan_deck(load_brief(SAMPLE), load_theme(str(theme_file)))
+    for slide in deck.slides:
+        logos = [item for item in slide.items if item.name == "Logo"]
+        assert len(logos) == 1
+        titles = [item for item in slide.items if item.name == "Title"]
+        logo = logos[0]
+        assert all(t.x + t.w <= logo.x or t.y >= logo.y + logo.h or t.y + t.h <= logo.y
+                   for t in titles)
+
+
+def test_a_logo_that_is_not_an_image_is_a_located_error(tmp_path: Path) -> None:
+    (tmp_path / "logo.png").write_text("not an image")
+    theme_file = tmp_path / "brand.yaml"
+    theme_file.write_text("name: brand\nextends: corporate\nlogo: logo.png\n")
+    with pytest.raises(BriefError) as excinfo:
+        load_theme(str(theme_file))
+    assert error_lines(excinfo) == [
+        f"{theme_file}:3:7: logo: logo 'logo.png' is not a PNG or JPEG file — "
+        "give the path of a PNG or JPEG relative to the theme file"]

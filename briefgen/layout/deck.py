@@ -33,6 +33,7 @@ from briefgen.layout.measure import line_height, longest_word, wrap
 from briefgen.theme.model import DECK_FONT_METRICS, Theme
 
 MARGIN = 48.0
+LOGO_H = 26.0
 # Usual layout names of PowerPoint's default master, tried in order for each slide kind.
 TEMPLATE_LAYOUTS = {
     "title": ("Title Slide",),
@@ -83,6 +84,9 @@ class DeckPlanner:
         if self.template:
             self.width, self.height = self.template.width, self.template.height
         self.layouts: dict[str, str | None] = {}
+        self.logo = theme.logo_info
+        # A logo stands at the top right of every slide; titles keep clear of it.
+        self.logo_w = (LOGO_H * self.logo[1] / self.logo[2]) if self.logo else 0.0
         self.content_w = self.width - 2 * MARGIN
         self.body_bottom = self.height - 40.0
         self.kind = ""  # the slide kind being planned, for template layouts
@@ -173,7 +177,7 @@ class DeckPlanner:
         """Kicker, title and rule of a content slide; returns the items and the body's top."""
         items: list[plan.Item] = []
         placeholder = self.title_placeholder()
-        x, y, width = MARGIN, 26.0, self.content_w
+        x, y, width = MARGIN, 26.0, self.content_w - (self.logo_w + 16 if self.logo else 0)
         if placeholder:
             x, y, width, least = placeholder
         if kicker and (not placeholder or y >= 24):
@@ -199,6 +203,14 @@ class DeckPlanner:
             items.insert(0, plan.Shape("rect", 0, 0, 14, self.height, self.c.primary,
                                        name="Band"))
         return items, y + 16
+
+    def logo_items(self, slide: plan.Slide) -> list[plan.Item]:
+        if not self.logo:
+            return []
+        band = next((i for i in slide.items if i.name == "Title band"), None)
+        top = band.y + band.h + 28 if band else 24.0
+        return [plan.Picture(self.width - MARGIN - self.logo_w, top, self.logo_w, LOGO_H,
+                             self.logo[0], "Logo", name="Logo")]
 
     def footer(self, number: int, total: int) -> list[plan.Item]:
         style = self.style(self.s.small, self.c.muted)
@@ -1145,7 +1157,7 @@ class DeckPlanner:
         if brief.sources:
             slides.extend(self.source_slides())
         total = len(slides)
-        numbered = [replace(s, items=(*s.items, *self.footer(n, total)))
+        numbered = [replace(s, items=(*s.items, *self.footer(n, total), *self.logo_items(s)))
                     for n, s in enumerate(slides, 1)]
         meta = brief.meta
         metadata = plan.Metadata(

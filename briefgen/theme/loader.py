@@ -67,7 +67,9 @@ def _anchor_paths(data: dict[str, Any], folder: Path) -> dict[str, Any]:
     """Make a theme's file references absolute, so an inherited template still resolves."""
     deck = data.get("deck")
     if isinstance(deck, dict) and isinstance(deck.get("template"), str):
-        return {**data, "deck": {**deck, "template": str(folder / deck["template"])}}
+        data = {**data, "deck": {**deck, "template": str(folder / deck["template"])}}
+    if isinstance(data.get("logo"), str):
+        data = {**data, "logo": str(folder / data["logo"])}
     return data
 
 
@@ -99,7 +101,28 @@ def load_theme(name_or_path: str | None = None) -> Theme:
     theme = validate(merged, Theme, base=path.parent)
     if theme.deck.template:
         theme._template = _template(document, path, theme.deck.template)
+    if theme.logo:
+        theme._logo = _logo(document, Path(theme.logo))
     return theme
+
+
+def _logo(document: Document, file: Path) -> tuple[str, int, int]:
+    from PIL import Image
+
+    from briefgen.brief.images import image_kind
+
+    hint = "give the path of a PNG or JPEG relative to the theme file"
+    try:
+        head = file.read_bytes()[:8]
+    except OSError:
+        raise BriefError([document.problem(("logo",), f"logo '{file.name}' cannot be read",
+                                           hint)]) from None
+    if image_kind(head) is None:
+        raise BriefError([document.problem(("logo",), f"logo '{file.name}' is not a PNG or "
+                                           "JPEG file", hint)])
+    with Image.open(file) as picture:
+        width, height = picture.size
+    return str(file.resolve()), width, height
 
 
 def _template(document: Document, theme_path: Path, name: str) -> TemplateInfo:

@@ -189,11 +189,19 @@ class Theme(Model):
     sizes: Sizes = Field(default_factory=Sizes)
     deck: Deck = Field(default_factory=Deck)
     memo: Memo = Field(default_factory=Memo)
-    logo: str | None = Field(None, description="PNG or JPEG logo, relative to the theme file.")
+    logo: str | None = Field(
+        None, description="PNG or JPEG logo, relative to the theme file: top right of every "
+        "slide and in the memo's running header.")
     footer: str | None = Field(
         None, description="Text beside the classification on every slide and memo page.")
 
     _template: TemplateInfo | None = PrivateAttr(None)
+    _logo: tuple[str, int, int] | None = PrivateAttr(None)
+
+    @property
+    def logo_info(self) -> tuple[str, int, int] | None:
+        """The logo's absolute path and pixel size, read by the theme loader."""
+        return self._logo
 
     @property
     def template_info(self) -> TemplateInfo | None:
