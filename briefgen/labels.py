@@ -1,8 +1,5 @@
 """Localised fixed words the deck and memo print, BCP-47 fallback, dates and CJK line-break sets."""
 
-# Full-width punctuation and curly quotes are the point of this file, not look-alike mistakes.
-# ruff: noqa: RUF001
-
 from __future__ import annotations
 
 import datetime
@@ -593,3 +590,31 @@ NO_LINE_END: Final[frozenset[str]] = frozenset(
     "（「『《〈【〔〖〘〚｛［“‘"  # CJK and full-width opening punctuation
     "([{"  # ASCII relatives
 )
+
+
+@dataclass(frozen=True)
+class Punctuation:
+    """The separators and quote marks the outputs put between user texts, per language."""
+
+    colon: str  # between a label and its text: "Table 1: Title"
+    comma: str  # between the parts of a reference: "Publisher, 2026"
+    period: str  # between the sentences of a reference: "Title. Publisher"
+    semicolon: str  # between items of a list of names
+    quotes: tuple[str, str]
+
+
+_PUNCTUATION: Final[dict[str, Punctuation]] = {
+    "en": Punctuation(": ", ", ", ". ", "; ", ("“", "”")),
+    "de": Punctuation(": ", ", ", ". ", "; ", ("„", "“")),
+    "fr": Punctuation("\u00a0: ", ", ", ". ", "\u00a0; ", ("«\u00a0", "\u00a0»")),
+    "es": Punctuation(": ", ", ", ". ", "; ", ("«", "»")),
+    "ko": Punctuation(": ", ", ", ". ", "; ", ("“", "”")),
+    "zh-CN": Punctuation("：", "，", "。", "；", ("“", "”")),
+    "zh-TW": Punctuation("：", "，", "。", "；", ("「", "」")),
+    "ja": Punctuation("：", "、", "。", "、", ("「", "」")),
+}
+
+
+def punctuation(language: str) -> Punctuation:
+    """Separators and quote marks for a catalogue language."""
+    return _PUNCTUATION[language]

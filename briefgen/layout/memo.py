@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 from briefgen.brief.markup import RichText, Span
 from briefgen.brief.model import Block, Brief, Chart, Table
-from briefgen.labels import Labels, format_date, labels_for
+from briefgen.labels import Labels, format_date, labels_for, punctuation
 from briefgen.layout.common import (
     confidence_value,
     is_numeric_column,
@@ -16,22 +17,69 @@ from briefgen.layout.common import (
     number_format,
     sort_predictions,
 )
-from briefgen.layout.measure import longest_word, wrap
+from briefgen.layout.measure import is_wide, longest_word, wrap
 from briefgen.theme.model import Theme
 
 Spans = tuple[Span, ...]
+Cell = tuple[Spans, ...]  # one paragraph of a table cell, in chunks
 PAGE_SIZES = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0)}
-MIN_COLUMN = 40.0
+MIN_COLUMN = 24.0
+MAX_LEAST_COLUMN = 110.0
 CELL_PAD = 4.0
+CHIP_PAD = 5.0  # between a chip's rounded edge and its text
+# reportlab wraps one paragraph in quadratic time: longer paragraphs go out in pieces.
+CHUNK_CHARS = 1200
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]* +|[。！？][」』”’）]*")
+_LINKABLE = ("http://", "https://")
+
+
+def chunks(spans: Spans, limit: int = CHUNK_CHARS) -> tuple[Spans, ...]:
+    """A paragraph in pieces of at most about `limit` characters, cut after a sentence where
+    there is one, else after a space, else anywhere."""
+    text = "".join(s.text for s in spans)
+    if len(text) <= limit:
+        return (spans,)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    cuts: list[int] = []
+    start = 0
+    while len(text) - start > limit:
+        inside = [e for e in ends if start < e <= start + limit]
+        cut = inside[-1] if inside else text.rfind(" ", start + 1, start + limit) + 1
+        cuts.append(cut if cut > start else start + limit)
+        start = cuts[-1]
+    pieces: list[list[Span]] = [[]]
+    offset = 0
+    for span in spans:
+        begin = 0
+        while cuts and cuts[0] < offset + len(span.text):
+            at = cuts.pop(0) - offset
+            if at > begin:
+                pieces[-1].append(replace(span, text=span.text[begin:at]))
+            pieces.append([])
+            begin = at
+        if begin < len(span.text):
+            pieces[-1].append(replace(span, text=span.text[begin:]))
+        offset += len(span.text)
+    return tuple(tuple(p) for p in pieces if p)
+
+
+def http_links(spans: Iterable[Span]) -> Spans:
+    """The spans with every link that is not http(s) turned into plain text."""
+    return tuple(s if s.href is None or s.href.lower().startswith(_LINKABLE)
+                 else replace(s, href=None) for s in spans)
+
+
+def plain(spans: Spans) -> str:
+    return "".join(s.text for s in spans)
 
 
 @dataclass(frozen=True)
 class Para:
-    """A paragraph in a named style of the memo: body, lead, small, muted, label, caption."""
+    """A paragraph in a named style of the memo: body, lead, muted, caption."""
 
     spans: Spans
     role: str = "body"
-    keep_with_next: bool = False
+    continues: bool = False  # the next Para is the rest of this paragraph: no space between
 
 
 @dataclass(frozen=True)
@@ -45,39 +93,48 @@ class Heading:
 
 @dataclass(frozen=True)
 class ListBlock:
-    items: tuple[tuple[Spans, int], ...]  # text and nesting level (0 or 1)
+    items: tuple[tuple[Cell, int], ...]  # text in chunks and nesting level (0 or 1)
     numbered: bool = False
 
 
 @dataclass(frozen=True)
 class Callout:
     label: str | None
-    paras: tuple[Spans, ...]
+    paras: tuple[Para, ...]
     fill: str
     accent: str
 
 
 @dataclass(frozen=True)
 class Quote:
-    paras: tuple[Spans, ...]
+    paras: tuple[Para, ...]  # quote marks included
     by: str | None
     accent: str
 
 
 @dataclass(frozen=True)
+class Chip:
+    """A small rounded label in a table cell: a risk's likelihood or impact."""
+
+    text: str
+    fill: str
+    border: str
+    color: str
+
+
+@dataclass(frozen=True)
 class Grid:
-    """A table with its header row, column widths in pt and per-cell fills."""
+    """A table with its header row, column widths in pt and per-cell chips."""
 
     columns: tuple[Spans, ...]
-    rows: tuple[tuple[Spans, ...], ...]
+    rows: tuple[tuple[Cell, ...], ...]
     widths: tuple[float, ...]
     numeric: tuple[bool, ...]
     header_fill: str
     header_text: str
     band_fill: str
     rule: str
-    cell_fills: tuple[tuple[str | None, ...], ...] = ()  # per body cell, overrides banding
-    cell_colors: tuple[tuple[str | None, ...], ...] = ()  # text colour per body cell
+    chips: tuple[tuple[Chip | None, ...], ...] = ()  # per body cell, drawn instead of its text
 
 
 @dataclass(frozen=True)
@@ -94,7 +151,6 @@ class Figure:
     height: float
     grid: str
     text: str
-    alt: str
 
 
 @dataclass(frozen=True)
@@ -140,17 +196,17 @@ class HeaderBlock:
 class BottomLine:
     label: str
     headline: Spans
-    summary: tuple[Spans, ...]
+    summary: tuple[Para, ...]
     points_label: str
-    points: tuple[Spans, ...]
+    points: tuple[Cell, ...]
     fill: str
     accent: str
 
 
 @dataclass(frozen=True)
 class VerdictBox:
-    headline: tuple[Spans, ...]
-    summary: tuple[Spans, ...]
+    headline: tuple[Para, ...]
+    summary: tuple[Para, ...]
     fill: str
     text: str
 
@@ -194,6 +250,10 @@ class MemoPlan:
     def frame_width(self) -> float:
         return self.page[0] - self.margins[1] - self.margins[3]
 
+    @property
+    def frame_height(self) -> float:
+        return self.page[1] - self.margins[0] - self.margins[2]
+
 
 class MemoPlanner:
     """Plans the memo of one brief under one theme."""
@@ -203,10 +263,11 @@ class MemoPlanner:
         self.brief = brief
         self.theme = theme
         # Paper is white: a theme may give the memo its own colours (a dark deck's light memo).
-        self.c = theme.colors.model_copy(update=dict(theme.memo.colors))
+        self.c = theme.colors.model_copy(update={str(k): v for k, v in theme.memo.colors.items()})
         self.sizes = theme.sizes.memo
         self.labels: Labels
         self.labels, warnings = labels_for(brief.meta.language, brief.meta.labels)
+        self.punct = punctuation(self.labels.language)
         self.warnings = list(warnings)
         self.image_sizes = image_sizes or {}
         self.page = PAGE_SIZES[theme.memo.page]
@@ -218,9 +279,18 @@ class MemoPlanner:
     def label(self, key: str) -> str:
         return self.labels.get(key)
 
+    def date(self, value: str) -> str:
+        return format_date(value, self.labels.language)
+
     @staticmethod
-    def paras(text: RichText | None) -> tuple[Spans, ...]:
-        return text.paragraphs if text else ()
+    def flow(text: RichText | Iterable[Spans] | None, role: str = "body") -> tuple[Para, ...]:
+        """Paragraphs as Paras, each long one in several pieces that continue each other."""
+        paragraphs = text.paragraphs if isinstance(text, RichText) else (text or ())
+        out: list[Para] = []
+        for spans in paragraphs:
+            pieces = chunks(http_links(spans))
+            out.extend(Para(p, role, n < len(pieces) - 1) for n, p in enumerate(pieces))
+        return tuple(out)
 
     @staticmethod
     def joined(text: RichText | None) -> Spans:
@@ -230,7 +300,10 @@ class MemoPlanner:
             if n:
                 spans.append(Span("\n"))
             spans.extend(paragraph)
-        return tuple(spans)
+        return http_links(spans)
+
+    def cell(self, text: RichText | Spans | None) -> Cell:
+        return chunks(text if isinstance(text, tuple) else self.joined(text))
 
     def header(self) -> HeaderBlock:
         meta = self.brief.meta
@@ -242,33 +315,43 @@ class MemoPlanner:
             recipients: list[Span] = []
             for n, person in enumerate(meta.to):
                 if n:
-                    recipients.append(Span("; "))
+                    recipients.append(Span(self.punct.semicolon))
                 recipients.extend(self.joined(person))
             rows.append((self.label("to"), tuple(recipients)))
         if meta.sender:
             rows.append((self.label("from"), self.joined(meta.sender)))
-        rows.append((self.label("date"), (Span(format_date(meta.date, self.labels.language)),)))
+        rows.append((self.label("date"), (Span(self.date(meta.date)),)))
         rows.append((self.label("subject"), subject))
         if meta.classification:
             rows.append((self.label("classification"), (Span(meta.classification),)))
-        return HeaderBlock(tuple(rows), self.label("memo"), self.c.primary)
+        # Memo field names are set in capitals; upper() leaves scripts without case alone.
+        return HeaderBlock(tuple((label.upper(), value) for label, value in rows),
+                           self.label("memo"), self.c.primary)
 
     def bottom_line(self) -> BottomLine:
         thesis = self.brief.thesis
         return BottomLine(self.label("bottom_line"), self.joined(thesis.headline),
-                          self.paras(thesis.summary), self.label("key_points"),
-                          tuple(self.joined(p) for p in thesis.points),
+                          self.flow(thesis.summary), self.label("key_points"),
+                          tuple(self.cell(p) for p in thesis.points),
                           mix(self.c.primary, self.c.background, 0.07), self.c.primary)
 
-    def column_widths(self, cells: Sequence[Sequence[Spans]], size: float) -> tuple[float, ...]:
-        """Column widths that sum to the frame: natural widths, squeezed toward longest words."""
+    def column_widths(self, cells: Sequence[Sequence[Cell]], size: float,
+                      chips: Sequence[bool] = ()) -> tuple[float, ...]:
+        """Column widths that sum to the frame: natural widths, squeezed toward longest words;
+        the first row is the header; a column of chips also holds their padding."""
         columns = len(cells[0])
         natural = [MIN_COLUMN] * columns
         least = [MIN_COLUMN] * columns
-        for row in cells:
-            for c, spans in enumerate(row):
-                natural[c] = max(natural[c], wrap(spans, 10_000, size).widest + 2 * CELL_PAD)
-                least[c] = max(least[c], min(longest_word(spans, size) + 2 * CELL_PAD, 110))
+        for r, row in enumerate(cells):
+            for c, cell in enumerate(row):
+                pad = 2 * CELL_PAD + (2 * CHIP_PAD if chips and chips[c] else 0.0)
+                for spans in cell:
+                    width = wrap(spans, 10_000, size).widest + pad
+                    natural[c] = max(natural[c], width)
+                    # A CJK header could break after any character: keep it on one line.
+                    wide = r == 0 and any(is_wide(ch) for ch in plain(spans))
+                    shortest = width if wide else longest_word(spans, size) + pad
+                    least[c] = max(least[c], min(shortest, MAX_LEAST_COLUMN))
         if sum(least) > self.width:
             least = [self.width / columns] * columns
         if sum(natural) <= self.width:
@@ -279,29 +362,30 @@ class MemoPlanner:
         total = sum(want) or 1.0
         return tuple(m + extra * w / total for m, w in zip(least, want, strict=True))
 
-    def grid(self, columns: Sequence[Spans], rows: Sequence[Sequence[Spans]],
-             numeric: Sequence[bool] | None = None, **extra: object) -> Grid:
-        plain_rows = [["".join(s.text for s in cell) for cell in row] for row in rows]
+    def grid(self, columns: Sequence[Spans], rows: Sequence[Sequence[Cell]],
+             numeric: Sequence[bool] | None = None,
+             chips: tuple[tuple[Chip | None, ...], ...] = ()) -> Grid:
         if numeric is None:
-            numeric = [is_numeric_column([r[c] for r in plain_rows]) if plain_rows else False
-                       for c in range(len(columns))]
-        widths = self.column_widths([list(columns), *rows], self.sizes.table)
+            numeric = [is_numeric_column([" ".join(plain(p) for p in r[c]) for r in rows])
+                       if rows else False for c in range(len(columns))]
+        has_chips = [any(row[c] for row in chips) for c in range(len(columns))] if chips else []
+        widths = self.column_widths([[(c,) for c in columns], *rows], self.sizes.table,
+                                    has_chips)
         return Grid(tuple(columns), tuple(tuple(r) for r in rows), widths, tuple(numeric),
                     self.c.primary, self.c.on_primary, mix(self.c.surface, self.c.background, 0.9),
-                    mix(self.c.muted, self.c.background, 0.5), **extra)  # type: ignore[arg-type]
+                    mix(self.c.muted, self.c.background, 0.5), chips)
 
-    def exhibit_heading(self, kind: str, title: RichText | None, section: str) -> Heading:
+    def exhibit_heading(self, kind: str, title: RichText | None) -> Heading:
         self.counters[kind] += 1
         number = self.counters[kind]
         label = self.labels.format(kind, number=number)
-        text: Spans = (Span(label + (": " if title else "")), *self.joined(title))
-        key = f"{kind}-{number}"
-        return Heading(text, "", 2, key, "".join(s.text for s in text))
+        text: Spans = (Span(label + (self.punct.colon if title else "")), *self.joined(title))
+        return Heading(text, "", 2, f"{kind}-{number}", plain(text))
 
     def takeaway(self, text: RichText | None) -> Callout | None:
         if not text:
             return None
-        return Callout(self.label("takeaway"), self.paras(text),
+        return Callout(self.label("takeaway"), self.flow(text),
                        mix(self.c.accent, self.c.background, 0.08), self.c.accent)
 
     def source(self, text: RichText | None) -> Para | None:
@@ -309,55 +393,57 @@ class MemoPlanner:
             return None
         return Para((Span(self.labels.format("source", source=text.plain)),), "muted")
 
-    def table(self, table: Table, section: str) -> Exhibit:
+    def table(self, table: Table) -> Exhibit:
         grid = self.grid([self.joined(c) for c in table.columns],
-                         [[self.joined(c) for c in row] for row in table.rows])
-        return Exhibit(self.exhibit_heading("table", table.title, section), grid,
+                         [[self.cell(c) for c in row] for row in table.rows])
+        return Exhibit(self.exhibit_heading("table", table.title), grid,
                        self.takeaway(table.takeaway), self.source(table.source))
 
-    def chart(self, chart: Chart, section: str) -> Exhibit:
+    def chart(self, chart: Chart) -> Exhibit:
         values = [v for s in chart.series for v in s.values]
         categories = tuple(c.plain for c in chart.categories)
         height = 200.0 if chart.type != "bar" else max(160.0, 24.0 * len(categories) + 60)
-        alt = f"{chart.type} chart: " + "; ".join(
-            f"{s.name.plain}: " + ", ".join(f"{c} {v:g}" for c, v in zip(categories, s.values,
-                                                                       strict=True))
-            for s in chart.series)
         figure = Figure(chart.type, categories,
                         tuple((s.name.plain, tuple(s.values)) for s in chart.series),
                         tuple(self.c.series), number_format(values, chart.unit),
                         chart.unit or "", self.width, min(height, 320.0),
-                        mix(self.c.muted, self.c.background, 0.35), self.c.text, alt)
-        return Exhibit(self.exhibit_heading("chart", chart.title, section), figure,
+                        mix(self.c.muted, self.c.background, 0.35), self.c.text)
+        return Exhibit(self.exhibit_heading("chart", chart.title), figure,
                        self.takeaway(chart.takeaway), self.source(chart.source))
 
-    def block(self, block: Block, section: str) -> list[Element]:
+    def quote(self, text: RichText, by: RichText | None) -> Quote:
+        opening, closing = self.punct.quotes
+        paragraphs = list(text.paragraphs) or [()]
+        paragraphs[0] = (Span(opening), *paragraphs[0])
+        paragraphs[-1] = (*paragraphs[-1], Span(closing))
+        return Quote(self.flow(paragraphs), by.plain if by else None, self.c.accent)
+
+    def block(self, block: Block) -> list[Element]:
         kind, content = block.kind, block.content
         if kind == "text":
-            return [Para(p) for p in content.paragraphs]
+            return list(self.flow(content))
         if kind == "bullets":
-            items: list[tuple[Spans, int]] = []
+            items: list[tuple[Cell, int]] = []
             for bullet in content:
-                items.append((self.joined(bullet.text), 0))
-                items.extend((self.joined(sub), 1) for sub in bullet.sub)
+                items.append((self.cell(bullet.text), 0))
+                items.extend((self.cell(sub), 1) for sub in bullet.sub)
             return [ListBlock(tuple(items))]
         if kind == "numbered":
-            return [ListBlock(tuple((self.joined(t), 0) for t in content), numbered=True)]
+            return [ListBlock(tuple((self.cell(t), 0) for t in content), numbered=True)]
         if kind == "table":
-            return [self.table(content, section)]
+            return [self.table(content)]
         if kind == "chart":
-            return [self.chart(content, section)]
+            return [self.chart(content)]
         if kind == "quote":
-            return [Quote(self.paras(content.text), content.by.plain if content.by else None,
-                          self.c.accent)]
+            return [self.quote(content.text, content.by)]
         if kind == "callout":
             return [Callout(content.label.plain if content.label else None,
-                            self.paras(content.text), mix(self.c.surface, self.c.background, 0.9),
+                            self.flow(content.text), mix(self.c.surface, self.c.background, 0.9),
                             self.c.accent)]
         if kind == "players":
             columns = [(Span(self.label(k)),) for k in ("name", "role", "organisation", "note")]
-            rows = [[self.joined(p.name), self.joined(p.role), self.joined(p.org),
-                     self.joined(p.note)] for p in content]
+            rows = [[self.cell(p.name), self.cell(p.role), self.cell(p.org), self.cell(p.note)]
+                    for p in content]
             return [Exhibit(None, self.grid(columns, rows, [False] * 4), None, None)]
         if kind == "image":
             width_px, height_px = self.image_sizes.get(content.path, (4, 3))
@@ -370,41 +456,32 @@ class MemoPlanner:
                             None, caption)]
         raise AssertionError(kind)  # pragma: no cover - the model admits no other kinds
 
-    def heading(self, number: int | str, text: Spans, key: str) -> Heading:
-        title = "".join(s.text for s in text)
-        number_text = f"{number}." if number != "" else ""
-        return Heading(text, number_text, 1, key,
-                       f"{number_text} {title}".strip())
+    def heading(self, number: int, text: Spans, key: str) -> Heading:
+        return Heading(text, f"{number}.", 1, key, f"{number}. {plain(text)}")
+
+    def chip(self, level: str) -> Chip:
+        tone = {"low": self.c.positive, "medium": self.c.warning, "high": self.c.negative}[level]
+        return Chip(self.label(level), mix(tone, self.c.background, 0.16),
+                    mix(tone, self.c.background, 0.55), mix(tone, self.c.text, 0.5))
 
     def risks(self, number: int) -> list[Element]:
         risks = self.brief.risks
         elements: list[Element] = [self.heading(number, (Span(self.label("risks")),), "risks")]
-        chips = {"low": self.c.positive, "medium": self.c.warning, "high": self.c.negative}
-        columns = [(Span(self.label("number_sign")),), (Span(self.label("risk")),),
-                   (Span(self.label("likelihood")),), (Span(self.label("impact")),)]
-        rows: list[list[Spans]] = []
-        fills: list[tuple[str | None, ...]] = []
-        colors: list[tuple[str | None, ...]] = []
+        columns = [(Span(self.label(k)),) for k in ("number_sign", "risk", "likelihood", "impact")]
+        rows: list[list[Cell]] = []
+        chips: list[tuple[Chip | None, ...]] = []
         for n, risk in enumerate(risks, 1):
-            text: list[Span] = [*(Span(s.text, bold=True, italic=s.italic, code=s.code,
-                                       href=s.href) for s in self.joined(risk.title))]
+            text: list[Span] = [replace(s, bold=True) for s in self.joined(risk.title)]
             if risk.detail:
                 text.append(Span("\n"))
                 text.extend(self.joined(risk.detail))
-            rows.append([(Span(str(n)),), tuple(text),
-                         (Span(self.label(risk.likelihood)),) if risk.likelihood else (),
-                         (Span(self.label(risk.impact)),) if risk.impact else ()])
-            fills.append((None, None, chips.get(risk.likelihood or ""),
-                          chips.get(risk.impact or "")))
-            colors.append((None, None, self.c.on_primary if risk.likelihood else None,
-                           self.c.on_primary if risk.impact else None))
-        grid = self.grid(columns, rows, [False] * 4, cell_fills=tuple(fills),
-                         cell_colors=tuple(colors))
-        narrow = (24.0, self.width - 24.0 - 2 * 72.0, 72.0, 72.0)
-        grid = Grid(grid.columns, grid.rows, narrow, grid.numeric, grid.header_fill,
-                    grid.header_text, grid.band_fill, grid.rule, grid.cell_fills,
-                    grid.cell_colors)
-        elements.append(Exhibit(None, grid, None, None))
+            levels = (risk.likelihood, risk.impact)
+            rows.append([self.cell((Span(str(n)),)), self.cell(tuple(text)),
+                         *(self.cell((Span(self.label(v), bold=True),) if v else ())
+                           for v in levels)])
+            chips.append((None, None, *(self.chip(v) if v else None for v in levels)))
+        elements.append(Exhibit(None, self.grid(columns, rows, [False] * 4, tuple(chips)),
+                                None, None))
         rated = tuple((n, r.likelihood, r.impact) for n, r in enumerate(risks, 1)
                       if r.likelihood and r.impact)
         if rated:
@@ -432,32 +509,27 @@ class MemoPlanner:
             conf = prediction.confidence
             shown = (self.label(conf) if isinstance(conf, str)
                      else f"{round(value * 100)}%" if value is not None else "")
-            rows.append([(Span(str(n)),), self.joined(prediction.statement),
-                         (Span(prediction.horizon or ""),), (Span(shown),),
-                         self.joined(prediction.signal)])
+            rows.append([self.cell((Span(str(n)),)), self.cell(prediction.statement),
+                         self.cell((Span(prediction.horizon or ""),)), self.cell((Span(shown),)),
+                         self.cell(prediction.signal)])
         grid = self.grid(columns, rows, [False, False, False, True, False])
-        rest = self.width - 24 - 72 - 64
-        widths = (24.0, rest * 0.55, 72.0, 64.0, rest * 0.45)
-        grid = Grid(grid.columns, grid.rows, widths, grid.numeric, grid.header_fill,
-                    grid.header_text, grid.band_fill, grid.rule)
         return [self.heading(number, (Span(self.label("predictions")),), "predictions"),
                 Exhibit(None, grid, None, None)]
 
     def sources(self, number: int) -> list[Element]:
-        items: list[tuple[Spans, int]] = []
+        items: list[tuple[Cell, int]] = []
         for source in self.brief.sources:
             url = source.url or ""
-            link = url if url.lower().startswith(("http://", "https://")) else None
-            spans: list[Span] = [Span(s.text, bold=True, italic=s.italic, code=s.code,
-                                      href=s.href or link) for s in self.joined(source.title)]
+            link = url if url.lower().startswith(_LINKABLE) else None
+            spans: list[Span] = [replace(s, bold=True, href=s.href or link)
+                                 for s in self.joined(source.title)]
             details = [t for t in (source.publisher.plain if source.publisher else None,
-                                   format_date(source.date, self.labels.language)
-                                   if source.date else None) if t]
+                                   self.date(source.date) if source.date else None) if t]
             if details:
-                spans.append(Span(". " + ", ".join(details)))
+                spans.append(Span(self.punct.period + self.punct.comma.join(details)))
             if url:
-                spans.extend([Span(". "), Span(url, href=link)])
-            items.append((tuple(spans), 0))
+                spans.extend([Span(self.punct.period), Span(url, href=link)])
+            items.append((self.cell(tuple(spans)), 0))
         return [self.heading(number, (Span(self.label("sources")),), "sources"),
                 ListBlock(tuple(items), numbered=True)]
 
@@ -467,20 +539,19 @@ class MemoPlanner:
         number = 0
         for index, section in enumerate(brief.sections):
             number += 1
-            slug = f"section-{index}"
-            elements.append(self.heading(number, self.joined(section.title), slug))
+            elements.append(self.heading(number, self.joined(section.title), f"section-{index}"))
             if section.lead:
                 elements.append(Para(self.joined(section.lead), "lead"))
             for block in section.blocks:
-                elements.extend(self.block(block, slug))
+                elements.extend(self.block(block))
         if brief.risks:
             number += 1
             elements.extend(self.risks(number))
         if brief.verdict:
             number += 1
             elements.append(self.heading(number, (Span(self.label("verdict")),), "verdict"))
-            elements.append(VerdictBox(self.paras(brief.verdict.headline),
-                                       self.paras(brief.verdict.summary),
+            elements.append(VerdictBox(self.flow(brief.verdict.headline),
+                                       self.flow(brief.verdict.summary),
                                        mix(self.c.primary, self.c.background, 0.07),
                                        self.c.primary))
         if brief.predictions:
@@ -491,7 +562,7 @@ class MemoPlanner:
             number += 1
             title = self.joined(conclusion.title) or (Span(self.label("conclusion")),)
             elements.append(self.heading(number, title, "conclusion"))
-            elements.extend(Para(p) for p in self.paras(conclusion.text))
+            elements.extend(self.flow(conclusion.text))
         if brief.sources:
             number += 1
             elements.extend(self.sources(number))
@@ -507,7 +578,7 @@ class MemoPlanner:
             language=self.labels.language,
             header_left=meta.title.plain,
             header_right=" · ".join(t for t in (meta.classification, self.theme.footer) if t),
-            footer_left=format_date(meta.date, self.labels.language),
+            footer_left=self.date(meta.date),
             page_label=self.labels.get("page"),
             contents_label=self.label("contents"),
             contents_after_pages=3,

@@ -1,87 +1,269 @@
-"""Memo fonts: embedded TrueType families and the split of text into runs by glyph coverage."""
+"""Memo glyphs: embedded TrueType families, runs by glyph coverage, Arabic shaping, bidi order."""
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
+
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
 _CJK_BY_LANGUAGE = {"zh-TW": "TC", "ja": "JP", "ko": "KR"}
+_SANS = "source-sans/ttf/SourceSans3-"
 _FILES = {
-    "Body": "source-sans/ttf/SourceSans3-Regular.ttf",
-    "Body-Bold": "source-sans/ttf/SourceSans3-Bold.ttf",
-    "Body-Italic": "source-sans/ttf/SourceSans3-It.ttf",
-    "Body-BoldItalic": "source-sans/ttf/SourceSans3-BoldIt.ttf",
-    "Body-Semibold": "source-sans/ttf/SourceSans3-Semibold.ttf",
+    "Body": _SANS + "Regular.ttf",
+    "Body-Bold": _SANS + "Bold.ttf",
+    "Body-Italic": _SANS + "It.ttf",
+    "Body-BoldItalic": _SANS + "BoldIt.ttf",
+    "Body-Semibold": _SANS + "Semibold.ttf",
     "Code": "source-code/ttf/SourceCodePro-Regular.ttf",
     "Code-Bold": "source-code/ttf/SourceCodePro-Bold.ttf",
     "Wide": "kurinto/ttf/KurintoSans-Rg.ttf",
     "Wide-Bold": "kurinto/ttf/KurintoSans-Bd.ttf",
 }
+# Zero-width characters: they join or vary their neighbours, so they stay in the neighbours' font.
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff" + "".join(map(chr, range(0xFE00, 0xFE10))))
 
 
 def _font_path(relative: str) -> Path:
     return Path(str(files("weblate_fonts") / "static" / "weblate_fonts" / relative))
 
 
+def _utf16_hex(text: str) -> str:
+    return text.encode("utf-16-be").hex().upper()
+
+
+class _Font(TTFont):  # type: ignore[misc]
+    """A TrueType font whose every drawn character, even one it has no glyph for, extracts back.
+
+    reportlab writes a character the font lacks as code 0, which maps to no text, and writes
+    characters beyond U+FFFF (emoji) into the ToUnicode map as invalid odd-length hex."""
+
+    def __init__(self, name: str, path: str) -> None:
+        super().__init__(name, path)
+        self.coverage = frozenset(self.face.charToGlyph)
+
+    def splitString(self, text: str | bytes, doc: Any, encoding: str = "utf-8") -> Any:
+        glyphs = self.face.charToGlyph
+        for char in set(text.decode(encoding) if isinstance(text, bytes) else text):
+            glyphs.setdefault(ord(char), 0)  # drawn as the missing-glyph box, read back as typed
+        return super().splitString(text, doc, encoding)
+
+    def addObjects(self, doc: Any) -> None:
+        state = self.state.get(doc)
+        subsets = [list(s) for s in state.subsets] if state else []
+        super().addObjects(doc)
+        for n, subset in enumerate(subsets):
+            name = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))
+            stream = doc.idToObject["toUnicodeCMap:" + name.decode("pdfdoc")]
+            stream.content = _to_unicode_cmap(name.decode("pdfdoc"), subset)
+
+
+def _read_back(char: int) -> str:
+    # Shaped Arabic is drawn as presentation forms; it reads back as the letters typed.
+    text = chr(char)
+    return unicodedata.normalize("NFKC", text) if 0xFB50 <= char <= 0xFEFC else text
+
+
+def _to_unicode_cmap(name: str, subset: list[int]) -> str:
+    pairs = [f"<{code:02X}> <{_utf16_hex(_read_back(char))}>" for code, char in enumerate(subset)]
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        f"/CIDSystemInfo << /Registry ({name}) /Ordering ({name}) /Supplement 0 >> def",
+        f"/CMapName /{name} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        f"{len(pairs)} beginbfchar", *pairs, "endbfchar",
+        "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """The memo's font families in fallback order (the first is the body font), with coverage."""
+
+    chain: tuple[str, ...]
+    coverage: dict[str, frozenset[int]] = field(repr=False)
+
+    def face(self, family: str, bold: bool = False, italic: bool = False) -> str:
+        """The registered font name of a family's weight and style; CJK and code have no italic."""
+        if family == "Body":
+            return "Body" + {(False, False): "", (True, False): "-Bold", (False, True): "-Italic",
+                             (True, True): "-BoldItalic"}[(bold, italic)]
+        return f"{family}-Bold" if bold else family
+
+    def runs(self, text: str, code: bool = False) -> list[tuple[str, str]]:
+        """Split text into (family, text) runs, each character in the first family that has it;
+        a character no family has stays with the body (or code) family. Spaces, zero-width
+        characters and anything inside right-to-left text keep the font before them when it
+        has them: a PDF reader puts right-to-left text back in order one font run at a time."""
+        chain = ("Code", *self.chain) if code else self.chain
+        rtl = [level % 2 == 1 for level in bidi_levels(text)] if has_rtl(text) else []
+        runs: list[tuple[str, str]] = []
+        for i, char in enumerate(text):
+            point = ord(char)
+            current = runs[-1][0] if runs else chain[0]
+            stays = char in " \n" or char in _INVISIBLE or bool(rtl and rtl[i])
+            if stays and (char in " \n" or point in self.coverage[current]):
+                family = current
+            else:
+                family = next((f for f in chain if point in self.coverage[f]),
+                              current if stays else chain[0])
+            if runs and runs[-1][0] == family:
+                runs[-1] = (family, runs[-1][1] + char)
+            else:
+                runs.append((family, char))
+        return runs
+
+
 @cache
-def register(language: str) -> tuple[str, ...]:
-    """Register the memo's fonts with reportlab; returns the fallback chain's base names."""
+def register(language: str) -> Fonts:
+    """Register the memo's fonts with reportlab for a catalogue language (it picks the CJK font)."""
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
     cjk = _CJK_BY_LANGUAGE.get(language, "SC")
     paths = dict(_FILES)
-    paths["CJK"] = f"kurinto/ttf/KurintoSans{cjk}-Rg.ttf"
-    paths["CJK-Bold"] = f"kurinto/ttf/KurintoSans{cjk}-Bd.ttf"
+    paths[f"CJK-{cjk}"] = f"kurinto/ttf/KurintoSans{cjk}-Rg.ttf"
+    paths[f"CJK-{cjk}-Bold"] = f"kurinto/ttf/KurintoSans{cjk}-Bd.ttf"
     registered = set(pdfmetrics.getRegisteredFontNames())
     for name, relative in paths.items():
-        full = f"{name}-{cjk}" if name.startswith("CJK") else name
-        if full not in registered:
-            pdfmetrics.registerFont(TTFont(full, str(_font_path(relative))))
-    for family in ("Body", "Code", "Wide", f"CJK-{cjk}"):
-        base, bold = (family, f"{family}-Bold") if not family.startswith("CJK") else (
-            family, f"CJK-Bold-{cjk}")
-        if family == "Body":
-            addMapping(base, 0, 0, base)
-            addMapping(base, 1, 0, bold)
-            addMapping(base, 0, 1, "Body-Italic")
-            addMapping(base, 1, 1, "Body-BoldItalic")
+        if name not in registered:
+            pdfmetrics.registerFont(_Font(name, str(_font_path(relative))))
+    fonts = Fonts(("Body", f"CJK-{cjk}", "Wide"), {
+        family: pdfmetrics.getFont(family).coverage for family in ("Body", "Code", f"CJK-{cjk}",
+                                                                   "Wide")})
+    # <b> and <i> inside a paragraph pick the face through these mappings. A later mapping of a
+    # face wins its reverse lookup, so each family's plain face and the body family come last.
+    for family in ("Body-Semibold", "Code", f"CJK-{cjk}", "Wide", "Body"):
+        for bold, italic in ((True, True), (True, False), (False, True), (False, False)):
+            plain = family == "Body-Semibold" and not (bold or italic)
+            face = family if plain else fonts.face(
+                "Body" if family == "Body-Semibold" else family, bold, italic)
+            addMapping(family, bold, italic, face)
+    return fonts
+
+
+def _arabic_forms() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """Presentation forms by letter and form, and lam + alef ligatures by alef, from Unicode's
+    compatibility decompositions."""
+    forms: dict[str, dict[str, str]] = {}
+    ligatures: dict[str, dict[str, str]] = {}
+    for code in [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFEFF)]:
+        kind, *parts = unicodedata.decomposition(chr(code)).split() or [""]
+        if kind in ("<isolated>", "<final>", "<initial>", "<medial>"):
+            if len(parts) == 1:
+                forms.setdefault(chr(int(parts[0], 16)), {})[kind[1:-1]] = chr(code)
+            elif 0xFEF5 <= code <= 0xFEFC:
+                ligatures.setdefault(chr(int(parts[1], 16)), {})[kind[1:-1]] = chr(code)
+    return forms, ligatures
+
+
+_FORMS, _LAM_ALEF = _arabic_forms()
+
+
+def shape_arabic(text: str) -> str:
+    """Arabic letters in the contextual forms that join them, as a font without shaping tables
+    needs them; lam and alef become their ligature. Other text is unchanged."""
+    letters = [i for i, ch in enumerate(text) if ch in _FORMS]
+    if not letters:
+        return text
+
+    def joins(i: int, step: int) -> bool:
+        """Whether the letter at i connects to its neighbour in direction step (marks skipped)."""
+        j = i + step
+        while 0 <= j < len(text) and unicodedata.category(text[j]) == "Mn":
+            j += step
+        if not 0 <= j < len(text) or text[j] not in _FORMS:
+            return False
+        before, after = (text[j], text[i]) if step < 0 else (text[i], text[j])
+        return "initial" in _FORMS[before] and "final" in _FORMS[after]
+
+    out: list[str] = []
+    skip = False
+    for i, ch in enumerate(text):
+        if skip:
+            skip = False
+            continue
+        forms = _FORMS.get(ch)
+        if forms is None:
+            out.append(ch)
+            continue
+        back = joins(i, -1)
+        if ch == "\u0644" and i + 1 < len(text) and text[i + 1] in _LAM_ALEF:
+            out.append(_LAM_ALEF[text[i + 1]]["final" if back else "isolated"])
+            skip = True
+            continue
+        ahead = joins(i, 1)
+        form = ("medial" if ahead else "final") if back else ("initial" if ahead else "isolated")
+        out.append(forms.get(form) or forms["isolated"])
+    return "".join(out)
+
+
+_MIRROR = dict(zip("()[]{}<>«»", ")(][}{><»«", strict=True))
+_RTL_KINDS = frozenset({"R", "AL"})
+
+
+def bidi_levels(text: str) -> list[int]:
+    """Embedding levels of a left-to-right line's characters, a reduced UAX #9: 1 for
+    right-to-left letters and the neutrals between them, 2 for numbers among them, else 0."""
+    kinds: list[str] = []
+    strong = "L"
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in _RTL_KINDS or kind == "L":
+            strong = "R" if kind in _RTL_KINDS else "L"
+            kinds.append(strong)
+        elif kind in ("EN", "AN"):
+            kinds.append("RN" if strong == "R" else "L")  # numbers take the text they follow
+        elif kind == "NSM" and kinds:
+            kinds.append(kinds[-1])
+        elif kind == "ET" and kinds and kinds[-1] == "RN":
+            kinds.append("RN")  # 12%
         else:
-            for b in (0, 1):
-                for i in (0, 1):
-                    addMapping(base, b, i, bold if b else base)
-    return ("Body", f"CJK-{cjk}", "Wide")
+            kinds.append("N")
+    levels = [{"L": 0, "R": 1, "RN": 2}.get(kind, 0) for kind in kinds]
+    i = 0
+    while i < len(kinds):
+        j = i
+        while j < len(kinds) and kinds[j] == "N":
+            j += 1
+        if j > i and i > 0 and j < len(kinds) and "L" not in (kinds[i - 1], kinds[j]):
+            levels[i:j] = [1] * (j - i)  # neutrals between right-to-left text join it
+        i = max(j, i + 1)
+    return levels
 
 
-@cache
-def _coverage(font_name: str) -> frozenset[int]:
-    from reportlab.pdfbase import pdfmetrics
+def visual_order(levels: list[int]) -> list[int]:
+    """The logical indices in drawing order: from the highest level down, every run at that
+    level or above is reversed."""
+    order = list(range(len(levels)))
+    for least in range(max(levels, default=0), 0, -1):
+        i = 0
+        while i < len(order):
+            j = i
+            while j < len(order) and levels[order[j]] >= least:
+                j += 1
+            order[i:j] = order[i:j][::-1]
+            i = max(j, i + 1)
+    return order
 
-    font = pdfmetrics.getFont(font_name)
-    return frozenset(font.face.charToGlyph)
+
+def mirrored(char: str, level: int) -> str:
+    """A bracket as it is drawn at a level: facing the other way inside right-to-left text."""
+    return _MIRROR.get(char, char) if level % 2 else char
 
 
-def _is_invisible(char: str) -> bool:
-    return char in "\u200b\u200c\u200d\u2060\ufeff" or 0xFE00 <= ord(char) <= 0xFE0F
+def has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in _RTL_KINDS for ch in text)
 
 
-def runs_by_font(text: str, chain: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Split text into (font, text) runs, each character in the first font of `chain` that has
-    it; characters no font has stay with the body font."""
-    runs: list[tuple[str, str]] = []
-    coverages = [(name, _coverage(name)) for name in chain]
-    current = chain[0]
-    for char in text:
-        code = ord(char)
-        if _is_invisible(char) or char in " \n":
-            font = current
-        else:
-            font = next((name for name, cover in coverages if code in cover), chain[0])
-        if runs and runs[-1][0] == font:
-            runs[-1] = (font, runs[-1][1] + char)
-        else:
-            runs.append((font, char))
-        current = font
-    return runs
+def visual(text: str) -> str:
+    """One line of text as drawn left to right: Arabic shaped, right-to-left runs reversed."""
+    if not has_rtl(text):
+        return text
+    shaped = shape_arabic(text)
+    levels = bidi_levels(shaped)
+    return "".join(mirrored(shaped[i], levels[i]) for i in visual_order(levels))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -13,29 +15,43 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Circle, Drawing, Rect, String
 from reportlab.lib.colors import HexColor
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfdoc import PDFString
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
-    CondPageBreak,
     Flowable,
     Frame,
     KeepTogether,
     PageTemplate,
     Paragraph,
-    Spacer,
     Table,
     TableStyle,
 )
 from reportlab.platypus import Image as PlatypusImage
-from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.platypus.paragraph import (
+    ParaLines,
+    _handleBulletWidth,
+    cjkU,
+    makeCJKParaLine,
+)
+from reportlab.rl_config import _FUZZ
 
 from briefgen.brief.markup import Span
+from briefgen.labels import NO_LINE_END, NO_LINE_START
 from briefgen.layout import memo as m
 from briefgen.layout.measure import is_wide
-from briefgen.render.fonts import register, runs_by_font
+from briefgen.render.fonts import (
+    Fonts,
+    bidi_levels,
+    has_rtl,
+    mirrored,
+    register,
+    shape_arabic,
+    visual,
+    visual_order,
+)
 
 Spans = tuple[Span, ...]
 
@@ -47,10 +63,10 @@ def _hex(color: str) -> Any:
 class Styles:
     """Paragraph styles for the memo's roles, built from the plan's sizes and colours."""
 
-    def __init__(self, plan: m.MemoPlan, chain: tuple[str, ...]) -> None:
+    def __init__(self, plan: m.MemoPlan, fonts: Fonts) -> None:
         c, s = plan.colors, plan.sizes
         body = s["body"]
-        self.chain = chain
+        self.fonts = fonts
         self.link = c.link
         base = ParagraphStyle("body", fontName="Body", fontSize=body, leading=body * 1.38,
                               textColor=_hex(c.text), spaceAfter=body * 0.6, splitLongWords=1,
@@ -64,10 +80,10 @@ class Styles:
                                       fontName="Body-Italic")
         self.h1 = ParagraphStyle("h1", base, fontName="Body-Bold", fontSize=s["heading"],
                                  leading=s["heading"] * 1.25, textColor=_hex(c.primary),
-                                 spaceBefore=s["heading"] * 1.1, spaceAfter=6, keepWithNext=1)
+                                 spaceBefore=s["heading"] * 1.1, spaceAfter=6)
         self.h2 = ParagraphStyle("h2", base, fontName="Body-Bold", fontSize=body + 0.5,
                                  leading=(body + 0.5) * 1.3, textColor=_hex(c.primary),
-                                 spaceBefore=8, spaceAfter=4, keepWithNext=1)
+                                 spaceBefore=8, spaceAfter=4)
         self.label = ParagraphStyle("label", base, fontName="Body-Bold", fontSize=s["small"] + 0.5,
                                     leading=(s["small"] + 0.5) * 1.3, textColor=_hex(c.accent),
                                     spaceAfter=2)
@@ -91,20 +107,32 @@ class Styles:
                                     textColor=_hex(c.muted))
         self.field_value = ParagraphStyle("field-value", self.cell, fontSize=body,
                                           leading=body * 1.3)
-        self.toc = [ParagraphStyle("toc1", base, leftIndent=0, spaceAfter=2)]
+        self.contents = ParagraphStyle("contents", self.cell, fontSize=body - 0.5,
+                                       leading=(body - 0.5) * 1.3)
+        self.contents_page = ParagraphStyle("contents-page", self.contents, alignment=TA_RIGHT)
 
 
-def markup(spans: Spans, styles: Styles, color: str | None = None) -> str:
-    """Our own reportlab markup for user spans: every user character escaped."""
+def _table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
+    # A table sets its cells' font before drawing them, Helvetica unless told: never embedded.
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), "Body"), *commands])
+
+
+def _is_bold(style: ParagraphStyle) -> bool:
+    return style.fontName in ("Body-Bold", "Body-BoldItalic", "Body-Semibold")
+
+
+def markup(spans: Spans, styles: Styles, bold: bool = False) -> str:
+    """Our own reportlab markup for user spans: every user character escaped, each run of
+    characters the body font lacks set in a fallback font of the same weight."""
+    fonts = styles.fonts
     out: list[str] = []
     for span in spans:
         pieces: list[str] = []
-        for font, text in runs_by_font(span.text, styles.chain):
+        for family, text in fonts.runs(shape_arabic(span.text), code=span.code):
             safe = escape(text).replace("\n", "<br/>")
-            if span.code and font == styles.chain[0]:
-                safe = f'<font name="Code">{safe}</font>'
-            elif font != styles.chain[0]:
-                safe = f'<font name="{font}">{safe}</font>'
+            if family != "Body":
+                face = fonts.face(family, span.bold or bold, span.italic)
+                safe = f"<font name={quoteattr(face)}>{safe}</font>"
             pieces.append(safe)
         text = "".join(pieces)
         if span.bold:
@@ -115,115 +143,269 @@ def markup(spans: Spans, styles: Styles, color: str | None = None) -> str:
             text = (f"<a href={quoteattr(span.href)} color={quoteattr('#' + styles.link)}>"
                     f"<u>{text}</u></a>")
         out.append(text)
-    result = "".join(out)
-    return f'<font color="#{color}">{result}</font>' if color else result
+    return "".join(out)
 
 
-def _wrap_style(spans: Spans, style: ParagraphStyle) -> ParagraphStyle:
-    text = "".join(s.text for s in spans)
-    wide = sum(1 for ch in text if is_wide(ch))
-    if wide and wide * 3 >= len(text):
-        return ParagraphStyle(style.name + "-cjk", style, wordWrap="CJK")
-    return style
+def _may_break(before: str, after: str) -> bool:
+    """Whether a line may end between two characters: after a space, or beside a CJK character
+    unless kinsoku forbids it (labels.NO_LINE_START/END, as the deck measures), never inside a
+    Latin word."""
+    if not before or not after or after == " ":
+        return False
+    if before == " ":
+        return True
+    if before in NO_LINE_END or after in NO_LINE_START:
+        return False
+    return is_wide(before) or is_wide(after)
 
 
-def para(spans: Spans, style: ParagraphStyle, styles: Styles, **kw: Any) -> Paragraph:
-    return Paragraph(markup(spans, styles), _wrap_style(spans, style), **kw)
+def _kinsoku_lines(frags: list[Any], widths: list[float], calc_bounds: bool) -> Any:
+    """Lines of CJK and mixed text, filled greedily between the break opportunities of
+    _may_break; a piece wider than the line (a long URL) is cut where it overflows."""
+    glyphs = [cjkU(char, frag, "utf8") for frag in frags for char in (frag.text or [""])]
+    lines: list[Any] = []
+    start, count = 0, len(glyphs)
+    while start < count:
+        width = widths[min(len(lines), len(widths) - 1)]
+        used, i, last_break, hard = 0.0, start, 0, False
+        while i < count:
+            glyph = glyphs[i]
+            if hasattr(glyph.frag, "lineBreak"):
+                hard = True
+                break
+            if i > start and _may_break(glyphs[i - 1], glyph):
+                last_break = i
+            if used + glyph.width > width + _FUZZ and glyph != " " and i > start:
+                break
+            used += glyph.width
+            i += 1
+        if hard:
+            end = following = i + 1
+        elif i >= count:
+            end = following = count
+        else:
+            end = following = last_break or i
+        line = glyphs[start:end]
+        while line and line[-1] == " ":
+            line.pop()
+        if any(has_rtl(g) for g in line):
+            levels = bidi_levels("".join(g or "\ufffc" for g in line))
+            line = [cjkU(mirrored(line[i], levels[i]), line[i].frag, "utf8") if line[i] else line[i]
+                    for i in visual_order(levels)]
+        used = sum(g.width for g in line)
+        lines.append(makeCJKParaLine(line, width, used, width - used, hard, calc_bounds))
+        start = following
+        while not hard and start < count and glyphs[start] == " ":
+            start += 1
+    return ParaLines(kind=1, lines=lines)
 
 
-class Heading(Paragraph):  # type: ignore[misc]
-    """A heading that leaves a bookmark, an outline entry and a contents entry."""
+class Text(Paragraph):  # type: ignore[misc]
+    """A paragraph; with any CJK in it, lines break by the memo's kinsoku rules."""
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
+            return self.blPara
+        widths = list(maxWidths) if isinstance(maxWidths, (list, tuple)) else [maxWidths]
+        style = self.style
+        self.height = 0
+        _handleBulletWidth(self.bulletText, style, widths)
+        if not self.frags:
+            return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName,
+                             textColor=style.textColor, lines=[], ascent=style.fontSize,
+                             descent=-0.2 * style.fontSize)
+        auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
+        return _kinsoku_lines(self.frags, widths, auto not in ("", "off"))
+
+
+def text_style(spans: Spans, style: ParagraphStyle, continues: bool = False) -> ParagraphStyle:
+    """The style a paragraph is set in: our own line breaking when it has CJK or right-to-left
+    text, no space after a piece that the next paragraph continues."""
+    changes: dict[str, Any] = {}
+    if any(is_wide(ch) for s in spans for ch in s.text) or any(has_rtl(s.text) for s in spans):
+        changes["wordWrap"] = "CJK"
+    if continues:
+        changes["spaceAfter"] = 0
+    return ParagraphStyle(style.name + "-x", style, **changes) if changes else style
+
+
+def para(spans: Spans, style: ParagraphStyle, styles: Styles, continues: bool = False,
+         **kw: Any) -> Text:
+    return Text(markup(spans, styles, _is_bold(style)), text_style(spans, style, continues), **kw)
+
+
+def paras(items: Iterable[m.Para], style: ParagraphStyle, styles: Styles) -> list[Text]:
+    return [para(p.spans, style, styles, p.continues) for p in items]
+
+
+def words(text: str, style: ParagraphStyle, styles: Styles) -> Text:
+    """A paragraph of a fixed label or other plain text."""
+    return para((Span(text),), style, styles)
+
+
+class Heading(Text):
+    """A heading that leaves a bookmark and an outline entry, and its page for the contents."""
 
     def __init__(self, heading: m.Heading, style: ParagraphStyle, styles: Styles) -> None:
-        text = markup(heading.text, styles)
+        text = markup(heading.text, styles, bold=True)
         if heading.number:
             text = f"{escape(heading.number)}&nbsp;&nbsp;{text}"
-        super().__init__(text, _wrap_style(heading.text, style))
+        super().__init__(text, text_style(heading.text, style))
         self.heading = heading
+
+
+class Chip(Flowable):  # type: ignore[misc]
+    """A small rounded coloured label, as a table cell's content."""
+
+    def __init__(self, chip: m.Chip, fonts: Fonts, size: float) -> None:
+        super().__init__()
+        self.chip = chip
+        self.fonts = fonts
+        self.natural_size = self.size = size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # A label wider than its column (a long word in some language) is set smaller.
+        natural = _runs_width(self.chip.text, self.natural_size, self.fonts, bold=True)
+        room = max(availWidth - 2 * m.CHIP_PAD, 1.0)
+        self.size = max(5.0, self.natural_size * min(1.0, room / natural)) if natural else (
+            self.natural_size)
+        self.width = min(availWidth, _runs_width(self.chip.text, self.size, self.fonts, True)
+                         + 2 * m.CHIP_PAD)
+        self.height = self.size + 5
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setFillColor(_hex(self.chip.fill))
+        canvas.setStrokeColor(_hex(self.chip.border))
+        canvas.setLineWidth(0.6)
+        canvas.roundRect(0, 0, self.width, self.height, self.height / 2, stroke=1, fill=1)
+        canvas.setFillColor(_hex(self.chip.color))
+        _draw_runs(canvas, m.CHIP_PAD, self.height / 2 - self.size * 0.34, self.chip.text,
+                   self.size, self.fonts, bold=True)
+
+
+def _runs_width(text: str, size: float, fonts: Fonts, bold: bool = False) -> float:
+    return sum(stringWidth(run, fonts.face(family, bold), size)
+               for family, run in fonts.runs(visual(text)))
+
+
+def _draw_runs(canvas: Canvas, x: float, y: float, text: str, size: float, fonts: Fonts,
+               bold: bool = False) -> None:
+    for family, run in fonts.runs(visual(text)):
+        face = fonts.face(family, bold)
+        canvas.setFont(face, size)
+        canvas.drawString(x, y, run)
+        x += stringWidth(run, face, size)
+
+
+class Keep(KeepTogether):  # type: ignore[misc]
+    """Keeps its flowables on one page, except that a run too long for the space left starts
+    here when more than `least` points are left, rather than leaving that space empty."""
+
+    def __init__(self, flowables: list[Any], least: float) -> None:
+        super().__init__(flowables)
+        self.least = least
+
+    def split(self, aW: float, aH: float) -> list[Any]:
+        if aH > self.least:
+            return list(self._content)
+        return list(super().split(aW, aH))
+
+
+class Box(Table):  # type: ignore[misc]
+    """A one-cell table around a callout, quote or verdict: only a box taller than `least`
+    splits across pages, so a short one never leaves its label behind."""
+
+    least = 0.0  # the pieces of a split box split freely
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        if self.wrap(availWidth, availHeight)[1] <= self.least:
+            return []
+        return list(super().split(availWidth, availHeight))
 
 
 class MemoDoc(BaseDocTemplate):  # type: ignore[misc]
     def __init__(self, buffer: io.BytesIO, plan: m.MemoPlan, **kw: Any) -> None:
         super().__init__(buffer, **kw)
         self.plan = plan
+        self.heading_pages: dict[str, int] = {}
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, Heading):
             heading = flowable.heading
-            self.canv.bookmarkPage(heading.key)
+            top = self.frame._y + flowable.height + 4
+            self.canv.bookmarkPage(heading.key, fit="XYZ", left=0, top=top)
             self.canv.addOutlineEntry(heading.outline, heading.key, level=heading.level - 1,
                                       closed=False)
-            if heading.level == 1:
-                self.notify("TOCEntry", (0, escape(heading.outline), self.page, heading.key))
+            self.heading_pages[heading.key] = self.page
 
 
-def _numbered_canvas(plan: m.MemoPlan, chain: tuple[str, ...]) -> type[Canvas]:
-    """A canvas that draws the running header and 'Page X of Y' once the page count is known."""
+def _running_title(plan: m.MemoPlan, fonts: Fonts) -> str:
+    """The title as the running header shows it: cut short with an ellipsis to leave room for
+    the classification."""
+    size = plan.sizes["small"]
+    room = plan.frame_width - _runs_width(plan.header_right, size, fonts) - 24
+    title = plan.header_left
+    if _runs_width(title, size, fonts) <= room:
+        return title
+    low, high = 0, len(title)  # the longest prefix that fits, found by bisection
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _runs_width(title[:middle] + "…", size, fonts) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return title[:low].rstrip() + "…"
 
-    class NumberedCanvas(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kw: Any) -> None:
-            super().__init__(*args, **kw)
-            self._pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._furniture(total)
-                super().showPage()
-            super().save()
-
-        def _text(self, x: float, y: float, text: str, size: float, align: str) -> None:
-            width = 0.0
-            runs = runs_by_font(text, chain)
-            for font, run in runs:
-                width += self.stringWidth(run, font, size)
-            x = x - width if align == "right" else x
-            for font, run in runs:
-                self.setFont(font, size)
-                self.drawString(x, y, run)
-                x += self.stringWidth(run, font, size)
-
-        def _furniture(self, total: int) -> None:
-            width, height = plan.page
-            top, right, bottom, left = plan.margins
-            size = plan.sizes["small"]
-            self.saveState()
-            self.setFillColor(_hex(plan.colors.muted))
-            self.setStrokeColor(_hex(plan.colors.muted))
-            self.setLineWidth(0.4)
-            header_y = height - top + 18
-            title = plan.header_left
-            if len(title) > 90:
-                title = title[:87].rstrip() + "…"
-            self._text(left, header_y, title, size, "left")
-            self._text(width - right, header_y, plan.header_right, size, "right")
-            self.line(left, header_y - 5, width - right, header_y - 5)
-            footer_y = bottom - 28
-            self._text(left, footer_y, plan.footer_left, size, "left")
-            label = plan.page_label.format(page=self._pageNumber, pages=total)
-            self._text(width - right, footer_y, label, size, "right")
-            self.restoreState()
-
-    return NumberedCanvas
+def _furniture(canvas: Canvas, plan: m.MemoPlan, fonts: Fonts, title: str, page: int,
+               total: int) -> None:
+    """The running header (title, classification) and footer (date, 'Page X of Y')."""
+    width, height = plan.page
+    top, right, bottom, left = plan.margins
+    size = plan.sizes["small"]
+    canvas.saveState()
+    canvas.setFillColor(_hex(plan.colors.muted))
+    canvas.setStrokeColor(_hex(plan.colors.muted))
+    canvas.setLineWidth(0.4)
+    header_y = height - top + 18
+    _draw_runs(canvas, left, header_y, title, size, fonts)
+    right_x = width - right
+    _draw_runs(canvas, right_x - _runs_width(plan.header_right, size, fonts), header_y,
+               plan.header_right, size, fonts)
+    canvas.line(left, header_y - 5, right_x, header_y - 5)
+    footer_y = bottom - 28
+    _draw_runs(canvas, left, footer_y, plan.footer_left, size, fonts)
+    label = plan.page_label.format(page=page, pages=total)
+    _draw_runs(canvas, right_x - _runs_width(label, size, fonts), footer_y, label, size, fonts)
+    canvas.restoreState()
 
 
 class Flow:
     """Turns memo elements into flowables."""
 
-    def __init__(self, plan: m.MemoPlan, styles: Styles, base: Path) -> None:
+    def __init__(self, plan: m.MemoPlan, styles: Styles, base: Path,
+                 contents: dict[str, int] | None) -> None:
         self.plan = plan
         self.s = styles
+        self.fonts = styles.fonts
         self.base = base
         self.width = plan.frame_width
+        self.third = plan.frame_height / 3
+        self.contents_pages = contents
+
+    def keep(self, flowables: list[Any], least: float | None = None) -> KeepTogether:
+        """Keep flowables together; a long run that can split may start low on a page, when
+        more than `least` (a third of the page) is left."""
+        if any(isinstance(f, (Drawing, PlatypusImage)) for f in flowables):
+            return KeepTogether(flowables)
+        return Keep(flowables, self.third if least is None else least)
 
     def box(self, content: list[Any], fill: str | None, accent: str | None,
             padding: float = 10) -> Table:
-        table = Table([[content]], colWidths=[self.width], splitInRow=1)
+        table = Box([[content]], colWidths=[self.width], splitInRow=1)
+        table.least = self.third
         commands: list[tuple[Any, ...]] = [
             ("LEFTPADDING", (0, 0), (-1, -1), padding + (3 if accent else 0)),
             ("RIGHTPADDING", (0, 0), (-1, -1), padding),
@@ -233,16 +415,17 @@ class Flow:
         if fill:
             commands.append(("BACKGROUND", (0, 0), (-1, -1), _hex(fill)))
         if accent:
-            commands.append(("LINEBEFORE", (0, 0), (0, -1), 3, _hex(accent)))
-        table.setStyle(TableStyle(commands))
+            # A butt cap keeps the accent bar flush with the box's top and bottom.
+            commands.append(("LINEBEFORE", (0, 0), (0, -1), 3, _hex(accent), 0))
+        table.setStyle(_table_style(commands))
         table.spaceAfter = 10
         return table
 
     def header(self, block: m.HeaderBlock) -> list[Any]:
-        rows = [[Paragraph(escape(label.upper() if label.isascii() else label), self.s.field),
-                 para(value, self.s.field_value, self.s)] for label, value in block.rows]
+        rows = [[words(label, self.s.field, self.s), para(value, self.s.field_value, self.s)]
+                for label, value in block.rows]
         table = Table(rows, colWidths=[92, self.width - 92])
-        table.setStyle(TableStyle([
+        table.setStyle(_table_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -250,44 +433,87 @@ class Flow:
             ("LINEBELOW", (0, -1), (-1, -1), 1.2, _hex(block.rule)),
         ]))
         table.spaceAfter = 14
-        return [Paragraph(escape(block.title), self.s.memo_title), table]
+        return [words(block.title, self.s.memo_title, self.s), table]
 
-    def bullets(self, items: tuple[tuple[Spans, int], ...], numbered: bool) -> list[Any]:
+    def contents(self, pages: dict[str, int]) -> list[Any]:
+        rows = []
+        for element in self.plan.elements:
+            if isinstance(element, m.Heading) and element.level == 1:
+                link = f'<a href="#{element.key}">'
+                title = markup(tuple(replace(s, href=None) for s in element.text), self.s)
+                rows.append([
+                    Text(f"{link}{escape(element.number)}&nbsp;&nbsp;{title}</a>",
+                         text_style(element.text, self.s.contents)),
+                    Text(f"{link}{pages.get(element.key, '')}</a>", self.s.contents_page)])
+        table = Table(rows, colWidths=[self.width - 36, 36], splitInRow=1)
+        table.setStyle(_table_style([
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.3, _hex(self.plan.colors.muted), 0, (0.5, 2)),
+        ]))
+        table.spaceAfter = 10
+        return [self.keep([words(self.plan.contents_label, self.s.h2, self.s), table])]
+
+    def bullets(self, items: tuple[tuple[m.Cell, int], ...], numbered: bool) -> list[list[Any]]:
+        """The paragraphs of each item of a list."""
         out = []
         number = 0
-        for spans, level in items:
+        for pieces, level in items:
             style = self.s.sub_bullet if level else self.s.bullet
             if level == 0:
                 number += 1
             marker = f"{number}." if numbered and level == 0 else ("–" if level else "•")
-            out.append(para(spans, style, self.s, bulletText=marker))
+            out.append([para(spans, style, self.s, n < len(pieces) - 1,
+                             **({"bulletText": marker} if n == 0 else {}))
+                        for n, spans in enumerate(pieces)])
         return out
 
+    def list_block(self, block: m.ListBlock) -> list[Any]:
+        items = self.bullets(block.items, block.numbered)
+        # The last item does not stand alone at the top of a page, unless that would leave
+        # more than a sixth of the page before it empty.
+        tail = [self.keep([*items[-2], *items[-1]], self.third / 2)] if len(items) > 1 else (
+            items[-1])
+        last = items[-1][-1]
+        # Space after the list goes on its last paragraph: a spacer could start a blank page.
+        last.style = ParagraphStyle(last.style.name + "-end", last.style,
+                                    spaceAfter=last.style.spaceAfter + 4)
+        return [*(p for item in items[:-2] for p in item), *tail]
+
     def bottom_line(self, block: m.BottomLine) -> list[Any]:
-        content: list[Any] = [Paragraph(escape(block.label), self.s.label),
+        content: list[Any] = [words(block.label, self.s.label, self.s),
                               para(block.headline, self.s.headline, self.s)]
-        content.extend(para(p, self.s.body, self.s) for p in block.summary)
+        content.extend(paras(block.summary, self.s.body, self.s))
         if block.points:
-            content.append(Paragraph(escape(block.points_label), self.s.label))
-            content.extend(self.bullets(tuple((p, 0) for p in block.points), False))
+            content.append(words(block.points_label, self.s.label, self.s))
+            for item in self.bullets(tuple((p, 0) for p in block.points), False):
+                content.extend(item)
         return [self.box(content, block.fill, block.accent, padding=12)]
+
+    def cell(self, pieces: m.Cell, style: ParagraphStyle) -> list[Text]:
+        return [para(spans, style, self.s, n < len(pieces) - 1)
+                for n, spans in enumerate(pieces)]
 
     def grid(self, grid: m.Grid) -> Table:
         head_style = ParagraphStyle("head", self.s.cell_head, textColor=_hex(grid.header_text))
-        head = [para(c, head_style, self.s) for c in grid.columns]
-        rows: list[list[Any]] = [head]
+        head_right = ParagraphStyle("head-right", head_style, alignment=TA_RIGHT)
+        rows: list[list[Any]] = [[para(c, head_right if grid.numeric[n] else head_style, self.s)
+                                  for n, c in enumerate(grid.columns)]]
         for r, row in enumerate(grid.rows):
-            cells = []
-            for c, spans in enumerate(row):
-                style = self.s.cell_right if grid.numeric[c] else self.s.cell
-                color = grid.cell_colors[r][c] if grid.cell_colors else None
-                if color:
-                    style = ParagraphStyle("chip", style, textColor=_hex(color),
-                                           fontName="Body-Bold", alignment=TA_CENTER)
-                cells.append(para(spans, style, self.s))
+            cells: list[Any] = []
+            for c, pieces in enumerate(row):
+                chip = grid.chips[r][c] if grid.chips else None
+                if chip is not None:
+                    cells.append(Chip(chip, self.fonts, self.plan.sizes["table"] - 0.5))
+                else:
+                    cells.append(self.cell(pieces,
+                                           self.s.cell_right if grid.numeric[c] else self.s.cell))
             rows.append(cells)
         table = Table(rows, colWidths=list(grid.widths), repeatRows=1, splitInRow=1)
-        commands: list[tuple[Any, ...]] = [
+        table.setStyle(_table_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("BACKGROUND", (0, 0), (-1, 0), _hex(grid.header_fill)),
             ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, _hex(grid.band_fill)]),
@@ -296,21 +522,26 @@ class Flow:
             ("RIGHTPADDING", (0, 0), (-1, -1), m.CELL_PAD),
             ("TOPPADDING", (0, 0), (-1, -1), 3),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ]
-        for r, fills in enumerate(grid.cell_fills, 1):
-            for c, fill in enumerate(fills):
-                if fill:
-                    commands.append(("BACKGROUND", (c, r), (c, r), _hex(fill)))
-        table.setStyle(TableStyle(commands))
+        ]))
         table.spaceAfter = 6
         return table
 
+    def face_for(self, texts: Iterable[str], bold: bool = False) -> str:
+        """The face of the first family with the most glyphs of texts: chart labels take one."""
+        needed = {ord(ch) for text in texts for ch in text if not ch.isspace()}
+        chain = self.fonts.chain
+        family = max(chain, key=lambda f: (len(needed & self.fonts.coverage[f]), -chain.index(f)))
+        return self.fonts.face(family, bold)
+
     def figure(self, figure: m.Figure) -> Drawing:
-        drawing = Drawing(figure.width, figure.height)
-        legend_h = 22 if figure.kind == "pie" or len(figure.series) > 1 else 0
+        # A drawing's text starts out in Helvetica, which is never embedded.
+        drawing = Drawing(figure.width, figure.height, initialFontName="Body")
         size = self.plan.sizes["small"]
         fmt = _formatter(figure.number_format)
         colors = [_hex(c) for c in figure.colors]
+        body = self.fonts.face("Body")
+        legend = self.legend(figure, colors, size)
+        legend_h = legend.y + 4 if legend else 0
         if figure.kind == "pie":
             chart: Any = Pie()
             chart.width = chart.height = figure.height - legend_h - 30
@@ -319,7 +550,7 @@ class Flow:
             chart.data = list(figure.series[0][1])
             chart.labels = [fmt(v) for v in chart.data]
             chart.simpleLabels = 1
-            chart.slices.fontName = "Body"
+            chart.slices.fontName = body
             chart.slices.fontSize = size
             chart.slices.strokeColor = _hex(self.plan.colors.background)
             for n in range(len(chart.data)):
@@ -334,23 +565,28 @@ class Flow:
                 chart = HorizontalLineChart()
             chart.x = 60 if figure.kind == "bar" else 40
             chart.y = legend_h + 24
-            chart.width = figure.width - chart.x - 20
+            chart.width = figure.width - chart.x - (40 if figure.kind == "bar" else 20)
             chart.height = figure.height - chart.y - 12
             chart.data = [list(values) for _, values in figure.series]
-            chart.categoryAxis.categoryNames = [c if len(c) < 22 else c[:20] + "…"
-                                                for c in figure.categories]
-            chart.categoryAxis.labels.fontName = "Body"
+            names = [visual(c if len(c) < 22 else c[:20] + "…") for c in figure.categories]
+            chart.categoryAxis.categoryNames = names
             chart.categoryAxis.labels.fontSize = size
+            for n, name in enumerate(names):
+                chart.categoryAxis.labels[n].fontName = self.face_for([name])
             chart.categoryAxis.strokeColor = _hex(figure.grid)
-            chart.valueAxis.labels.fontName = "Body"
+            # Category labels sit at the chart's edge, not on a zero line among negative bars.
+            chart.categoryAxis.joinAxisMode = "left" if figure.kind == "bar" else "bottom"
+            chart.valueAxis.labels.fontName = body
             chart.valueAxis.labels.fontSize = size
             chart.valueAxis.labelTextFormat = fmt
             chart.valueAxis.strokeColor = _hex(figure.grid)
             chart.valueAxis.visibleGrid = 1
             chart.valueAxis.gridStrokeColor = _hex(figure.grid)
             chart.valueAxis.gridStrokeWidth = 0.3
-            low = min(min(v for _, vs in figure.series for v in vs), 0)
-            chart.valueAxis.valueMin = low
+            # Round the axis out to whole ticks so no bar ends on the chart's edge.
+            chart.valueAxis.rangeRound = "both"
+            if min(v for _, vs in figure.series for v in vs) >= 0:
+                chart.valueAxis.valueMin = 0
             if figure.kind == "bar":
                 chart.categoryAxis.reverseDirection = 1
                 chart.categoryAxis.labels.boxAnchor = "e"
@@ -363,56 +599,72 @@ class Flow:
                     chart.bars[n].strokeColor = None
             if figure.kind == "line":
                 labels = chart.lineLabels
-                chart.lineLabelFormat = fmt
+                # Values on a long line would overlap: the grid carries them instead.
+                chart.lineLabelFormat = fmt if len(figure.categories) <= 8 else None
             else:
                 labels = chart.barLabels
                 chart.barLabelFormat = fmt
-            labels.fontName = "Body"
+            labels.fontName = body
             labels.fontSize = size - 0.5
             if figure.kind != "line":
-                labels.nudge = 7
+                # A value label starts just beyond its bar's end (reportlab flips the anchor
+                # of a negative bar's label to the side away from zero).
+                labels.nudge = 3
+                labels.boxAnchor = "w" if figure.kind == "bar" else "s"
         drawing.add(chart)
-        if legend_h:
-            legend = Legend()
-            names = (figure.categories if figure.kind == "pie"
-                     else tuple(name for name, _ in figure.series))
-            legend.colorNamePairs = [(colors[n % len(colors)], name[:40])
-                                     for n, name in enumerate(names)]
-            legend.fontName = "Body"
-            legend.fontSize = size
-            legend.x = 10
-            legend.y = legend_h - 4
-            legend.alignment = "right"
-            legend.columnMaximum = 1
-            legend.deltax = max(60, min(160, figure.width / max(1, len(names))))
-            legend.dx = legend.dy = 7
-            legend.boxAnchor = "nw"
+        if legend:
             drawing.add(legend)
         return drawing
 
+    def legend(self, figure: m.Figure, colors: list[Any], size: float) -> Legend | None:
+        """The legend of a pie or a chart of several series, in as many columns as fit."""
+        if figure.kind != "pie" and len(figure.series) < 2:
+            return None
+        names = [visual(name if len(name) <= 40 else name[:39] + "…") for name in (
+            figure.categories if figure.kind == "pie" else [n for n, _ in figure.series])]
+        legend = Legend()
+        legend.colorNamePairs = [(colors[n % len(colors)], name) for n, name in enumerate(names)]
+        legend.fontName = self.face_for(names)
+        legend.fontSize = size
+        legend.dx = legend.dy = 7
+        legend.deltax = max(stringWidth(n, legend.fontName, size) for n in names) + 30
+        legend.deltay = size + 5
+        columns = max(1, min(len(names), int((figure.width - 10) // legend.deltax)))
+        legend.columnMaximum = -(-len(names) // columns)
+        legend.x = 10
+        legend.y = legend.columnMaximum * legend.deltay + 4
+        legend.alignment = "right"
+        legend.boxAnchor = "nw"
+        return legend
+
+    def strings(self, drawing: Drawing, x: float, y: float, text: str, anchor: str,
+                color: str, bold: bool = False) -> None:
+        """Text in a drawing, one String per font run, since a String has a single font."""
+        size = self.plan.sizes["small"]
+        width = _runs_width(text, size, self.fonts, bold)
+        x -= {"start": 0.0, "middle": width / 2, "end": width}[anchor]
+        for family, run in self.fonts.runs(visual(text)):
+            face = self.fonts.face(family, bold)
+            drawing.add(String(x, y, run, fontName=face, fontSize=size, fillColor=_hex(color)))
+            x += stringWidth(run, face, size)
+
     def matrix(self, block: m.RiskMatrix) -> Drawing:
-        label_w = 56.0
         size = block.size
         cell = size / 3
-        drawing = Drawing(self.width, size + 44)
+        drawing = Drawing(self.width, size + 44, initialFontName="Body")
         x0, y0 = (self.width - size) / 2, 34.0
         small = self.plan.sizes["small"]
+        muted = self.plan.colors.muted
         for row in range(3):
             for col in range(3):
                 drawing.add(Rect(x0 + col * cell, y0 + (2 - row) * cell, cell, cell,
                                  fillColor=_hex(block.tones[row][col]),
                                  strokeColor=_hex(self.plan.colors.background), strokeWidth=2))
         for n, level in enumerate(block.levels):
-            drawing.add(String(x0 + n * cell + cell / 2, y0 - 12, level, fontName="Body",
-                               fontSize=small, textAnchor="middle",
-                               fillColor=_hex(self.plan.colors.muted)))
-            drawing.add(String(x0 - 6, y0 + n * cell + cell / 2 - 3, level, fontName="Body",
-                               fontSize=small, textAnchor="end",
-                               fillColor=_hex(self.plan.colors.muted)))
-        drawing.add(String(x0 + size / 2, y0 - 26, block.x_label, fontName="Body-Bold",
-                           fontSize=small, textAnchor="middle", fillColor=_hex(block.text)))
-        drawing.add(String(x0 - label_w + 4, y0 + size + 4, block.y_label, fontName="Body-Bold",
-                           fontSize=small, fillColor=_hex(block.text)))
+            self.strings(drawing, x0 + n * cell + cell / 2, y0 - 12, level, "middle", muted)
+            self.strings(drawing, x0 - 6, y0 + n * cell + cell / 2 - 3, level, "end", muted)
+        self.strings(drawing, x0 + size / 2, y0 - 26, block.x_label, "middle", block.text, True)
+        self.strings(drawing, x0 - 52, y0 + size + 4, block.y_label, "start", block.text, True)
         levels = ("low", "medium", "high")
         seen: dict[tuple[int, int], int] = {}
         radius = min(10.0, cell / 7)
@@ -424,9 +676,9 @@ class Flow:
             cx = x0 + col * cell + 6 + radius + (k % per_line) * (2 * radius + 4)
             cy = y0 + (row + 1) * cell - 6 - radius - (k // per_line) * (2 * radius + 4)
             drawing.add(Circle(cx, cy, radius, fillColor=_hex(block.marker), strokeColor=None))
-            drawing.add(String(cx, cy - small * 0.35, str(number), fontName="Body-Bold",
-                               fontSize=small, textAnchor="middle",
-                               fillColor=_hex(block.marker_text)))
+            drawing.add(String(cx, cy - small * 0.35, str(number),
+                               fontName=self.fonts.face("Body", True), fontSize=small,
+                               textAnchor="middle", fillColor=_hex(block.marker_text)))
         return drawing
 
     def exhibit(self, exhibit: m.Exhibit) -> list[Any]:
@@ -445,86 +697,78 @@ class Flow:
         if exhibit.caption:
             out.append(para(exhibit.caption.spans, self.s.caption, self.s))
         if exhibit.takeaway:
-            out.append(Spacer(1, 4))
-            out.extend(self.callout(exhibit.takeaway))
+            box = self.callout(exhibit.takeaway)[0]
+            box.spaceBefore = 4
+            out.append(box)
         if exhibit.source:
             out.append(para(exhibit.source.spans, self.s.muted, self.s))
-        if isinstance(body, m.Grid) and len(body.rows) > 12:
-            return [CondPageBreak(120), *out]
-        return [KeepTogether(out)]
+        return [self.keep(out)]
 
     def callout(self, callout: m.Callout) -> list[Any]:
         content: list[Any] = []
         if callout.label:
-            content.append(Paragraph(escape(callout.label), self.s.label))
-        content.extend(para(p, ParagraphStyle("callout", self.s.body, spaceAfter=3), self.s)
-                       for p in callout.paras)
+            content.append(words(callout.label, self.s.label, self.s))
+        content.extend(paras(callout.paras, ParagraphStyle("callout", self.s.body, spaceAfter=3),
+                             self.s))
         return [self.box(content, callout.fill, callout.accent)]
 
     def quote(self, quote: m.Quote) -> list[Any]:
-        content: list[Any] = []
-        for n, spans in enumerate(quote.paras):
-            if n == 0:
-                spans = (Span("“"), *spans)
-            if n == len(quote.paras) - 1:
-                spans = (*spans, Span("”"))
-            content.append(para(spans, self.s.quote, self.s))
+        content: list[Any] = paras(quote.paras, self.s.quote, self.s)
         if quote.by:
-            content.append(para((Span("— " + quote.by),), self.s.muted, self.s))
+            content.append(words("— " + quote.by, self.s.muted, self.s))
         return [self.box(content, None, quote.accent)]
 
     def verdict(self, box: m.VerdictBox) -> list[Any]:
-        content: list[Any] = [para(p, self.s.headline, self.s) for p in box.headline]
-        content.extend(para(p, self.s.body, self.s) for p in box.summary)
+        content: list[Any] = paras(box.headline, self.s.headline, self.s)
+        content.extend(paras(box.summary, self.s.body, self.s))
         return [self.box(content, box.fill, box.text, padding=12)]
 
-    def flowables(self, contents: bool) -> list[Any]:
+    def flowables(self) -> list[Any]:
         out: list[Any] = []
         pending: list[Any] = []  # headings and leads waiting to be kept with what follows
         for element in self.plan.elements:
-            if isinstance(element, m.Heading) or (isinstance(element, m.Para)
-                                                   and element.role == "lead"):
-                if isinstance(element, m.Heading):
-                    style = self.s.h1 if element.level == 1 else self.s.h2
-                    pending.append(Heading(element, style, self.s))
-                else:
-                    pending.append(para(element.spans, self.s.lead, self.s))
+            if isinstance(element, m.Heading):
+                style = self.s.h1 if element.level == 1 else self.s.h2
+                pending.append(Heading(element, style, self.s))
                 continue
-            start = len(out)
-            self.element(element, out, contents)
-            if pending and len(out) > start:
-                out[start:start + 1] = [KeepTogether([*pending, out[start]])]
+            if isinstance(element, m.Para) and element.role == "lead":
+                pending.append(para(element.spans, self.s.lead, self.s))
+                continue
+            parts = self.element(element)
+            if pending and parts:
+                first, rest = parts[0], parts[1:]
+                group = list(first._content) if isinstance(first, KeepTogether) else [first]
+                parts = [self.keep([*pending, *group]), *rest]
                 pending = []
+            out.extend(parts)
         out.extend(pending)
         return out
 
-    def element(self, element: m.Element, out: list[Any], contents: bool) -> None:
+    def element(self, element: m.Element) -> list[Any]:
         if isinstance(element, m.HeaderBlock):
-            out.extend(self.header(element))
-        elif isinstance(element, m.BottomLine):
-            out.extend(self.bottom_line(element))
-            if contents:
-                toc = TableOfContents()
-                toc.levelStyles = self.s.toc
-                toc.dotsMinLevel = 0
-                out.extend([Paragraph(escape(self.plan.contents_label), self.s.h2), toc])
-        elif isinstance(element, m.Para):
-            style = {"body": self.s.body, "lead": self.s.lead, "muted": self.s.muted,
-                     "caption": self.s.caption, "small": self.s.small}[element.role]
-            out.append(para(element.spans, style, self.s))
-        elif isinstance(element, m.ListBlock):
-            out.extend(self.bullets(element.items, element.numbered))
-            out.append(Spacer(1, 4))
-        elif isinstance(element, m.Callout):
-            out.extend(self.callout(element))
-        elif isinstance(element, m.Quote):
-            out.extend(self.quote(element))
-        elif isinstance(element, m.Exhibit):
-            out.extend(self.exhibit(element))
-        elif isinstance(element, m.VerdictBox):
-            out.extend(self.verdict(element))
-        elif isinstance(element, m.RiskMatrix):
-            out.append(self.matrix(element))
+            return self.header(element)
+        if isinstance(element, m.BottomLine):
+            found = self.bottom_line(element)
+            if self.contents_pages is not None:
+                found.extend(self.contents(self.contents_pages))
+            return found
+        if isinstance(element, m.Para):
+            style = {"body": self.s.body, "muted": self.s.muted,
+                     "caption": self.s.caption}[element.role]
+            return [para(element.spans, style, self.s, element.continues)]
+        if isinstance(element, m.ListBlock):
+            return self.list_block(element)
+        if isinstance(element, m.Callout):
+            return self.callout(element)
+        if isinstance(element, m.Quote):
+            return self.quote(element)
+        if isinstance(element, m.Exhibit):
+            return self.exhibit(element)
+        if isinstance(element, m.VerdictBox):
+            return self.verdict(element)
+        if isinstance(element, m.RiskMatrix):
+            return [self.matrix(element)]
+        raise AssertionError(element)  # pragma: no cover - every element kind is handled above
 
 
 def _formatter(number_format: str) -> Any:
@@ -537,40 +781,42 @@ def _formatter(number_format: str) -> Any:
     return fmt
 
 
-def _build(plan: m.MemoPlan, base: Path, contents: bool) -> tuple[bytes, int]:
-    chain = register(plan.language)
-    styles = Styles(plan, chain)
+def _build(plan: m.MemoPlan, base: Path, contents: dict[str, int] | None, total: int
+           ) -> tuple[bytes, int, dict[str, int]]:
+    fonts = register(plan.language)
+    styles = Styles(plan, fonts)
     buffer = io.BytesIO()
     top, right, bottom, left = plan.margins
     doc = MemoDoc(buffer, plan, pagesize=plan.page, leftMargin=left, rightMargin=right,
                   topMargin=top, bottomMargin=bottom, title=plan.title, author=plan.author,
                   subject=plan.subject, keywords=plan.keywords, creator="briefgen",
-                  producer="briefgen", invariant=1, lang=plan.lang_tag)
-    frame = Frame(left, bottom, plan.frame_width, plan.page[1] - top - bottom, id="body",
+                  producer="briefgen", invariant=1, lang=plan.lang_tag,
+                  initialFontName=fonts.face("Body"), displayDocTitle=1)
+    frame = Frame(left, bottom, plan.frame_width, plan.frame_height, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate(id="memo", frames=[frame])])
-    canvas_class = _numbered_canvas(plan, chain)
 
-    def on_first(canvas: Canvas, _doc: Any) -> None:
-        canvas.setViewerPreference("DisplayDocTitle", "true")
+    title = _running_title(plan, fonts)
+
+    def on_page(canvas: Canvas, doc: MemoDoc) -> None:
         canvas.showOutline()
-        catalog = canvas._doc.Catalog
-        catalog.Lang = PDFString(plan.lang_tag)
-        if "Lang" not in catalog.__NoDefault__:
-            catalog.__NoDefault__ = [*catalog.__NoDefault__, "Lang"]
+        _furniture(canvas, plan, fonts, title, doc.page, total)
 
-    doc.pageTemplates[0].beforeDrawPage = on_first
-    story = Flow(plan, styles, base).flowables(contents)
-    if contents:
-        doc.multiBuild(story, canvasmaker=canvas_class)
-    else:
-        doc.build(story, canvasmaker=canvas_class)
-    return buffer.getvalue(), doc.page
+    doc.addPageTemplates([PageTemplate(id="memo", frames=[frame], onPage=on_page)])
+    doc.build(Flow(plan, styles, base, contents).flowables())
+    return buffer.getvalue(), doc.page, doc.heading_pages
 
 
 def render_pdf(plan: m.MemoPlan, base: Path) -> tuple[bytes, int]:
-    """The memo as PDF bytes and its page count; `base` is the folder image paths start from."""
-    data, pages = _build(plan, base, contents=False)
-    if pages > plan.contents_after_pages:
-        data, pages = _build(plan, base, contents=True)
+    """The memo as PDF bytes and its page count; `base` is the folder image paths start from.
+
+    Page furniture needs the page count and the contents list the pages of the headings, so
+    the memo is built again with what the last build found until nothing changes."""
+    contents: dict[str, int] | None = None
+    total = 0
+    for _ in range(5):
+        data, pages, found = _build(plan, base, contents, total)
+        wanted = found if pages > plan.contents_after_pages else None
+        if pages == total and wanted == contents:
+            break
+        contents, total = wanted, pages
     return data, pages
