@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from briefgen.brief.markup import RichText, Span
+from briefgen.brief.markup import LINK_SCHEMES, RichText, Span
 from briefgen.brief.model import Block, Brief, Chart, Table
 from briefgen.labels import Labels, format_date, labels_for, punctuation
 from briefgen.layout.common import (
@@ -30,7 +30,7 @@ CHIP_PAD = 5.0  # between a chip's rounded edge and its text
 # reportlab wraps one paragraph in quadratic time: longer paragraphs go out in pieces.
 CHUNK_CHARS = 1200
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]* +|[。！？][」』”’）]*")
-_LINKABLE = ("http://", "https://")
+_LINKABLE = LINK_SCHEMES  # the same addresses become links in the deck and the memo
 
 
 def chunks(spans: Spans, limit: int = CHUNK_CHARS) -> tuple[Spans, ...]:
@@ -64,7 +64,7 @@ def chunks(spans: Spans, limit: int = CHUNK_CHARS) -> tuple[Spans, ...]:
 
 
 def http_links(spans: Iterable[Span]) -> Spans:
-    """The spans with every link that is not http(s) turned into plain text."""
+    """The spans with every link outside http, https and mailto turned into plain text."""
     return tuple(s if s.href is None or s.href.lower().startswith(_LINKABLE)
                  else replace(s, href=None) for s in spans)
 
@@ -520,7 +520,7 @@ class MemoPlanner:
         items: list[tuple[Cell, int]] = []
         for source in self.brief.sources:
             url = source.url or ""
-            link = url if url.lower().startswith(_LINKABLE) else None
+            link = url if url.lower().startswith(("http://", "https://")) else None
             spans: list[Span] = [replace(s, bold=True, href=s.href or link)
                                  for s in self.joined(source.title)]
             details = [t for t in (source.publisher.plain if source.publisher else None,
