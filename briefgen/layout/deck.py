@@ -90,6 +90,7 @@ class DeckPlanner:
         self.content_w = self.width - 2 * MARGIN
         self.body_bottom = self.height - 40.0
         self.kind = ""  # the slide kind being planned, for template layouts
+        self.continuation_room = self.body_bottom - 150  # set per flow by flow_slides
         self.family = DECK_FONT_METRICS[self.fonts.body]
         self.heading_family = DECK_FONT_METRICS[self.fonts.heading]
         self._group = 0
@@ -342,10 +343,13 @@ class DeckPlanner:
             title = plan.Para(table.title.paragraphs[0] if table.title.paragraphs else (),
                               self.style(size + 1, self.c.primary, bold=True))
             pieces.append(self.para_piece(title, width, GAP, self.next_group(), True))
+        after = self.takeaway_pieces(table.takeaway, table.source, width)
+        # What the table may take so that it, its title and takeaway share one slide.
+        budget = self.continuation_room - sum(p.height + p.gap for p in (*pieces, *after))
         pieces.extend(self.grid_pieces([c for c in table.columns], [list(r) for r in table.rows],
                                        width, size, name=f"table {number}",
-                                       keep_with_next=bool(table.takeaway)))
-        pieces.extend(self.takeaway_pieces(table.takeaway, table.source, width))
+                                       keep_with_next=bool(table.takeaway), budget=budget))
+        pieces.extend(after)
         return pieces
 
     def takeaway_pieces(self, takeaway: RichText | None, source: RichText | None,
@@ -387,8 +391,13 @@ class DeckPlanner:
         return [m + extra * w / total_want for m, w in zip(least, want, strict=True)], fits
 
     def grid_pieces(self, columns: list[RichText], rows: list[list[RichText]], width: float,
-                    size: float, name: str, keep_with_next: bool = False) -> list[Piece]:
-        """A native table measured row by row; splits between rows with the header repeated."""
+                    size: float, name: str, keep_with_next: bool = False,
+                    budget: float | None = None) -> list[Piece]:
+        """A native table measured row by row; splits between rows with the header repeated.
+
+        Text shrinks toward the floor while words do not fit their columns or a row is taller
+        than a slide, and also when that lets a table within `budget` stay on one slide.
+        """
         header = [self._first_para(c) for c in columns]
         body = [[self._first_para(c) for c in row] for row in rows]
         numeric = [is_numeric_column([r[c].plain for r in rows]) for c in range(len(columns))]
@@ -400,14 +409,28 @@ class DeckPlanner:
                        zip(cells, widths, strict=True)]
             return max(heights) + 2 * CELL_PAD_Y
 
+        def layout(at: float) -> tuple[list[float], bool, float, float]:
+            widths, fits = self.column_widths([header, *body], width, at)
+            style = self.style(at)
+            heights = [row_height(r, style, widths) for r in body]
+            total = sum(heights) + row_height(header, self.style(at, bold=True), widths)
+            return widths, fits, max(heights, default=0.0), total
+
+        readable: float | None = None  # the largest size whose words and rows fit
         current = size
         while True:
-            widths, fits = self.column_widths([header, *body], width, current)
-            cell_style = self.style(current)
-            tallest = max((row_height(r, cell_style, widths) for r in body), default=0.0)
-            if (fits and tallest <= tallest_allowed) or current <= self.s.table_floor:
+            widths, fits, tallest, total = layout(current)
+            if readable is None and fits and tallest <= tallest_allowed:
+                readable = current
+            if readable is not None and (budget is None or total <= budget):
+                break
+            if current <= self.s.table_floor:
+                # Even the floor cannot keep it on one slide: split it at a readable size.
+                current = readable if readable is not None else current
                 break
             current = max(self.s.table_floor, current - 1)
+        widths, fits, tallest, total = layout(current)
+        cell_style = self.style(current)
         if current < size:
             self.warnings.append(f"{name}: text shrunk to {current:g} pt to fit the slide")
         head_style = self.style(current, self.c.on_primary, bold=True)
@@ -733,16 +756,19 @@ class DeckPlanner:
                     build: Callable[[float, float], list[Piece]], notes: str, where: str,
                     x: float = MARGIN, width: float | None = None,
                     first_extra: Callable[[float], list[plan.Item]] | None = None,
-                    first_room: float | None = None) -> list[plan.Slide]:
+                    first_room: float | None = None, continued: bool = False
+                    ) -> list[plan.Slide]:
         """Slides for one flow of pieces, shrinking text toward the floor to save a slide."""
         width = width or self.content_w
         self.kind = kind
-        first_items, top = self.frame(title, kicker, where)
         cont_title = (Span(self.labels.format("continued", title="".join(
             s.text for s in title))),)
         cont_items, cont_top = self.frame(cont_title, kicker)
+        first_items, top = ((cont_items, cont_top) if continued
+                            else self.frame(title, kicker, where))
         rooms = (first_room if first_room is not None else self.body_bottom - top,
                  self.body_bottom - cont_top)
+        self.continuation_room = rooms[1]
         best: list[list[tuple[Piece, float]]] | None = None
         steps = 0
         size, table_size = self.s.body, self.s.table
@@ -909,16 +935,28 @@ class DeckPlanner:
                                     lambda size, _t: self.risk_list(risks, self.content_w, size),
                                     notes, "risks")
         _, top = self.frame((Span(label),), None)
-        matrix_size = min(self.body_bottom - top - 34, self.content_w * 0.42)
+        matrix_size = min(self.body_bottom - top - 40, self.content_w * 0.36)
         list_x = MARGIN + matrix_size + 76
         list_w = self.width - MARGIN - list_x
 
         def matrix(top: float) -> list[plan.Item]:
             return self.risk_matrix(risks, MARGIN + 52, top, matrix_size)
 
-        return self.flow_slides("risks", (Span(label),), None,
-                                lambda size, _t: self.risk_list(risks, list_w, size - 2),
-                                notes, "risks", x=list_x, width=list_w, first_extra=matrix)
+        mark = len(self.warnings)
+        beside = self.flow_slides("risks", (Span(label),), None,
+                                  lambda size, _t: self.risk_list(risks, list_w, size - 2),
+                                  notes, "risks", x=list_x, width=list_w, first_extra=matrix)
+        if len(beside) == 1:
+            return beside
+        # Too long to stand beside the matrix: the matrix gets a slide, the list follows.
+        del self.warnings[mark:]
+        items, top = self.frame((Span(label),), None)
+        size = min(self.body_bottom - top - 40, self.content_w * 0.6)
+        items.extend(self.risk_matrix(risks, (self.width - size) / 2 + 26, top, size))
+        listed = self.flow_slides("risks", (Span(label),), None,
+                                  lambda size, _t: self.risk_list(risks, self.content_w, size),
+                                  notes, "risks", continued=True)
+        return [self.slide("risks", items, notes), *listed]
 
     def risk_list(self, risks: Sequence[Risk], width: float, size: float) -> list[Piece]:
         pieces = []
@@ -1027,7 +1065,8 @@ class DeckPlanner:
 
     def prediction_rows(self, predictions: Sequence[tuple[int, Prediction]], size: float
                         ) -> list[Piece]:
-        num_w, horizon_w, conf_w = 30.0, 110.0, 130.0
+        num_w = 30.0
+        horizon_w, conf_w = min(110.0, self.content_w * 0.13), min(130.0, self.content_w * 0.16)
         text_w = self.content_w - num_w - horizon_w - conf_w - 3 * 16
         small = self.style(self.s.small + 1, self.c.muted, bold=True)
         head_items = [(num_w, "number_sign"), (text_w, "prediction"), (horizon_w, "horizon"),
