@@ -36,10 +36,22 @@ def image_sizes(brief: Brief, base: Path) -> dict[str, tuple[int, int]]:
     """Pixel sizes of the brief's images, read once so the planner needs no file access."""
     from PIL import Image
 
+    from briefgen.brief.images import check_image_path
+    from briefgen.brief.model import RuleViolation
+    from briefgen.errors import BriefError, Problem
+
     sizes: dict[str, tuple[int, int]] = {}
-    for section in brief.sections:
-        for block in section.blocks:
+    for n, section in enumerate(brief.sections):
+        for m, block in enumerate(section.blocks):
             if block.image is not None and block.image.path not in sizes:
+                # A Brief made in Python, or loaded against another folder than `base`, has
+                # not had its image paths checked against `base` yet.
+                try:
+                    check_image_path(block.image.path, base)
+                except RuleViolation as exc:
+                    key = f"sections[{n}].blocks[{m}].image.path"
+                    raise BriefError([Problem("<brief>", 1, 1, key, exc.message, exc.hint)]
+                                     ) from None
                 with Image.open(base / block.image.path) as picture:
                     sizes[block.image.path] = picture.size
     return sizes

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,9 @@ from briefgen.brief.markup import VT_STAND_IN
 from briefgen.errors import BriefError, Problem
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a brief is text; anything larger is a mistake or an attack
+# Keys, values and list items: far more than a brief within its limits holds, so a file of
+# hundreds of thousands of tiny items is refused before it is read to the end.
+MAX_NODES = 100_000
 
 Path_ = tuple[str | int, ...]
 
@@ -34,12 +39,20 @@ class _Loader(yaml.SafeLoader):
         event = self.peek_event()  # type: ignore[no-untyped-call]
         if getattr(event, "anchor", None) is not None:
             raise _AnchorFound(event.start_mark, event.anchor)
+        self.nodes = getattr(self, "nodes", 0) + 1
+        if self.nodes > MAX_NODES:
+            raise _TooManyNodes(event.start_mark)
         return Composer.compose_node(self, parent, index)
 
 
 # Only null is recognised implicitly: `Yes`, `010`, `12:30`, `2026-04` stay the text typed.
 _Loader.yaml_implicit_resolvers = {}
 _Loader.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+
+
+class _TooManyNodes(Exception):
+    def __init__(self, mark: Any) -> None:
+        self.mark = mark
 
 
 class _AnchorFound(Exception):
@@ -83,8 +96,19 @@ def format_path(path: Path_) -> str:
     return out
 
 
-def _mark(node: Node) -> tuple[int, int]:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class _Lines:
+    """Line and column of a YAML mark as an editor counts them: YAML also breaks lines at NEL,
+    LS and PS (U+0085, U+2028, U+2029), which editors show inside a line."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+
+    def __call__(self, mark: Any) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, mark.index)
+        return line, mark.index - self.starts[line - 1] + 1
 
 
 # The first character of a value, after any '- ' and 'key: ' in front of it.
@@ -115,21 +139,22 @@ def _syntax_hint(problem: str, line: str) -> str:
     return "check the YAML syntax at this position"
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, str, int, int]:
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, at: _Lines
+                  ) -> tuple[str, str, int, int]:
     """Message, hint, line and column for a YAML syntax error, in the words of a brief's author."""
     problem = exc.problem or "invalid YAML"
     opened = exc.context_mark
     if "quoted scalar" in (exc.context or "") and opened and "end of stream" in problem:
         return ("YAML syntax error: this quote is never closed",
                 "add the closing quote; inside single quotes write a quote as ''",
-                opened.line + 1, opened.column + 1)
+                *at(opened))
     mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, column = at(mark) if mark else (1, 1)
     if problem.startswith("but ") and exc.context:
         problem = f"{exc.context}, {problem}"
     problem = problem.replace("<block end>", "the end of the block").replace("'<scalar>'",
                                                                             "more text")
-    lines = text.splitlines()
+    lines = _LINE_BREAK.split(text)
     hint = _syntax_hint(problem, lines[line - 1] if line <= len(lines) else "")
     return f"YAML syntax error: {problem}", hint, line, column
 
@@ -139,18 +164,19 @@ def _tag_name(tag: str) -> str:
 
 
 class _Walker:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, at: _Lines) -> None:
         self.file = file
+        self.at = at
         self.problems: list[Problem] = []
         self.key_marks: dict[Path_, tuple[int, int]] = {}
         self.value_marks: dict[Path_, tuple[int, int]] = {}
 
     def fail(self, node: Node, path: Path_, message: str, hint: str) -> None:
-        line, column = _mark(node)
+        line, column = self.at(node.start_mark)
         self.problems.append(Problem(self.file, line, column, format_path(path), message, hint))
 
     def walk(self, node: Node, path: Path_) -> Any:
-        self.value_marks[path] = _mark(node)
+        self.value_marks[path] = self.at(node.start_mark)
         if node.tag not in _ALLOWED_TAGS:
             self.fail(node, path, f"the YAML tag '{_tag_name(node.tag)}' is not allowed",
                       "remove the tag; a brief holds only text, lists and mappings")
@@ -183,7 +209,7 @@ class _Walker:
                           f"duplicate key '{key}' (first given on line {first[0]})",
                           "remove one of the two; YAML would silently keep only the last")
                 continue
-            self.key_marks[child] = _mark(key_node)
+            self.key_marks[child] = self.at(key_node.start_mark)
             result[key] = self.walk(value_node, child)
         return result
 
@@ -200,13 +226,20 @@ def read_yaml(path: Path, display: str | None = None, what: str = "brief", *,
     def fail(message: str, hint: str = "", line: int = 1, column: int = 1) -> BriefError:
         return BriefError([Problem(file, line, column, "", message, hint)])
 
+    too_big = (f"a {what} may be at most {MAX_FILE_BYTES:,} bytes "
+               f"({MAX_FILE_BYTES // 1048576} MB)", "split it, or move long material out of it")
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise fail(f"the file is {size:,} bytes; a {what} may be at most "
-                       f"{MAX_FILE_BYTES:,} bytes ({MAX_FILE_BYTES // 1048576} MB)",
-                       "split it, or move long material out of it")
-        raw = path.read_bytes()
+        info = path.stat()
+        # A FIFO would block the read forever and a device such as /dev/zero never ends.
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise fail(f"the {what} is {kind}", f"give the path of a {what}'s YAML file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise fail(f"the file is {info.st_size:,} bytes; {too_big[0]}", too_big[1])
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat()
+        if len(raw) > MAX_FILE_BYTES:
+            raise fail(f"the file is over {MAX_FILE_BYTES:,} bytes; {too_big[0]}", too_big[1])
     except OSError as exc:
         raise fail(f"cannot read the file: {exc.strerror or exc}",
                    f"check that the {what} exists and is readable") from None
@@ -222,28 +255,32 @@ def read_yaml(path: Path, display: str | None = None, what: str = "brief", *,
         raise fail("the file is empty", f"a {what} is a YAML mapping; "
                    + ("run 'briefgen new' for a starter" if what == "brief" else "see the README"))
     text = _UNREADABLE.sub("", text.replace("\v", VT_STAND_IN))
+    at = _Lines(text)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except _AnchorFound as exc:
         raise fail(f"'&{exc.anchor}' starts a YAML anchor; anchors and aliases are not allowed",
                    "put text that begins with '&' in quotes; write repeated values out in full",
-                   exc.mark.line + 1, exc.mark.column + 1) from None
+                   *at(exc.mark)) from None
     except yaml.MarkedYAMLError as exc:
-        message, hint, line, column = _syntax_error(exc, text)
+        message, hint, line, column = _syntax_error(exc, text, at)
         raise fail(message, hint, line, column) from None
     except yaml.YAMLError as exc:
         raise fail(f"YAML error: {exc}", "check the YAML syntax") from None
     except RecursionError:
         raise fail("lists or mappings are nested too deeply to read",
                    "a brief needs only a few levels; look for unbalanced '[' or '{'") from None
+    except _TooManyNodes as exc:
+        raise fail(f"the file holds more than {MAX_NODES:,} keys, values and list items",
+                   "split it into several briefs", *at(exc.mark)) from None
     if root is None:
         raise fail("the file holds only comments", f"a {what} is a YAML mapping of keys")
     if not isinstance(root, MappingNode):
-        line, column = _mark(root)
+        line, column = at(root.start_mark)
         raise fail(f"the top level must be a mapping of keys, not a {_kind(root)}",
                    "write the keys at the left margin, each followed by ':'",
                    line, column)
-    walker = _Walker(file)
+    walker = _Walker(file, at)
     data = walker.walk(root, ())
     if walker.problems and not collect:
         raise BriefError(walker.problems)

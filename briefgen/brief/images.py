@@ -7,6 +7,9 @@ from pathlib import Path, PurePosixPath
 from briefgen.brief.model import RuleViolation
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
+# A small PNG can claim gigabytes once decoded: the memo decodes a PNG at about 13 bytes a pixel
+# of peak memory (a 16-megapixel PNG peaks at 300 MB). 25 megapixels admits camera photos.
+MAX_IMAGE_PIXELS = 25_000_000
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
 
 
@@ -30,7 +33,10 @@ def check_image_path(value: str, base: Path) -> Path:
     if ".." in relative.parts:
         raise RuleViolation(f"image path '{value}' leaves the brief's folder", hint)
     root = base.resolve()
-    target = (root / relative).resolve()
+    try:
+        target = (root / relative).resolve()
+    except (RuntimeError, OSError):  # a symlink loop: RuntimeError before Python 3.13
+        raise RuleViolation(f"image path '{value}' is a loop of symbolic links", hint) from None
     if not target.is_relative_to(root):
         raise RuleViolation(f"image path '{value}' points outside the brief's folder", hint)
     if not target.is_file():
@@ -42,4 +48,38 @@ def check_image_path(value: str, base: Path) -> Path:
     if image_kind(head) is None:
         raise RuleViolation(f"image '{value}' is not a PNG or JPEG file",
                             "convert it to PNG or JPEG")
+    width, height = _readable_size(target, value)
+    if width * height > MAX_IMAGE_PIXELS:
+        raise _too_large(value, f"{width:,} x {height:,} pixels")
     return target
+
+
+def _too_large(value: str, size: str) -> RuleViolation:
+    return RuleViolation(f"image '{value}' is {size}, more than the "
+                         f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels allowed",
+                         "scale it down; a slide or a page needs at most about 4000 pixels across")
+
+
+def _readable_size(target: Path, value: str) -> tuple[int, int]:
+    """The image's pixel size, read from its header by Pillow; its chunks are checked too."""
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            # Our own pixel limit applies below; Pillow's bomb check must not warn or raise.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(target) as picture:
+                size = picture.size
+            if size[0] * size[1] <= MAX_IMAGE_PIXELS:
+                with Image.open(target) as picture:
+                    picture.verify()  # a PNG's chunks and checksums, without decoding pixels
+    except Image.DecompressionBombError:
+        limit = 2 * (Image.MAX_IMAGE_PIXELS or 0)  # where Pillow refuses to open an image
+        raise _too_large(value, f"over {limit // 1_000_000} megapixels") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise RuleViolation(f"image '{value}' is damaged or cannot be read ({exc})",
+                            "open it in an image editor and save it again as PNG or JPEG"
+                            ) from None
+    return size

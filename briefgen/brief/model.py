@@ -7,6 +7,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -28,7 +29,11 @@ MAX_TEXT_CHARS = 100_000  # per text field
 MAX_SECTIONS = 500
 MAX_BLOCKS = 1_000  # per section
 MAX_ROWS = 2_000  # per table
-MAX_COLUMNS = 200  # per table
+MAX_COLUMNS = 40  # per table; the memo cannot give 80 columns their padding on a page
+# Bounds on a whole brief: each list above may be full, but not all of them at once. A build
+# takes about 1-2 ms per block, list item or table cell and ~15 s per million characters.
+MAX_TOTAL_ITEMS = 10_000  # blocks, list items, table cells and chart values together
+MAX_TOTAL_CHARS = 1_000_000  # characters of text together
 
 
 class RuleViolation(ValueError):
@@ -97,6 +102,18 @@ _rich_serializer = PlainSerializer(lambda t: t.source, return_type=str)
 
 Text = Annotated[RichText, BeforeValidator(_to_rich), _rich_schema, _rich_serializer]
 """A text field: plain UTF-8 with the inline markup **bold**, *italic*, `code`, [label](url)."""
+
+
+def _not_empty(value: RichText) -> RichText:
+    if not value:
+        raise RuleViolation("the text is empty", "write the text; spaces and control characters "
+                            "alone are dropped, which leaves nothing to show")
+    return value
+
+
+RequiredText = Annotated[RichText, AfterValidator(_not_empty), BeforeValidator(_to_rich),
+                         _rich_schema, _rich_serializer]
+"""A text field that must show something once cleaned: titles, headlines, statements, names."""
 
 Cell = Annotated[
     RichText,
@@ -200,7 +217,8 @@ _to_schema = WithJsonSchema({"anyOf": [{"type": "string"},
 
 
 class Meta(Model):
-    title: Text = Field(description="Title of the brief, on the title slide and the memo subject.")
+    title: RequiredText = Field(
+        description="Title of the brief, on the title slide and the memo subject.")
     subtitle: Text | None = Field(None, description="Subtitle under the title.")
     date: IsoDate = Field(description="Date of the brief, YYYY-MM-DD or YYYY-MM.")
     author: Text | None = Field(None, description="Who wrote the analysis.")
@@ -243,7 +261,7 @@ class Meta(Model):
 
 
 class Thesis(Model):
-    headline: Text = Field(description="The one-sentence bottom line.")
+    headline: RequiredText = Field(description="The one-sentence bottom line.")
     summary: Text | None = Field(None, description="One or more paragraphs.")
     points: list[Text] = Field(default_factory=list, description="Key points.")
 
@@ -289,10 +307,27 @@ class Table(Model):
         return self
 
 
+# Chart values beyond these magnitudes overflow or underflow the axis arithmetic of the memo's
+# charts (reportlab raises on 1e308 and on 1e-307 next to 0) and could not be read anyway.
+MAX_CHART_VALUE = 1e15
+MIN_CHART_VALUE = 1e-9
+
+
 class Series(Model):
     name: Text = Field(description="Series name, shown in the legend.")
     values: list[Annotated[float, Field(allow_inf_nan=False)]] = Field(
         description="One number per category.")
+
+    @field_validator("values")
+    @classmethod
+    def _chartable(cls, values: list[float]) -> list[float]:
+        hint = "change the unit so the values read as ordinary numbers, e.g. USD bn"
+        raise_all([RuleViolation(f"{value:g} is too large to chart", hint, (n,))
+                   if abs(value) > MAX_CHART_VALUE else
+                   RuleViolation(f"{value:g} is too small to chart", hint + ", or write 0", (n,))
+                   for n, value in enumerate(values)
+                   if abs(value) > MAX_CHART_VALUE or 0 < abs(value) < MIN_CHART_VALUE])
+        return values
 
 
 class Chart(Model):
@@ -324,17 +359,17 @@ class Chart(Model):
 
 
 class Quote(Model):
-    text: Text = Field(description="The quotation.")
+    text: RequiredText = Field(description="The quotation.")
     by: Text | None = Field(None, description="Who said it.")
 
 
 class Callout(Model):
     label: Text | None = Field(None, description="Short label of the band, e.g. Note.")
-    text: Text = Field(description="The callout's text.")
+    text: RequiredText = Field(description="The callout's text.")
 
 
 class Player(Model):
-    name: Text = Field(description="Person's name.")
+    name: RequiredText = Field(description="Person's name.")
     role: Text | None = Field(None, description="Their role.")
     org: Text | None = Field(None, description="Their organisation.")
     note: Text | None = Field(None, description="Why they matter.")
@@ -418,7 +453,7 @@ def slugify(text: str) -> str:
 
 
 class Section(Model):
-    title: Text = Field(description="Section title.")
+    title: RequiredText = Field(description="Section title.")
     id: PlainText | None = Field(None, description="Slug; default derived from the title.")
     lead: Text | None = Field(None, description="One-sentence message of the section.")
     notes: Text | None = Field(None, description="Speaker notes for this section's slides.")
@@ -432,19 +467,19 @@ class Section(Model):
 
 
 class Risk(Model):
-    title: Text = Field(description="The risk in a few words.")
+    title: RequiredText = Field(description="The risk in a few words.")
     detail: Text | None = Field(None, description="What could happen and why.")
     likelihood: Level | None = Field(None, description="low | medium | high")
     impact: Level | None = Field(None, description="low | medium | high")
 
 
 class Verdict(Model):
-    headline: Text = Field(description="The verdict in one sentence.")
+    headline: RequiredText = Field(description="The verdict in one sentence.")
     summary: Text | None = Field(None, description="The reasoning.")
 
 
 class Prediction(Model):
-    statement: Text = Field(description="What will happen.")
+    statement: RequiredText = Field(description="What will happen.")
     horizon: PlainText | None = Field(None, description="When: '12 months', '2027-Q2', 'by 2028'.")
     confidence: Confidence | None = Field(None, description="0..1, or low | medium | high.")
     signal: Text | None = Field(None, description="What would show it came true.")
@@ -456,7 +491,7 @@ class Conclusion(Model):
 
 
 class Source(Model):
-    title: Text = Field(description="Title of the work.")
+    title: RequiredText = Field(description="Title of the work.")
     url: PlainText | None = Field(None, description="Address; http(s) links are clickable.")
     publisher: Text | None = Field(None, description="Who published it.")
     date: IsoDate | None = Field(None, description="Publication date.")
@@ -499,6 +534,33 @@ class Brief(Model):
             seen.setdefault(section.slug, n)
         raise_all(found)
         return sections
+
+    @model_validator(mode="after")
+    def _within_budget(self) -> Brief:
+        items, chars = _size(self)
+        hint = "split it into several briefs"
+        raise_all([RuleViolation(f"the brief holds {items:,} blocks, list items, table cells and "
+                                 f"chart values together; at most {MAX_TOTAL_ITEMS:,} are "
+                                 "allowed", hint)] if items > MAX_TOTAL_ITEMS else [])
+        raise_all([RuleViolation(f"the brief holds {chars:,} characters of text; at most "
+                                 f"{MAX_TOTAL_CHARS:,} are allowed", hint)]
+                  if chars > MAX_TOTAL_CHARS else [])
+        return self
+
+
+def _size(value: Any) -> tuple[int, int]:
+    """(items, characters) a part of a brief holds, by the measure of MAX_TOTAL_ITEMS/_CHARS."""
+    if isinstance(value, RichText):
+        return 0, len(value.source)
+    if isinstance(value, str):
+        return 0, len(value)
+    if isinstance(value, list):
+        sizes = [_size(item) for item in value]
+        return len(value) + sum(i for i, _ in sizes), sum(c for _, c in sizes)
+    if isinstance(value, BaseModel):
+        sizes = [_size(getattr(value, name)) for name in type(value).model_fields]
+        return sum(i for i, _ in sizes), sum(c for _, c in sizes)
+    return 0, 0
 
 
 def _count(n: int, noun: str, plural: str = "") -> str:

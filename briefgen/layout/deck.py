@@ -248,21 +248,29 @@ class DeckPlanner:
         family = DECK_FONT_METRICS[style.font]
         measured = wrap(self._styled(para.spans, style), width - para.indent, style.size, family,
                         style.line_spacing)
+        return self._lines_piece(para, measured.lines, gap, group, keep_with_next)
+
+    def _lines_piece(self, para: plan.Para, lines: Sequence[tuple[Span, ...]], gap: float,
+                     group: int, keep_with_next: bool = False) -> Piece:
+        """A piece of a paragraph already wrapped into `lines`; its split slices the lines, so a
+        paragraph that runs over many slides is wrapped once, not once per slide."""
+        style = para.style
         per_line = line_height(style.size, style.line_spacing)
+        height = len(lines) * style.size * style.line_spacing  # as wrap() measures it
 
         def split(room: float) -> tuple[Piece | None, Piece | None]:
             # Break inside a paragraph only at a line boundary, keeping two lines together.
             fit = int(room // per_line)
-            if fit < 2 or len(measured.lines) - fit < 2:
+            if fit < 2 or len(lines) - fit < 2:
                 return None, None
-            head = self._lines_para(para, measured.lines[:fit])
-            tail = self._lines_para(replace(para, bullet=None), measured.lines[fit:])
-            return (self.para_piece(head, width, gap, group),
-                    self.para_piece(tail, width, 0.0, group))
+            head = self._lines_para(para, lines[:fit])
+            tail = self._lines_para(replace(para, bullet=None), lines[fit:])
+            return (self._lines_piece(head, lines[:fit], gap, group),
+                    self._lines_piece(tail, lines[fit:], 0.0, group))
 
-        return Piece(measured.height, gap, para=para, group=group, keep_with_next=keep_with_next,
-                     split=split if len(measured.lines) >= 4 else None,
-                     min_head=2 * per_line if len(measured.lines) >= 4 else measured.height)
+        return Piece(height, gap, para=para, group=group, keep_with_next=keep_with_next,
+                     split=split if len(lines) >= 4 else None,
+                     min_head=2 * per_line if len(lines) >= 4 else height)
 
     @staticmethod
     def _lines_para(para: plan.Para, lines: Sequence[tuple[Span, ...]]) -> plan.Para:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from briefgen.brief.markup import Span
 from briefgen.labels import NO_LINE_END, NO_LINE_START
@@ -98,7 +98,10 @@ class _Atom:
     hard_break: bool = False
 
 
-def _atoms(spans: tuple[Span, ...], family: str, size: float) -> list[_Atom]:
+# A table's layout measures every cell at several widths and sizes: split the text into atoms
+# once per size, not once per try. Atoms are frozen and the result is a tuple, so sharing is safe.
+@lru_cache(maxsize=8192)
+def _atoms(spans: tuple[Span, ...], family: str, size: float) -> tuple[_Atom, ...]:
     atoms: list[_Atom] = []
     for span in spans:
         font = metric_font(family, span.bold, span.italic, span.code)
@@ -133,7 +136,7 @@ def _atoms(spans: tuple[Span, ...], family: str, size: float) -> list[_Atom]:
                 word += char
         if word:
             push(word)
-    return _glue_punctuation(atoms)
+    return tuple(_glue_punctuation(atoms))
 
 
 def _glue_punctuation(atoms: list[_Atom]) -> list[_Atom]:

@@ -118,23 +118,44 @@ class Fonts:
         return runs
 
 
+def _register_face(name: str, relative: str) -> None:
+    from reportlab.pdfbase import pdfmetrics
+
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(_Font(name, str(_font_path(relative))))
+
+
+class _Coverage(dict[str, frozenset[int]]):
+    """Code points by family, read when first asked for: the fallback families (Kurinto, ~10 MB
+    each, 0.15 s to parse) are registered only for a memo with text the body font lacks."""
+
+    def __init__(self, paths: dict[str, str]) -> None:
+        super().__init__()
+        self.paths = paths
+
+    def __missing__(self, family: str) -> frozenset[int]:
+        from reportlab.pdfbase import pdfmetrics
+
+        for name in (family, f"{family}-Bold"):
+            _register_face(name, self.paths[name])
+        coverage: frozenset[int] = pdfmetrics.getFont(family).coverage
+        self[family] = coverage
+        return coverage
+
+
 @cache
 def register(language: str) -> Fonts:
     """Register the memo's fonts with reportlab for a catalogue language (it picks the CJK font)."""
     from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
 
     cjk = _CJK_BY_LANGUAGE.get(language, "SC")
     paths = dict(_FILES)
     paths[f"CJK-{cjk}"] = f"kurinto/ttf/KurintoSans{cjk}-Rg.ttf"
     paths[f"CJK-{cjk}-Bold"] = f"kurinto/ttf/KurintoSans{cjk}-Bd.ttf"
-    registered = set(pdfmetrics.getRegisteredFontNames())
-    for name, relative in paths.items():
-        if name not in registered:
-            pdfmetrics.registerFont(_Font(name, str(_font_path(relative))))
-    fonts = Fonts(("Body", f"CJK-{cjk}", "Wide"), {
-        family: pdfmetrics.getFont(family).coverage for family in ("Body", "Code", f"CJK-{cjk}",
-                                                                   "Wide")})
+    for name in paths:
+        if name.startswith(("Body", "Code")):
+            _register_face(name, paths[name])
+    fonts = Fonts(("Body", f"CJK-{cjk}", "Wide"), _Coverage(paths))
     # <b> and <i> inside a paragraph pick the face through these mappings. A later mapping of a
     # face wins its reverse lookup, so each family's plain face and the body family come last.
     for family in ("Body-Semibold", "Code", f"CJK-{cjk}", "Wide", "Body"):

@@ -530,6 +530,8 @@ class Flow:
         """The face of the first family with the most glyphs of texts: chart labels take one."""
         needed = {ord(ch) for text in texts for ch in text if not ch.isspace()}
         chain = self.fonts.chain
+        if needed <= self.fonts.coverage[chain[0]]:
+            return self.fonts.face(chain[0], bold)  # without loading the fallback fonts
         family = max(chain, key=lambda f: (len(needed & self.fonts.coverage[f]), -chain.index(f)))
         return self.fonts.face(family, bold)
 
