@@ -1,0 +1,234 @@
+"""Time briefgen as whole processes against the import floor, and report peak memory.
+
+Run from the project root: `.venv/bin/python bench/run.py` (or `make bench`). Every case is
+a fresh process, timed inside a small wrapper process that also reads the peak resident memory
+of its one child (`getrusage(RUSAGE_CHILDREN).ru_maxrss`), so each figure belongs to one case.
+Figures are medians; ratios are against the import floor measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SAMPLE = ROOT / "briefs" / "alibaba-one-ai.yaml"
+STRESS = FIXTURES / "stress.yaml"
+FLOOR_IMPORTS = "import pptx, reportlab.platypus, yaml, typer, pydantic"
+
+# Runs `argv[2:]` once and writes {"seconds", "max_rss_kb", "code", "output"} to argv[1].
+_WRAPPER = """
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[2:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+seconds = time.perf_counter() - started
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+with open(sys.argv[1], "w") as out:
+    json.dump({"seconds": seconds, "max_rss_kb": rss, "code": done.returncode,
+               "output": done.stdout.decode("utf-8", "replace")[-2000:]}, out)
+"""
+
+
+@dataclass
+class Case:
+    """One measured command: its runs, and the target the issue sets for it."""
+
+    name: str
+    command: list[str]
+    repeat: int
+    target: str = ""
+    check: Callable[[Case, float], bool | None] | None = None
+    seconds: list[float] = field(default_factory=list)
+    max_rss_kb: int = 0
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds) if self.seconds else float("nan")
+
+
+def run_once(command: Sequence[str], cwd: Path) -> dict[str, object]:
+    with tempfile.NamedTemporaryFile("r", suffix=".json", delete=False) as handle:
+        report = Path(handle.name)
+    try:
+        subprocess.run([sys.executable, "-c", _WRAPPER, str(report), *command], cwd=cwd,
+                       check=True)
+        result: dict[str, object] = json.loads(report.read_text())
+    finally:
+        report.unlink(missing_ok=True)
+    return result
+
+
+def measure(case: Case, cwd: Path, warm_up: bool = True) -> Case:
+    if warm_up:
+        run_once(case.command, cwd)  # page cache and .pyc files, not counted
+    for _ in range(case.repeat):
+        result = run_once(case.command, cwd)
+        if result["code"] != 0:
+            raise SystemExit(f"{case.name} failed ({result['code']}):\n{result['output']}")
+        case.seconds.append(float(str(result["seconds"])))
+        case.max_rss_kb = max(case.max_rss_kb, int(str(result["max_rss_kb"])))
+    return case
+
+
+def briefgen() -> list[str]:
+    script = Path(sys.executable).parent / "briefgen"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "briefgen"]
+
+
+def batch_folder(root: Path, count: int) -> Path:
+    """`count` briefs: the real ones (sample and richer fixtures), the rest minimal copies."""
+    folder = root / "batch"
+    folder.mkdir()
+    shutil.copytree(FIXTURES / "images", folder / "images")
+    real = [SAMPLE, FIXTURES / "every-block.yaml", FIXTURES / "cjk.yaml",
+            FIXTURES / "escaping.yaml"]
+    for brief in real:
+        shutil.copy(brief, folder / brief.name)
+    for n in range(count - len(real)):
+        shutil.copy(FIXTURES / "minimal.yaml", folder / f"minimal-{n:03d}.yaml")
+    return folder
+
+
+def batch_supports_folders(folder: Path, out: Path) -> bool:
+    probe = subprocess.run([*briefgen(), "build", str(folder), "--out", str(out), "--jobs", "2",
+                            "--quiet"], capture_output=True, text=True)
+    return probe.returncode == 0
+
+
+# Fallback for a briefgen without folder builds: sequential builds in one process.
+_SEQUENTIAL = """
+import sys
+from pathlib import Path
+from briefgen.build import build
+folder, out = Path(sys.argv[1]), Path(sys.argv[2])
+for brief in sorted(folder.glob("*.yaml")):
+    build(brief, out=out)
+"""
+
+
+def pandoc_markdown(brief: Path, target: Path) -> None:
+    """The brief's text as Markdown, so pandoc gets the same content to lay out."""
+    sys.path.insert(0, str(ROOT))
+    from briefgen.brief.loader import load_brief
+
+    loaded = load_brief(brief)
+    lines = [f"% {loaded.meta.title.plain}", "", f"# {loaded.thesis.headline.plain}", ""]
+    if loaded.thesis.summary:
+        lines += [loaded.thesis.summary.plain, ""]
+    lines += [f"- {p.plain}" for p in loaded.thesis.points] + [""]
+    for section in loaded.sections:
+        lines += [f"# {section.title.plain}", ""]
+        for block in section.blocks:
+            if block.text:
+                lines += [block.text.plain, ""]
+            elif block.bullets:
+                lines += [f"- {b.text.plain}" for b in block.bullets] + [""]
+            elif block.table:
+                table = block.table
+                lines.append("| " + " | ".join(c.plain for c in table.columns) + " |")
+                lines.append("|" + "---|" * len(table.columns))
+                lines += ["| " + " | ".join(c.plain.replace("|", "/") for c in row) + " |"
+                          for row in table.rows]
+                lines.append("")
+    target.write_text("\n".join(lines))
+
+
+def fmt_seconds(value: float) -> str:
+    return f"{value:7.3f} s"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per case (default 5)")
+    parser.add_argument("--batch", type=int, default=100, help="briefs in the batch (100)")
+    parser.add_argument("--jobs", type=int, default=2, help="workers for the batch (2)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="briefgen-bench-"))
+    try:
+        return _run(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, work: Path) -> int:
+    cli = briefgen()
+    out = work / "out"
+    folder = batch_folder(work, args.batch)
+    if batch_supports_folders(folder, work / "probe"):
+        batch_command = [*cli, "build", str(folder), "--out", str(out / "batch"),
+                         "--jobs", str(args.jobs), "--quiet"]
+        batch_note = f"`briefgen build DIR --jobs {args.jobs}`"
+    else:
+        batch_command = [sys.executable, "-c", _SEQUENTIAL, str(folder), str(out / "batch")]
+        batch_note = "folder builds unsupported: sequential builds in one process"
+    count = args.batch
+    cases = [
+        Case("import floor", [sys.executable, "-c", FLOOR_IMPORTS], args.repeat),
+        Case("briefgen --help", [*cli, "--help"], args.repeat, "<= 0.15 s",
+             lambda c, floor: c.median <= 0.15),
+        Case("sample -> deck + memo", [*cli, "build", str(SAMPLE), "--out", str(out), "-q"],
+             args.repeat, "<= 1.5x floor", lambda c, floor: c.median <= 1.5 * floor),
+        Case("sample -> deck", [*cli, "build", str(SAMPLE), "--out", str(out), "-q",
+                                "-f", "pptx"], args.repeat),
+        Case("sample -> memo", [*cli, "build", str(SAMPLE), "--out", str(out), "-q",
+                                "-f", "pdf"], args.repeat),
+        Case("stress -> deck + memo", [*cli, "build", str(STRESS), "--out", str(out), "-q"],
+             max(1, min(args.repeat, 3)), "<= 10 s and <= 300 MB",
+             lambda c, floor: c.median <= 10 and c.max_rss_kb <= 300 * 1024),
+        Case(f"batch of {count}", batch_command, 1, f">= 10 briefs/s with {args.jobs} jobs",
+             lambda c, floor: count / c.median >= 10, note=batch_note),
+    ]
+    pandoc = shutil.which("pandoc")
+    if pandoc:
+        markdown = work / "sample.md"
+        pandoc_markdown(SAMPLE, markdown)
+        cases.append(Case("pandoc sample.md -> pptx", [pandoc, str(markdown), "-o",
+                                                        str(work / "pandoc.pptx")], args.repeat))
+
+    print(f"briefgen bench: {platform.python_implementation()} {platform.python_version()}, "
+          f"{os.cpu_count()} CPUs, {platform.machine()}, {args.repeat} runs per case (median)")
+    for case in cases:
+        measure(case, ROOT)
+        print(f"  measured {case.name}", file=sys.stderr)
+    floor = cases[0].median
+    header = f"{'case':28} {'median':>9} {'x floor':>8} {'peak MB':>8}  target"
+    print(header)
+    print("-" * len(header))
+    figures = []
+    for case in cases:
+        verdict = ""
+        if case.check is not None:
+            verdict = "ok" if case.check(case, floor) else "MISSED"
+        target = f"{case.target} {verdict}".strip()
+        extra = f" ({count / case.median:.1f} briefs/s)" if case.name.startswith("batch") else ""
+        print(f"{case.name:28} {fmt_seconds(case.median)} {case.median / floor:7.2f}x "
+              f"{case.max_rss_kb / 1024:8.0f}  {target}{extra}")
+        figures.append({"case": case.name, "seconds": case.seconds, "median": case.median,
+                        "ratio": case.median / floor, "max_rss_mb": case.max_rss_kb / 1024,
+                        "target": case.target, "verdict": verdict, "note": case.note})
+    for case in cases:
+        if case.note:
+            print(f"note: {case.name}: {case.note}")
+    if not pandoc:
+        print("note: pandoc is not installed; the pandoc comparison was skipped")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,225 @@
+"""Trustworthy outputs: a failed build touches nothing, and a rebuild is byte-identical."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import briefgen.render.pdf
+from briefgen.build import build
+from briefgen.cli import app
+from briefgen.errors import BriefError, BuildError
+from tests.conftest import FIXTURES, ROOT, SAMPLE
+
+runner = CliRunner()
+
+BROKEN = "meta:\n  title: T\n  date: 2026-04-01\nthesis:\n  headlin: x\n"
+MINIMAL = FIXTURES / "minimal.yaml"
+EVERY_BLOCK = FIXTURES / "every-block.yaml"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file in a folder, hidden ones included, by name → sha256."""
+    return {p.name: sha256(p) for p in sorted(folder.iterdir())}
+
+
+def temporary_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob(".*.tmp"))
+
+
+@pytest.fixture()
+def previous(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """An output folder holding a good earlier build of `brief.yaml` (the minimal fixture)."""
+    brief = tmp_path / "brief.yaml"
+    brief.write_bytes(MINIMAL.read_bytes())
+    out = tmp_path / "out"
+    build(brief, out=out)
+    before = snapshot(out)
+    assert sorted(before) == ["brief.pdf", "brief.pptx"]
+    return brief, before
+
+
+# Atomic outputs
+
+
+def test_a_bad_brief_is_refused_before_the_output_folder_is_created(tmp_path: Path) -> None:
+    brief = tmp_path / "brief.yaml"
+    brief.write_text(BROKEN)
+    out = tmp_path / "deep" / "out"
+    with pytest.raises(BriefError):
+        build(brief, out=out)
+    assert not (tmp_path / "deep").exists()
+
+
+def test_the_cli_refuses_a_bad_brief_without_creating_the_output_folder(tmp_path: Path) -> None:
+    brief = tmp_path / "brief.yaml"
+    brief.write_text(BROKEN)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(brief), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "unknown key 'headlin'" in result.output
+    assert not out.exists()
+
+
+def test_a_bad_brief_leaves_the_previous_outputs_byte_identical(
+        previous: tuple[Path, dict[str, str]]) -> None:
+    brief, before = previous
+    brief.write_text(BROKEN)
+    with pytest.raises(BriefError):
+        build(brief, out=brief.parent / "out")
+    assert snapshot(brief.parent / "out") == before
+
+
+def test_an_exception_mid_render_leaves_the_previous_outputs_and_no_temporary_file(
+        previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    brief, before = previous
+    brief.write_text(brief.read_text().replace("Minimal brief", "Changed brief"))
+
+    def explode(*args: object, **kwargs: object) -> tuple[bytes, int]:
+        raise RuntimeError("renderer crashed halfway")
+
+    monkeypatch.setattr(briefgen.render.pdf, "render_pdf", explode)
+    with pytest.raises(RuntimeError, match="halfway"):
+        build(brief, out=brief.parent / "out")
+    # The deck was rendered before the memo failed, yet neither output was replaced.
+    assert snapshot(brief.parent / "out") == before
+    assert temporary_files(brief.parent / "out") == []
+
+
+def test_a_failed_rename_leaves_the_previous_outputs_and_no_temporary_file(
+        previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    brief, before = previous
+    brief.write_text(brief.read_text().replace("Minimal brief", "Changed brief"))
+
+    def refuse(source: object, target: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(BuildError, match="cannot write"):
+        build(brief, out=brief.parent / "out")
+    assert snapshot(brief.parent / "out") == before
+    assert temporary_files(brief.parent / "out") == []
+
+
+def test_a_successful_rebuild_replaces_the_outputs_and_leaves_no_temporary_file(
+        previous: tuple[Path, dict[str, str]]) -> None:
+    brief, before = previous
+    brief.write_text(brief.read_text().replace("Minimal brief", "Changed brief"))
+    build(brief, out=brief.parent / "out")
+    after = snapshot(brief.parent / "out")
+    assert sorted(after) == sorted(before)
+    assert all(after[name] != before[name] for name in before)
+
+
+# Byte-identical rebuilds
+
+
+def build_in_subprocesses(brief: Path, outs: list[Path]) -> None:
+    """Build `brief` once into each folder, each in its own process with its own hash seed,
+    time zone and working folder, all at the same time."""
+    processes = []
+    for n, out in enumerate(outs):
+        env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+        env.update(PYTHONHASHSEED=str(n * 7919 + 1),
+                   TZ=("UTC", "Asia/Kolkata", "America/St_Johns")[n % 3])
+        out.mkdir(parents=True)
+        processes.append(subprocess.Popen(
+            [sys.executable, "-m", "briefgen", "build", str(brief), "--out", str(out), "-q"],
+            cwd=out, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    for process in processes:
+        output, _ = process.communicate(timeout=120)
+        assert process.returncode == 0, output
+
+
+def differing_members(first: Path, second: Path) -> list[str]:
+    """Names of the zip members (and members of embedded workbooks) whose bytes differ."""
+    def members(data: bytes, prefix: str = "") -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            for info in package.infolist():
+                content = package.read(info)
+                found[prefix + info.filename] = content + repr(info.date_time).encode()
+                if info.filename.endswith(".xlsx"):
+                    found.update(members(content, prefix + info.filename + "!"))
+        return found
+
+    a, b = members(first.read_bytes()), members(second.read_bytes())
+    return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("brief", [SAMPLE, EVERY_BLOCK], ids=lambda p: p.stem)
+def test_two_builds_in_separate_processes_are_byte_identical(brief: Path, tmp_path: Path
+                                                             ) -> None:
+    outs = [tmp_path / "first", tmp_path / "second"]
+    build_in_subprocesses(brief, outs)
+    for fmt in ("pptx", "pdf"):
+        first, second = (out / f"{brief.stem}.{fmt}" for out in outs)
+        if fmt == "pptx" and sha256(first) != sha256(second):
+            pytest.fail(f"{brief.stem}.pptx differs in {differing_members(first, second)}")
+        assert sha256(first) == sha256(second), f"{brief.stem}.{fmt} differs"
+
+
+@pytest.mark.slow
+def test_a_build_does_not_depend_on_what_the_process_built_before(tmp_path: Path) -> None:
+    # Batch workers and watch mode build many briefs in one process: fonts, subsets and caches
+    # left over from an earlier brief must not leak into the next one's bytes.
+    alone = build(EVERY_BLOCK, out=tmp_path / "alone")
+    build(FIXTURES / "cjk.yaml", out=tmp_path / "other")
+    build(FIXTURES / "escaping.yaml", out=tmp_path / "other")
+    after = build(EVERY_BLOCK, out=tmp_path / "after")
+    for fmt in ("pptx", "pdf"):
+        assert sha256(alone.outputs[fmt]) == sha256(after.outputs[fmt]), fmt
+
+
+def test_the_pptx_and_its_chart_workbooks_carry_fixed_dates(tmp_path: Path) -> None:
+    deck = build(EVERY_BLOCK, out=tmp_path, formats=["pptx"]).outputs["pptx"]
+    with zipfile.ZipFile(deck) as package:
+        assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = package.read("docProps/core.xml").decode()
+        workbooks = [package.read(n) for n in package.namelist() if n.endswith(".xlsx")]
+    assert "<dcterms:created" in core and "2026-04-15T00:00:00Z" in core
+    assert workbooks, "every-block.yaml has charts, so the deck embeds their workbooks"
+    for data in workbooks:
+        with zipfile.ZipFile(io.BytesIO(data)) as workbook:
+            assert {i.date_time for i in workbook.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+            stamps = workbook.read("docProps/core.xml").decode()
+        assert stamps.count("2026-04-15T00:00:00Z") == 2, stamps
+
+
+def test_the_memo_carries_no_build_time_or_random_id(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # reportlab would stamp SOURCE_DATE_EPOCH instead, as reproducible-build tools expect.
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    memo = build(MINIMAL, out=tmp_path, formats=["pdf"]).outputs["pdf"].read_bytes()
+    from pypdf import PdfReader
+
+    info = PdfReader(io.BytesIO(memo)).metadata
+    assert info is not None
+    # reportlab's invariant mode stamps 2000-01-01 instead of the time of the build.
+    assert str(info.get("/CreationDate", "")).startswith("D:2000")
+    assert str(info.get("/ModDate", "")).startswith("D:2000")
+
+
+def test_the_outputs_do_not_depend_on_the_working_folder_or_the_briefs_location(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    here = build(MINIMAL, out=tmp_path / "a")
+    copy = tmp_path / "elsewhere" / "minimal.yaml"
+    copy.parent.mkdir()
+    copy.write_bytes(MINIMAL.read_bytes())
+    monkeypatch.chdir(ROOT / "tests")
+    there = build(copy, out=tmp_path / "b")
+    for fmt in ("pptx", "pdf"):
+        assert sha256(here.outputs[fmt]) == sha256(there.outputs[fmt]), fmt
