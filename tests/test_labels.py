@@ -1,7 +1,6 @@
 """Tests for briefgen.labels: catalogue completeness, language fallback, overrides, dates."""
 
 # Full-width punctuation in expected strings is intended.
-# ruff: noqa: RUF001
 
 from __future__ import annotations
 
