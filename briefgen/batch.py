@@ -264,12 +264,16 @@ class Progress:
         self.stream.flush()
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _counts(result: BuildResult) -> str:
     parts = []
     if "pptx" in result.outputs:
-        parts.append(f"{result.slides} slides")
+        parts.append(plural(result.slides, "slide"))
     if "pdf" in result.outputs:
-        parts.append(f"{result.pages} pages")
+        parts.append(plural(result.pages, "page"))
     return ", ".join(parts)
 
 

@@ -108,6 +108,7 @@ def _cpus() -> int:
 
 def _build_one(brief: Path, out: Path, theme: str | None, wanted: list[str], quiet: bool
                ) -> None:
+    from briefgen.batch import plural
     from briefgen.build import build as run_build
 
     try:
@@ -123,7 +124,8 @@ def _build_one(brief: Path, out: Path, theme: str | None, wanted: list[str], qui
     for warning in result.warnings:
         typer.echo(f"warning: {brief}: {warning}", err=True)
     for fmt, path in result.outputs.items():
-        count = f"{result.slides} slides" if fmt == "pptx" else f"{result.pages} pages"
+        count = (plural(result.slides, "slide") if fmt == "pptx"
+                 else plural(result.pages, "page"))
         typer.echo(f"{path} ({count})")
 
 
@@ -225,10 +227,12 @@ def preview(
         raise _internal(exc) from None
     for warning in result.warnings:
         typer.echo(f"warning: {brief}: {warning}", err=True)
-    for pictures, noun in ((result.slides, "slides"), (result.pages, "pages")):
+    from briefgen.batch import plural
+
+    for pictures, noun in ((result.slides, "slide"), (result.pages, "page")):
         if pictures:
             last = f" … {pictures[-1].name}" if len(pictures) > 1 else ""
-            typer.echo(f"{pictures[0]}{last} ({len(pictures)} {noun})")
+            typer.echo(f"{pictures[0]}{last} ({plural(len(pictures), noun)})")
     typer.echo(f"{result.contact_sheet}")
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefgen.batch import plural
 from briefgen.errors import BuildError
 
 INSTALL = "apt-get install libreoffice-impress poppler-utils"
@@ -140,8 +141,8 @@ def preview(brief: Path, out: Path, theme: str | None = None) -> PreviewResult:
         deck_pdf = deck_to_pdf(tools["soffice"], built.outputs["pptx"], work / "deck")
         slides = pdf_to_pngs(tools["pdftoppm"], deck_pdf, work / "png", "slide")
         if len(slides) != built.slides:
-            raise BuildError(f"LibreOffice made {len(slides)} pages of a deck of {built.slides} "
-                             "slides; the conversion failed")
+            raise BuildError(f"LibreOffice made {len(slides)} pages of a deck of "
+                             f"{plural(built.slides, 'slide')}; the conversion failed")
         pages = pdf_to_pngs(tools["pdftoppm"], built.outputs["pdf"], work / "png", "memo")
         if len(pages) != built.pages:
             raise BuildError(f"pdftoppm made {len(pages)} pictures of a memo of {built.pages} "

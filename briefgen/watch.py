@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefgen.batch import Job, Outcome, run_job, warm_up
+from briefgen.batch import Job, Outcome, plural, run_job, warm_up
 
 Stamp = tuple[int, int] | None  # (mtime in ns, size); None while the file is missing
 Echo = Callable[[str, bool], None]  # message, to stderr
@@ -151,8 +151,8 @@ class Watcher:
             self.echo("\n".join(f"  {line}" for line in outcome.error.splitlines()), True)
             return outcome
         result = outcome.result
-        files = ", ".join(f"{path} ({result.slides} slides)" if fmt == "pptx"
-                          else f"{path} ({result.pages} pages)"
+        files = ", ".join(f"{path} ({plural(result.slides, 'slide')})" if fmt == "pptx"
+                          else f"{path} ({plural(result.pages, 'page')})"
                           for fmt, path in result.outputs.items())
         warned = f", {len(result.warnings)} warnings" if result.warnings else ""
         self.echo(f"{clock} {verb} {files} in {outcome.seconds:.2f} s{warned}", False)

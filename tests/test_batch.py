@@ -61,7 +61,7 @@ def test_the_batch_ends_with_a_summary_table(dozen: tuple[Path, Path, str]) -> N
     header = next(i for i, line in enumerate(lines) if line.startswith("brief "))
     assert lines[header].split() == ["brief", "slides", "pages", "warnings", "seconds", "result"]
     rows = lines[header + 1:header + 13]
-    assert rows[0].split()[:5] == [str(folder / "brief-01.yaml"), "1", "1", "0", rows[0].split()[4]]
+    assert rows[0].split()[:5] == [str(folder / "brief-01.yaml"), "2", "1", "0", rows[0].split()[4]]
     assert rows[-1].split()[-1] == "failed"
     assert lines[header + 13].startswith("12 briefs: 11 built, 1 failed in ")
 

@@ -101,8 +101,8 @@ def test_one_brief_in_a_folder_keeps_the_single_brief_output(tmp_path: Path) -> 
     shutil.copy(FIXTURES / "minimal.yaml", tmp_path / "briefs")
     result = runner.invoke(app, ["build", str(tmp_path / "briefs"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert result.output == (f"{tmp_path / 'out' / 'minimal.pptx'} (1 slides)\n"
-                             f"{tmp_path / 'out' / 'minimal.pdf'} (1 pages)\n")
+    assert result.output == (f"{tmp_path / 'out' / 'minimal.pptx'} (2 slides)\n"
+                             f"{tmp_path / 'out' / 'minimal.pdf'} (1 page)\n")
 
 
 def test_themes_lists_every_theme_with_its_description() -> None:

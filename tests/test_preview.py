@@ -31,7 +31,7 @@ def test_preview_writes_every_slide_every_memo_page_and_a_contact_sheet(tmp_path
                                  "--out", str(tmp_path / "pictures")])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in folder.iterdir()) == [
-        "contact-sheet.png", "memo-01.png", "slide-01.png"]
+        "contact-sheet.png", "memo-01.png", "slide-01.png", "slide-02.png"]
     with Image.open(folder / "slide-01.png") as slide:
         assert slide.format == "PNG"
         assert slide.width > slide.height  # a 16:9 slide, not a blank page
@@ -39,7 +39,7 @@ def test_preview_writes_every_slide_every_memo_page_and_a_contact_sheet(tmp_path
         assert shades is not None and len(shades) > 1  # something was drawn
     with Image.open(folder / "memo-01.png") as page:
         assert page.height > page.width
-    assert f"{folder / 'slide-01.png'} (1 slides)" in result.output
+    assert f"{folder / 'slide-01.png'} … slide-02.png (2 slides)" in result.output
 
 
 def test_a_missing_tool_is_named_with_what_to_install(
@@ -73,7 +73,7 @@ def test_a_deck_pdf_with_the_wrong_page_count_is_a_failure(
                         lambda soffice, deck, folder: deck)
     monkeypatch.setattr(briefgen.preview, "pdf_to_pngs",
                         lambda pdftoppm, pdf, folder, name: [])
-    with pytest.raises(BuildError, match="made 0 pages of a deck of 1 slides"):
+    with pytest.raises(BuildError, match="made 0 pages of a deck of 2 slides"):
         briefgen.preview.preview(FIXTURES / "minimal.yaml", tmp_path)
     assert list(tmp_path.iterdir()) == []
 

@@ -64,7 +64,7 @@ def test_it_builds_once_at_the_start(brief: Path) -> None:
     outcomes = _watcher(brief, log).build_all()
     assert outcomes[0].ok
     assert (brief.parent / "out" / "minimal.pptx").is_file()
-    assert " built " in log.lines[0] and "minimal.pptx (1 slides)" in log.lines[0]
+    assert " built " in log.lines[0] and "minimal.pptx (2 slides)" in log.lines[0]
 
 
 def test_nothing_is_rebuilt_while_nothing_changes(brief: Path) -> None:

@@ -804,6 +804,8 @@ class DeckPlanner:
         if len(best) > 1 and where:
             self.warnings.append(f"{where} continues on {len(best) - 1} more "
                                  f"slide{'s' if len(best) > 2 else ''}")
+        if not best:
+            best = [[]]  # nothing but the title: the title itself is the slide's message
         slides = []
         for n, placed in enumerate(best):
             frame = first_items if n == 0 else cont_items
