@@ -407,6 +407,7 @@ class DeckPlanner:
         than a slide, and also when that lets a table within `budget` stay on one slide.
         """
         header = [self._first_para(c) for c in columns]
+        bold_header = [tuple(replace(s, bold=True) for s in cell) for cell in header]
         body = [[self._first_para(c) for c in row] for row in rows]
         numeric = [is_numeric_column([r[c].plain for r in rows]) for c in range(len(columns))]
         tallest_allowed = self.body_bottom - 160  # a row must fit on a continuation slide
@@ -418,7 +419,7 @@ class DeckPlanner:
             return max(heights) + 2 * CELL_PAD_Y
 
         def layout(at: float) -> tuple[list[float], bool, float, float]:
-            widths, fits = self.column_widths([header, *body], width, at)
+            widths, fits = self.column_widths([bold_header, *body], width, at)
             style = self.style(at)
             heights = [row_height(r, style, widths) for r in body]
             total = sum(heights) + row_height(header, self.style(at, bold=True), widths)
