@@ -53,9 +53,7 @@ LABEL_KEYS: Final[tuple[str, ...]] = (
     "impact_axis",
     "risk",
     "number_sign",
-    "published",
     "prepared_by",
-    "unit",
 )
 
 _EN: Final[dict[str, str]] = {
@@ -101,9 +99,7 @@ _EN: Final[dict[str, str]] = {
     "impact_axis": "Impact →",
     "risk": "Risk",
     "number_sign": "#",
-    "published": "Published {date}",
     "prepared_by": "Prepared by {author}",
-    "unit": "Unit: {unit}",
 }
 
 # Chinese and Japanese labels use full-width brackets, commas and colons, as a native memo would.
@@ -150,9 +146,7 @@ _ZH_CN: Final[dict[str, str]] = {
     "impact_axis": "影响 →",
     "risk": "风险",
     "number_sign": "序号",
-    "published": "发布日期：{date}",
     "prepared_by": "撰写：{author}",
-    "unit": "单位：{unit}",
 }
 
 # Taiwan memo headings follow the 公文 convention (受文者 / 發文者 / 主旨 / 密等).
@@ -199,9 +193,7 @@ _ZH_TW: Final[dict[str, str]] = {
     "impact_axis": "影響 →",
     "risk": "風險",
     "number_sign": "編號",
-    "published": "發布日期：{date}",
     "prepared_by": "撰稿：{author}",
-    "unit": "單位：{unit}",
 }
 
 _JA: Final[dict[str, str]] = {
@@ -247,9 +239,7 @@ _JA: Final[dict[str, str]] = {
     "impact_axis": "影響度 →",
     "risk": "リスク",
     "number_sign": "No.",
-    "published": "発行日：{date}",
     "prepared_by": "作成：{author}",
-    "unit": "単位：{unit}",
 }
 
 _KO: Final[dict[str, str]] = {
@@ -295,9 +285,7 @@ _KO: Final[dict[str, str]] = {
     "impact_axis": "영향도 →",
     "risk": "리스크",
     "number_sign": "번호",
-    "published": "발행일: {date}",
     "prepared_by": "작성자: {author}",
-    "unit": "단위: {unit}",
 }
 
 _DE: Final[dict[str, str]] = {
@@ -344,9 +332,7 @@ _DE: Final[dict[str, str]] = {
     "risk": "Risiko",
     "number_sign": "Nr.",
     # "Veröffentlicht am" would misread before a month-only date ("am April 2026").
-    "published": "Veröffentlicht: {date}",
     "prepared_by": "Erstellt von {author}",
-    "unit": "Einheit: {unit}",
 }
 
 # French typography puts a no-break space before the colon.
@@ -394,9 +380,7 @@ _FR: Final[dict[str, str]] = {
     "risk": "Risque",
     "number_sign": "N°",
     # "Publié le" would misread before a month-only date ("le avril 2026").
-    "published": "Date de publication\u00a0: {date}",
     "prepared_by": "Rédigé par {author}",
-    "unit": "Unité\u00a0: {unit}",
 }
 
 _ES: Final[dict[str, str]] = {
@@ -443,9 +427,7 @@ _ES: Final[dict[str, str]] = {
     "risk": "Riesgo",
     "number_sign": "N.º",
     # "Publicado el" would misread before a month-only date ("el abril de 2026").
-    "published": "Fecha de publicación: {date}",
     "prepared_by": "Elaborado por {author}",
-    "unit": "Unidad: {unit}",
 }
 
 CATALOGUE: Final[dict[str, dict[str, str]]] = {

@@ -847,8 +847,7 @@ class DeckPlanner:
             items[0] = replace(items[0], h=band_h)  # type: ignore[arg-type]
         items.append(replace(text, y=band_h - 36 - text.h))
         items.append(plan.Shape("rect", MARGIN, band_h + 28, 56, 3, self.c.accent, name="Rule"))
-        lines = [t for t in (meta.author.plain if meta.author else None, self.date_text,
-                             meta.classification) if t]
+        lines = [t for t in (self.prepared_by(), self.date_text, meta.classification) if t]
         details = [plan.Para((Span(line),), self.style(self.s.body - 2, self.c.text,
                                                        bold=n == 0), space_before=4 if n else 0)
                    for n, line in enumerate(lines)]
@@ -856,12 +855,15 @@ class DeckPlanner:
             items.append(self.box(MARGIN, band_h + 44, width, details, name="Details"))
         return self.slide("title", items, "")
 
+    def prepared_by(self) -> str | None:
+        author = self.brief.meta.author
+        return self.labels.format("prepared_by", author=author.plain) if author else None
+
     def title_details(self) -> list[plan.Para]:
         meta = self.brief.meta
         paras = [plan.Para(p, self.style(self.s.body + 2, self.c.text), space_before=8 if n else 0)
                  for n, p in enumerate(meta.subtitle.paragraphs if meta.subtitle else ())]
-        lines = [t for t in (meta.author.plain if meta.author else None, self.date_text,
-                             meta.classification) if t]
+        lines = [t for t in (self.prepared_by(), self.date_text, meta.classification) if t]
         paras.extend(plan.Para((Span(line),), self.style(self.s.body - 2, self.c.muted,
                                                          bold=n == 0),
                                space_before=14 if n == 0 and paras else 4 if n else 0)
