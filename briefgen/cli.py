@@ -61,16 +61,20 @@ def _formats(value: str) -> list[str]:
     return formats
 
 
+# Arguments and options that several commands share.
+BriefPaths = Annotated[list[Path], typer.Argument(
+    help="Brief files, or folders whose *.yaml and *.yml files are briefs.", show_default=False)]
+OutFolder = Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")]
+ThemeName = Annotated[str | None, typer.Option("--theme", "-t", help="Theme name or file.")]
+Formats = Annotated[str, typer.Option("--format", "-f", help="pptx, pdf or pptx,pdf.")]
+
+
 @app.command()
 def build(
-    briefs: Annotated[list[Path], typer.Argument(
-        help="Brief files, or folders whose *.yaml and *.yml files are briefs.",
-        show_default=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")] = Path("out"),
-    theme: Annotated[str | None, typer.Option("--theme", "-t", help="Theme name or file.")]
-    = None,
-    formats: Annotated[str, typer.Option("--format", "-f", help="pptx, pdf or pptx,pdf.")]
-    = "pptx,pdf",
+    briefs: BriefPaths,
+    out: OutFolder = Path("out"),
+    theme: ThemeName = None,
+    formats: Formats = "pptx,pdf",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
     recursive: Annotated[bool, typer.Option(
         "--recursive", "-r",
@@ -162,14 +166,10 @@ def _build_many(jobs: list[Job], empty: list[str], theme: str | None, wanted: li
 
 @app.command()
 def watch(
-    briefs: Annotated[list[Path], typer.Argument(
-        help="Brief files, or folders whose *.yaml and *.yml files are briefs.",
-        show_default=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")] = Path("out"),
-    theme: Annotated[str | None, typer.Option("--theme", "-t", help="Theme name or file.")]
-    = None,
-    formats: Annotated[str, typer.Option("--format", "-f", help="pptx, pdf or pptx,pdf.")]
-    = "pptx,pdf",
+    briefs: BriefPaths,
+    out: OutFolder = Path("out"),
+    theme: ThemeName = None,
+    formats: Formats = "pptx,pdf",
 ) -> None:
     """Build the briefs, then rebuild each one whenever it, its images or its theme is saved.
 
@@ -207,8 +207,7 @@ def preview(
     brief: Annotated[Path, typer.Argument(help="The brief YAML file.", show_default=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the pictures.")]
     = Path("out"),
-    theme: Annotated[str | None, typer.Option("--theme", "-t", help="Theme name or file.")]
-    = None,
+    theme: ThemeName = None,
 ) -> None:
     """Write PNGs of every slide and memo page, and a contact sheet of the deck, to OUT/<name>/.
 
@@ -239,8 +238,7 @@ def preview(
 @app.command()
 def validate(
     briefs: Annotated[list[Path], typer.Argument(help="Brief files to check.")],
-    theme: Annotated[str | None, typer.Option("--theme", "-t", help="Theme name or file.")]
-    = None,
+    theme: ThemeName = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat layout warnings as errors.")]
     = False,
 ) -> None:
