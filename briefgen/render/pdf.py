@@ -808,12 +808,29 @@ def _build(plan: m.MemoPlan, base: Path, contents: dict[str, int] | None, total:
     return buffer.getvalue(), doc.page, doc.heading_pages
 
 
+def _likely_pages(plan: m.MemoPlan) -> float:
+    """A rough page count from the amount of text: a full page holds ~3,500 characters."""
+    def characters(value: Any) -> int:
+        if isinstance(value, Span):
+            return len(value.text)
+        if isinstance(value, (tuple, list)):
+            return sum(characters(item) for item in value)
+        if hasattr(value, "__dataclass_fields__"):
+            return sum(characters(getattr(value, name)) for name in value.__dataclass_fields__)
+        return 0
+
+    return characters(plan.elements) / 3500
+
+
 def render_pdf(plan: m.MemoPlan, base: Path) -> tuple[bytes, int]:
     """The memo as PDF bytes and its page count; `base` is the folder image paths start from.
 
     Page furniture needs the page count and the contents list the pages of the headings, so
     the memo is built again with what the last build found until nothing changes."""
-    contents: dict[str, int] | None = None
+    # A memo that will likely run long is built first with an empty contents list, so the
+    # second build, with the page numbers, has the final layout and usually settles it.
+    contents: dict[str, int] | None = {} if _likely_pages(plan) > plan.contents_after_pages \
+        else None
     total = 0
     for _ in range(5):
         data, pages, found = _build(plan, base, contents, total)
