@@ -144,3 +144,21 @@ def test_a_logo_that_is_not_an_image_is_a_located_error(tmp_path: Path) -> None:
     assert error_lines(excinfo) == [
         f"{theme_file}:3:7: logo: logo 'logo.png' is not a PNG or JPEG file — "
         "give the path of a PNG or JPEG relative to the theme file"]
+
+
+def test_the_memo_shows_the_theme_logo_in_its_running_header(tmp_path: Path) -> None:
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from briefgen.build import build
+    from tests.conftest import FIXTURES
+
+    Image.new("RGB", (300, 100), "navy").save(tmp_path / "logo.png")
+    theme_file = tmp_path / "brand.yaml"
+    theme_file.write_text("name: brand\nextends: corporate\nlogo: logo.png\n")
+    memo = build(FIXTURES / "every-block.yaml", theme=str(theme_file), out=tmp_path / "out",
+                 formats=["pdf"]).outputs["pdf"]
+    for page in PdfReader(str(memo)).pages:
+        images = page.images
+        assert any(image.image is not None and image.image.size == (300, 100)
+                   for image in images)

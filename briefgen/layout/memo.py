@@ -22,6 +22,7 @@ from briefgen.theme.model import Theme
 
 Spans = tuple[Span, ...]
 Cell = tuple[Spans, ...]  # one paragraph of a table cell, in chunks
+LOGO_HEIGHT = 14.0  # the logo in the running header, pt
 PAGE_SIZES = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0)}
 MIN_COLUMN = 24.0
 MAX_LEAST_COLUMN = 110.0
@@ -236,6 +237,7 @@ class MemoPlan:
     header_left: str
     header_right: str
     footer_left: str
+    logo: tuple[str, float, float] | None  # path, width and height in pt, right of the header
     page_label: str  # "Page {page} of {pages}" in the brief's language
     contents_label: str
     contents_after_pages: int  # a contents list is added when the memo is longer than this
@@ -533,6 +535,12 @@ class MemoPlanner:
         return [self.heading(number, (Span(self.label("sources")),), "sources"),
                 ListBlock(tuple(items), numbered=True)]
 
+    def logo(self) -> tuple[str, float, float] | None:
+        if not self.theme.logo_info:
+            return None
+        path, width, height = self.theme.logo_info
+        return path, LOGO_HEIGHT * width / height, LOGO_HEIGHT
+
     def plan(self) -> MemoPlan:
         brief = self.brief
         elements: list[Element] = [self.header(), self.bottom_line()]
@@ -578,6 +586,7 @@ class MemoPlanner:
             language=self.labels.language,
             header_left=meta.title.plain,
             header_right=" · ".join(t for t in (meta.classification, self.theme.footer) if t),
+            logo=self.logo(),
             footer_left=self.date(meta.date),
             page_label=self.labels.get("page"),
             contents_label=self.label("contents"),

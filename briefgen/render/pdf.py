@@ -345,7 +345,8 @@ def _running_title(plan: m.MemoPlan, fonts: Fonts) -> str:
     """The title as the running header shows it: cut short with an ellipsis to leave room for
     the classification."""
     size = plan.sizes["small"]
-    room = plan.frame_width - _runs_width(plan.header_right, size, fonts) - 24
+    logo = plan.logo[1] + 8 if plan.logo else 0.0
+    room = plan.frame_width - _runs_width(plan.header_right, size, fonts) - 24 - logo
     title = plan.header_left
     if _runs_width(title, size, fonts) <= room:
         return title
@@ -372,7 +373,12 @@ def _furniture(canvas: Canvas, plan: m.MemoPlan, fonts: Fonts, title: str, page:
     header_y = height - top + 18
     _draw_runs(canvas, left, header_y, title, size, fonts)
     right_x = width - right
-    _draw_runs(canvas, right_x - _runs_width(plan.header_right, size, fonts), header_y,
+    text_right = right_x
+    if plan.logo:
+        path, logo_w, logo_h = plan.logo
+        canvas.drawImage(path, right_x - logo_w, header_y - 2, logo_w, logo_h, mask="auto")
+        text_right -= logo_w + 8
+    _draw_runs(canvas, text_right - _runs_width(plan.header_right, size, fonts), header_y,
                plan.header_right, size, fonts)
     canvas.line(left, header_y - 5, right_x, header_y - 5)
     footer_y = bottom - 28
