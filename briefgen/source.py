@@ -233,7 +233,7 @@ def read_yaml(path: Path, display: str | None = None, what: str = "brief", *,
         # A FIFO would block the read forever and a device such as /dev/zero never ends.
         if not stat.S_ISREG(info.st_mode):
             kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            raise fail(f"the {what} is {kind}", f"give the path of a {what}'s YAML file")
+            raise fail(f"the {what} is {kind}", f"give the path of a {what}'s YAML file", 0, 0)
         if info.st_size > MAX_FILE_BYTES:
             raise fail(f"the file is {info.st_size:,} bytes; {too_big[0]}", too_big[1])
         with path.open("rb") as handle:
@@ -242,7 +242,7 @@ def read_yaml(path: Path, display: str | None = None, what: str = "brief", *,
             raise fail(f"the file is over {MAX_FILE_BYTES:,} bytes; {too_big[0]}", too_big[1])
     except OSError as exc:
         raise fail(f"cannot read the file: {exc.strerror or exc}",
-                   f"check that the {what} exists and is readable") from None
+                   f"check that the {what} exists and is readable", 0, 0) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -26,7 +26,7 @@ def test_an_unknown_theme_name_lists_the_available_ones() -> None:
     with pytest.raises(BriefError) as excinfo:
         load_theme("neon")
     assert error_lines(excinfo) == [
-        "neon:1:1: unknown theme 'neon' — available themes: " + ", ".join(available())]
+        "neon: unknown theme 'neon' — available themes: " + ", ".join(available())]
 
 
 def test_a_theme_file_extends_a_built_in_theme_and_overrides_only_what_it_names(

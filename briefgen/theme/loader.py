@@ -39,9 +39,9 @@ def find_theme(name_or_path: str | None) -> Path:
     if path.suffix in (".yaml", ".yml") or "/" in name or "\\" in name:
         if path.is_file():
             return path
-        raise BriefError([Problem(name, 1, 1, "", "theme file not found",
+        raise BriefError([Problem(name, 0, 0, "", "theme file not found",
                                   "check the path, or give a theme name")])
-    raise BriefError([Problem(name, 1, 1, "", f"unknown theme '{name}'",
+    raise BriefError([Problem(name, 0, 0, "", f"unknown theme '{name}'",
                               "available themes: " + ", ".join(themes))])
 
 
