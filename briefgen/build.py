@@ -87,6 +87,44 @@ def plan_brief(brief: Brief, theme_name: str | None, base: Path
     return deck, memo, warnings
 
 
+def render_both(deck: DeckPlan, memo: MemoPlan, folder: Path) -> tuple[bytes, tuple[bytes, int]]:
+    """Render the deck in a forked child while this process renders the memo.
+
+    The renderers share nothing once the plans exist, so on two cores this hides the deck's
+    time. Where fork is not safe (no fork, other threads running) or the child fails, the
+    deck is rendered here, so its error, if any, is raised as usual.
+    """
+    import threading
+
+    from briefgen.render.pdf import render_pdf
+    from briefgen.render.pptx import render_pptx
+
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return render_pptx(deck, folder), render_pdf(memo, folder)
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child process
+        os.close(read_end)
+        status = 0
+        try:
+            data = render_pptx(deck, folder)
+        except BaseException:
+            data, status = b"", 1
+        with os.fdopen(write_end, "wb") as stream:
+            stream.write(data)
+        os._exit(status)
+    os.close(write_end)
+    try:
+        memo_result = render_pdf(memo, folder)
+    finally:
+        with os.fdopen(read_end, "rb") as stream:
+            deck_bytes = stream.read()
+        _, status = os.waitpid(child, 0)
+    if status != 0:
+        deck_bytes = render_pptx(deck, folder)
+    return deck_bytes, memo_result
+
+
 def build(
     brief: str | Path | Brief,
     theme: str | None = None,
@@ -123,11 +161,14 @@ def build(
     deck, memo, warnings = plan_brief(loaded, theme, folder)
     result = BuildResult(path, warnings=warnings)
     rendered: dict[str, bytes] = {}
-    if "pptx" in wanted:
+    if wanted == list(FORMATS):
+        rendered["pptx"], (rendered["pdf"], result.pages) = render_both(deck, memo, folder)
+    elif "pptx" in wanted:
         rendered["pptx"] = render_pptx(deck, folder)
-        result.slides = len(deck.slides)
-    if "pdf" in wanted:
+    else:
         rendered["pdf"], result.pages = render_pdf(memo, folder)
+    if "pptx" in wanted:
+        result.slides = len(deck.slides)
     out_dir = Path(out)
     try:
         for fmt, data in rendered.items():

@@ -91,3 +91,28 @@ def test_the_memo_is_paginated_with_an_outline(built_sample: dict[str, Path],
         assert any(section.title.plain in title for title in titles)
     assert reader.metadata is not None
     assert reader.metadata.title == sample.meta.title.plain
+
+
+def test_both_renderers_give_the_same_files_together_as_alone(tmp_path: Path) -> None:
+    from briefgen.build import build
+
+    both = build(SAMPLE, out=tmp_path / "both")
+    deck = build(SAMPLE, out=tmp_path / "deck", formats=["pptx"])
+    memo = build(SAMPLE, out=tmp_path / "memo", formats=["pdf"])
+    assert both.outputs["pptx"].read_bytes() == deck.outputs["pptx"].read_bytes()
+    assert both.outputs["pdf"].read_bytes() == memo.outputs["pdf"].read_bytes()
+    assert (both.slides, both.pages) == (deck.slides, memo.pages)
+
+
+def test_a_deck_that_fails_to_render_fails_the_build_and_writes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefgen.build import build
+    from briefgen.render import pptx
+
+    def broken(*_: object) -> bytes:
+        raise RuntimeError("deck renderer failed")
+
+    monkeypatch.setattr(pptx, "render_pptx", broken)
+    with pytest.raises(RuntimeError, match="deck renderer failed"):
+        build(SAMPLE, out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
