@@ -134,9 +134,13 @@ def warm_up() -> None:
     import briefgen.render.pptx  # noqa: F401
 
 
-def _ignore_interrupt() -> None:
+def _start_worker() -> None:
     # Ctrl-C reaches the whole process group; only the parent should stop the batch.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The pool already keeps every core busy; a worker forking for its renders only adds cost.
+    from briefgen.build import render_alone
+
+    render_alone()
 
 
 def run_batch(jobs: Sequence[Job], theme: str | None, formats: Sequence[str], workers: int,
@@ -157,7 +161,7 @@ def run_batch(jobs: Sequence[Job], theme: str | None, formats: Sequence[str], wo
         return [outcomes[i] for i in range(len(jobs))]
     warm_up()
     pool = ProcessPoolExecutor(max_workers=min(workers, len(runnable)),
-                               initializer=_ignore_interrupt)
+                               initializer=_start_worker)
     futures: dict[Future[Outcome], int] = {}
     try:
         for i in runnable:

@@ -18,6 +18,14 @@ if TYPE_CHECKING:
     from briefgen.layout.plan import DeckPlan
 
 FORMATS = ("pptx", "pdf")
+# Render the deck in a forked child beside the memo; batch workers turn this off.
+_render_in_parallel = True
+
+
+def render_alone() -> None:
+    """Render deck and memo one after the other in this process (for pool workers)."""
+    global _render_in_parallel
+    _render_in_parallel = False
 
 
 @dataclass
@@ -99,7 +107,7 @@ def render_both(deck: DeckPlan, memo: MemoPlan, folder: Path) -> tuple[bytes, tu
     from briefgen.render.pdf import render_pdf
     from briefgen.render.pptx import render_pptx
 
-    if not hasattr(os, "fork") or threading.active_count() > 1:
+    if not _render_in_parallel or not hasattr(os, "fork") or threading.active_count() > 1:
         return render_pptx(deck, folder), render_pdf(memo, folder)
     read_end, write_end = os.pipe()
     child = os.fork()
