@@ -388,6 +388,9 @@ def _furniture(canvas: Canvas, plan: m.MemoPlan, fonts: Fonts, title: str, page:
     canvas.restoreState()
 
 
+SHORT_LIST = 5  # items; a list this short is kept on one page
+
+
 class Flow:
     """Turns memo elements into flowables."""
 
@@ -487,6 +490,9 @@ class Flow:
         # Space after the list goes on its last paragraph: a spacer could start a blank page.
         last.style = ParagraphStyle(last.style.name + "-end", last.style,
                                     spaceAfter=last.style.spaceAfter + 4)
+        if len(items) <= SHORT_LIST:
+            # A short list reads as one block: it moves whole rather than leave a line or two.
+            return [self.keep([p for item in items for p in item], self.third / 2)]
         return [*(p for item in items[:-2] for p in item), *tail]
 
     def bottom_line(self, block: m.BottomLine) -> list[Any]:
