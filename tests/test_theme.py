@@ -14,6 +14,14 @@ def error_lines(excinfo: pytest.ExceptionInfo[BriefError]) -> list[str]:
     return [str(p) for p in excinfo.value.problems]
 
 
+def theme_errors(theme: Path, text: str) -> list[str]:
+    """Write a theme file and return the problems loading it reports."""
+    theme.write_text(text)
+    with pytest.raises(BriefError) as excinfo:
+        load_theme(str(theme))
+    return error_lines(excinfo)
+
+
 def test_the_three_built_in_themes_load() -> None:
     assert {"corporate", "midnight", "print"} <= set(available())
     looks = {name: load_theme(name) for name in ("corporate", "midnight", "print")}
@@ -48,45 +56,37 @@ def test_themes_that_extend_each_other_are_reported_as_a_cycle(tmp_path: Path) -
 
 def test_a_text_colour_without_enough_contrast_is_a_located_error(tmp_path: Path) -> None:
     theme = tmp_path / "pale.yaml"
-    theme.write_text('name: pale\nextends: corporate\ncolors:\n  text: "#BBBBBB"\n')
-    with pytest.raises(BriefError) as excinfo:
-        load_theme(str(theme))
-    assert error_lines(excinfo) == [
+    errors = theme_errors(theme, 'name: pale\nextends: corporate\ncolors:\n  text: "#BBBBBB"\n')
+    assert errors == [
         f"{theme}:4:3: colors.text: colors.text on colors.background has contrast 1.92:1; "
         "text needs at least 4.5:1 (WCAG AA) — darken or lighten one of the two colours"]
 
 
 def test_a_bad_colour_and_an_unmeasurable_deck_font_are_located(tmp_path: Path) -> None:
     theme = tmp_path / "bad.yaml"
-    theme.write_text("name: bad\nextends: corporate\ncolors:\n  muted: grey\n"
+    errors = theme_errors(theme, "name: bad\nextends: corporate\ncolors:\n  muted: grey\n"
                      "fonts:\n  deck:\n    body: Comic Sans MS\n")
-    with pytest.raises(BriefError) as excinfo:
-        load_theme(str(theme))
-    lines = error_lines(excinfo)
-    assert lines[0] == (f"{theme}:4:10: colors.muted: 'grey' is not a colour — "
+    assert errors[0] == (f"{theme}:4:10: colors.muted: 'grey' is not a colour — "
                         "write a hex colour like #1F4E79")
-    assert lines[1].startswith(f"{theme}:7:11: fonts.deck.body: deck font 'Comic Sans MS' "
+    assert errors[1].startswith(f"{theme}:7:11: fonts.deck.body: deck font 'Comic Sans MS' "
                                "has no metrics briefgen can measure — use one of: Arial")
 
 
 def test_a_dark_theme_must_give_its_memo_paper_colours(tmp_path: Path) -> None:
     theme = tmp_path / "night.yaml"
-    theme.write_text('name: night\nextends: corporate\ncolors:\n  background: "#101010"\n'
-                     '  surface: "#202020"\n  text: "#F0F0F0"\n  muted: "#B0B0B0"\n'
-                     '  primary: "#80C0FF"\n  on_primary: "#101010"\n  accent: "#FFB080"\n')
-    with pytest.raises(BriefError) as excinfo:
-        load_theme(str(theme))
-    assert error_lines(excinfo)[0].endswith(
+    errors = theme_errors(theme, 'name: night\nextends: corporate\ncolors:\n'
+                          '  background: "#101010"\n  surface: "#202020"\n  text: "#F0F0F0"\n'
+                          '  muted: "#B0B0B0"\n  primary: "#80C0FF"\n  on_primary: "#101010"\n'
+                          '  accent: "#FFB080"\n')
+    assert errors[0].endswith(
         "a dark theme sets memo.colors for the white page")
 
 
 def test_a_floor_above_its_size_is_an_error(tmp_path: Path) -> None:
     theme = tmp_path / "floor.yaml"
-    theme.write_text("name: floor\nextends: corporate\nsizes:\n  deck:\n    body: 16\n"
+    errors = theme_errors(theme, "name: floor\nextends: corporate\nsizes:\n  deck:\n    body: 16\n"
                      "    body_floor: 18\n")
-    with pytest.raises(BriefError) as excinfo:
-        load_theme(str(theme))
-    assert error_lines(excinfo) == [
+    assert errors == [
         f"{theme}:6:5: sizes.deck.body_floor: body_floor 18 is above body 16 — "
         "a floor is the smallest size text may shrink to"]
 
@@ -109,10 +109,9 @@ def test_extends_and_templates_resolve_beside_the_theme_that_names_them(
 
 def test_a_misspelt_layout_kind_is_an_error(tmp_path: Path) -> None:
     theme = tmp_path / "lay.yaml"
-    theme.write_text("name: lay\nextends: corporate\ndeck:\n  layouts:\n    sectoin: X\n")
-    with pytest.raises(BriefError) as excinfo:
-        load_theme(str(theme))
-    assert "deck.layouts.sectoin" in error_lines(excinfo)[0]
+    errors = theme_errors(theme, "name: lay\nextends: corporate\ndeck:\n  layouts:\n"
+                                 "    sectoin: X\n")
+    assert "deck.layouts.sectoin" in errors[0]
 
 
 def test_a_theme_logo_stands_on_every_slide_clear_of_the_title(tmp_path: Path) -> None:
@@ -138,10 +137,8 @@ def test_a_theme_logo_stands_on_every_slide_clear_of_the_title(tmp_path: Path) -
 def test_a_logo_that_is_not_an_image_is_a_located_error(tmp_path: Path) -> None:
     (tmp_path / "logo.png").write_text("not an image")
     theme_file = tmp_path / "brand.yaml"
-    theme_file.write_text("name: brand\nextends: corporate\nlogo: logo.png\n")
-    with pytest.raises(BriefError) as excinfo:
-        load_theme(str(theme_file))
-    assert error_lines(excinfo) == [
+    errors = theme_errors(theme_file, "name: brand\nextends: corporate\nlogo: logo.png\n")
+    assert errors == [
         f"{theme_file}:3:7: logo: logo 'logo.png' is not a PNG or JPEG file — "
         "give the path of a PNG or JPEG relative to the theme file"]
 
