@@ -65,11 +65,11 @@ def test_a_text_colour_without_enough_contrast_is_a_located_error(tmp_path: Path
 def test_a_bad_colour_and_an_unmeasurable_deck_font_are_located(tmp_path: Path) -> None:
     theme = tmp_path / "bad.yaml"
     errors = theme_errors(theme, "name: bad\nextends: corporate\ncolors:\n  muted: grey\n"
-                     "fonts:\n  deck:\n    body: Comic Sans MS\n")
+                                 "fonts:\n  deck:\n    body: Comic Sans MS\n")
     assert errors[0] == (f"{theme}:4:10: colors.muted: 'grey' is not a colour — "
-                        "write a hex colour like #1F4E79")
+                         "write a hex colour like #1F4E79")
     assert errors[1].startswith(f"{theme}:7:11: fonts.deck.body: deck font 'Comic Sans MS' "
-                               "has no metrics briefgen can measure — use one of: Arial")
+                                "has no metrics briefgen can measure — use one of: Arial")
 
 
 def test_a_dark_theme_must_give_its_memo_paper_colours(tmp_path: Path) -> None:
