@@ -85,7 +85,7 @@ def test_a_dark_theme_must_give_its_memo_paper_colours(tmp_path: Path) -> None:
 def test_a_floor_above_its_size_is_an_error(tmp_path: Path) -> None:
     theme = tmp_path / "floor.yaml"
     errors = theme_errors(theme, "name: floor\nextends: corporate\nsizes:\n  deck:\n    body: 16\n"
-                     "    body_floor: 18\n")
+                                 "    body_floor: 18\n")
     assert errors == [
         f"{theme}:6:5: sizes.deck.body_floor: body_floor 18 is above body 16 — "
         "a floor is the smallest size text may shrink to"]
