@@ -8,8 +8,12 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+from reportlab import rl_config
+from reportlab.pdfbase.ttfonts import SUBSETN, TTEncoding, TTFont
+
+from briefgen.render.fontcache import parsed_face
 
 _CJK_BY_LANGUAGE = {"zh-TW": "TC", "ja": "JP", "ko": "KR"}
 _SANS = "source-sans/ttf/SourceSans3-"
@@ -42,8 +46,14 @@ class _Font(TTFont):  # type: ignore[misc]
     reportlab writes a character the font lacks as code 0, which maps to no text, and writes
     characters beyond U+FFFF (emoji) into the ToUnicode map as invalid odd-length hex."""
 
-    def __init__(self, name: str, path: str) -> None:
-        super().__init__(name, path)
+    def __init__(self, name: str, path: Path) -> None:
+        # TTFont's own set-up, except that the face may come parsed from the cache.
+        self.fontName = name
+        self.face = parsed_face(path)
+        self.encoding = TTEncoding()
+        self.state: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
+        self._asciiReadable = rl_config.ttfAsciiReadable
+        self.shapable = False  # runs are shaped before they reach reportlab (shape_arabic)
         self.coverage = frozenset(self.face.charToGlyph)
 
     def splitString(self, text: str | bytes, doc: Any, encoding: str = "utf-8") -> Any:
@@ -122,7 +132,7 @@ def _register_face(name: str, relative: str) -> None:
     from reportlab.pdfbase import pdfmetrics
 
     if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(_Font(name, str(_font_path(relative))))
+        pdfmetrics.registerFont(_Font(name, _font_path(relative)))
 
 
 class _Coverage(dict[str, frozenset[int]]):

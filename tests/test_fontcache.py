@@ -1,0 +1,99 @@
+"""Parsed fonts kept between runs: the same face as parsing gives, and never trusted blindly."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
+
+from briefgen.render import fontcache
+from briefgen.render.fonts import _Font, _font_path
+from tests.conftest import FIXTURES
+
+FONT = _font_path("source-code/ttf/SourceCodePro-Regular.ttf")
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(folder))
+    return folder
+
+
+def entries(cache: Path) -> list[Path]:
+    return sorted((cache / "fonts").glob("*.marshal"))
+
+
+def test_a_face_read_back_from_the_cache_equals_the_parsed_face(cache: Path) -> None:
+    parsed = fontcache.parsed_face(FONT)
+    assert len(entries(cache)) == 1
+    cached = fontcache.parsed_face(FONT)
+    assert vars(cached).keys() == vars(parsed).keys()
+    for name, value in vars(parsed).items():
+        if name != "_pdfScale":
+            assert vars(cached)[name] == value, name
+    assert cached.name.ustr == parsed.name.ustr == "SourceCodePro-Regular"
+    assert cached._pdfScale(1024) == parsed._pdfScale(1024)
+
+
+def test_a_cached_font_is_set_up_as_reportlab_sets_up_its_own(cache: Path) -> None:
+    fontcache.parsed_face(FONT)
+    ours, theirs = _Font("CacheTest", FONT), TTFont("CacheTest", str(FONT))
+    assert vars(ours).keys() - {"coverage"} == vars(theirs).keys()
+    assert ours.stringWidth("Briefgen 2026", 10) == theirs.stringWidth("Briefgen 2026", 10)
+
+
+def test_a_damaged_entry_is_parsed_again_and_replaced(cache: Path) -> None:
+    fontcache.parsed_face(FONT)
+    [entry] = entries(cache)
+    entry.write_bytes(entry.read_bytes()[:100])
+    face = fontcache.parsed_face(FONT)
+    assert isinstance(face, TTFontFace) and face.charToGlyph
+    assert fontcache.parsed_face(FONT).charToGlyph == face.charToGlyph
+    assert len(entry.read_bytes()) > 100
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+def test_an_entry_others_can_write_is_not_loaded(cache: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    fontcache.parsed_face(FONT)
+    [entry] = entries(cache)
+    entry.chmod(0o666)
+    monkeypatch.setattr(fontcache, "_restored", lambda *a: pytest.fail("loaded"))
+    assert fontcache.parsed_face(FONT).charToGlyph
+
+
+def test_a_changed_font_file_gets_a_new_entry(cache: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "font.ttf"
+    copy.write_bytes(FONT.read_bytes())
+    fontcache.parsed_face(copy)
+    os.utime(copy, ns=(0, 1_000_000_000))
+    fontcache.parsed_face(copy)
+    assert len(entries(cache)) == 2
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_nothing_but_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would go")
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(blocked))
+    assert fontcache.parsed_face(FONT).charToGlyph
+    assert not list(tmp_path.glob("**/.font.*"))
+
+
+@pytest.mark.slow
+def test_a_memo_built_from_cached_fonts_is_byte_identical(tmp_path: Path) -> None:
+    env = {**os.environ, "BRIEFGEN_CACHE_DIR": str(tmp_path / "cache")}
+    digests = []
+    for run in ("cold", "warm"):
+        subprocess.run([sys.executable, "-m", "briefgen", "build", str(FIXTURES / "cjk.yaml"),
+                        "-f", "pdf", "-o", str(tmp_path / run)], env=env, check=True,
+                       capture_output=True)
+        digests.append(hashlib.sha256((tmp_path / run / "cjk.pdf").read_bytes()).hexdigest())
+    assert entries(tmp_path / "cache"), "the cold build stored its parsed fonts"
+    assert digests[0] == digests[1]
