@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from briefgen.brief.model import Brief
     from briefgen.layout.memo import MemoPlan
     from briefgen.layout.plan import DeckPlan
+    from briefgen.theme.model import Theme
 
 FORMATS = ("pptx", "pdf")
 # Render the deck in a forked child beside the memo; batch workers turn this off.
@@ -42,8 +44,6 @@ class BuildResult:
 
 def image_sizes(brief: Brief, base: Path) -> dict[str, tuple[int, int]]:
     """Pixel sizes of the brief's images, read once so the planner needs no file access."""
-    from PIL import Image
-
     from briefgen.brief.images import check_image_path
     from briefgen.brief.model import RuleViolation
     from briefgen.errors import BriefError, Problem
@@ -60,6 +60,8 @@ def image_sizes(brief: Brief, base: Path) -> dict[str, tuple[int, int]]:
                     key = f"sections[{n}].blocks[{m}].image.path"
                     raise BriefError([Problem("<brief>", 1, 1, key, exc.message, exc.hint)]
                                      ) from None
+                from PIL import Image
+
                 with Image.open(base / block.image.path) as picture:
                     sizes[block.image.path] = picture.size
     return sizes
@@ -95,42 +97,83 @@ def plan_brief(brief: Brief, theme_name: str | None, base: Path
     return deck, memo, warnings
 
 
-def render_both(deck: DeckPlan, memo: MemoPlan, folder: Path) -> tuple[bytes, tuple[bytes, int]]:
-    """Render the deck in a forked child while this process renders the memo.
+# What a format's job gives back: the file's bytes, its slide or page count, layout warnings.
+Made = tuple[bytes, int, list[str]]
 
-    The renderers share nothing once the plans exist, so on two cores this hides the deck's
-    time. Where fork is not safe (no fork, other threads running) or the child fails, the
-    deck is rendered here, so its error, if any, is raised as usual.
+
+@dataclass(frozen=True)
+class _Job:
+    """Plan and render one format; each imports its own libraries, so that a job run in a
+    forked child imports python-pptx there while this process imports reportlab."""
+
+    fmt: str
+    brief: Brief
+    theme: Theme
+    sizes: dict[str, tuple[int, int]]
+    folder: Path
+
+    def __call__(self) -> Made:
+        if self.fmt == "pptx":
+            from briefgen.layout.deck import plan_deck
+            from briefgen.render.pptx import render_pptx
+
+            deck, warnings = plan_deck(self.brief, self.theme, self.sizes)
+            return render_pptx(deck, self.folder), len(deck.slides), warnings
+        from briefgen.layout.memo import plan_memo
+        from briefgen.render.pdf import render_pdf
+
+        memo, warnings = plan_memo(self.brief, self.theme, self.sizes)
+        data, pages = render_pdf(memo, self.folder)
+        return data, pages, warnings
+
+
+@contextmanager
+def _started_in_child(job: _Job) -> Iterator[Callable[[], Made]]:
+    """Start a job in a forked child and give a function that waits for its result.
+
+    Deck and memo share nothing once the brief is loaded, so on two cores the child hides
+    the deck's time. Where fork is not safe (no fork, other threads running) or the child
+    fails, the job runs here when its result is asked for, so its error, if any, is raised
+    as usual. A child whose result is never asked for (this process failed) is stopped.
     """
+    import pickle
+    import signal
     import threading
 
-    from briefgen.render.pdf import render_pdf
-    from briefgen.render.pptx import render_pptx
-
     if not _render_in_parallel or not hasattr(os, "fork") or threading.active_count() > 1:
-        return render_pptx(deck, folder), render_pdf(memo, folder)
+        yield job
+        return
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover - runs in the child process
         os.close(read_end)
         status = 0
         try:
-            data = render_pptx(deck, folder)
+            data = pickle.dumps(job())
         except BaseException:
             data, status = b"", 1
         with os.fdopen(write_end, "wb") as stream:
             stream.write(data)
         os._exit(status)
     os.close(write_end)
-    try:
-        memo_result = render_pdf(memo, folder)
-    finally:
+    waited = False
+
+    def result() -> Made:
+        nonlocal waited
         with os.fdopen(read_end, "rb") as stream:
-            deck_bytes = stream.read()
+            data = stream.read()
         _, status = os.waitpid(child, 0)
-    if status != 0:
-        deck_bytes = render_pptx(deck, folder)
-    return deck_bytes, memo_result
+        waited = True
+        made: Made = pickle.loads(data) if status == 0 else job()
+        return made
+
+    try:
+        yield result
+    finally:
+        if not waited:
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+            os.close(read_end)
 
 
 def build(
@@ -151,8 +194,7 @@ def build(
     """
     from briefgen.brief.loader import load_brief
     from briefgen.brief.model import Brief
-    from briefgen.render.pdf import render_pdf
-    from briefgen.render.pptx import render_pptx
+    from briefgen.theme.loader import load_theme
 
     started = time.perf_counter()
     wanted = [f for f in FORMATS if f in set(formats)]
@@ -166,17 +208,20 @@ def build(
         folder = Path(base) if base else path.parent
         name = stem or path.stem
         loaded = load_brief(path)
-    deck, memo, warnings = plan_brief(loaded, theme, folder)
-    result = BuildResult(path, warnings=warnings)
-    rendered: dict[str, bytes] = {}
-    if wanted == list(FORMATS):
-        rendered["pptx"], (rendered["pdf"], result.pages) = render_both(deck, memo, folder)
-    elif "pptx" in wanted:
-        rendered["pptx"] = render_pptx(deck, folder)
+    chosen, sizes = load_theme(theme), image_sizes(loaded, folder)
+    jobs = {fmt: _Job(fmt, loaded, chosen, sizes, folder) for fmt in wanted}
+    made: dict[str, Made] = {}
+    if len(jobs) == 2:
+        with _started_in_child(jobs["pptx"]) as deck:
+            made["pdf"] = jobs["pdf"]()
+            made["pptx"] = deck()
     else:
-        rendered["pdf"], result.pages = render_pdf(memo, folder)
-    if "pptx" in wanted:
-        result.slides = len(deck.slides)
+        made = {fmt: job() for fmt, job in jobs.items()}
+    warnings = [w for fmt in FORMATS if fmt in made for w in made[fmt][2]]
+    result = BuildResult(path, warnings=list(dict.fromkeys(warnings)))
+    result.slides = made["pptx"][1] if "pptx" in made else 0
+    result.pages = made["pdf"][1] if "pdf" in made else 0
+    rendered = {fmt: made[fmt][0] for fmt in FORMATS if fmt in made}
     out_dir = Path(out)
     try:
         for fmt, data in rendered.items():

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import briefgen.render.pdf
+import briefgen.render.pptx
 from briefgen.build import build
 from briefgen.cli import app
 from briefgen.errors import BriefError, BuildError
@@ -96,6 +97,51 @@ def test_an_exception_mid_render_leaves_the_previous_outputs_and_no_temporary_fi
     # The deck was rendered before the memo failed, yet neither output was replaced.
     assert snapshot(brief.parent / "out") == before
     assert temporary_files(brief.parent / "out") == []
+
+
+def no_child_processes_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the deck renders in a forked child")
+def test_a_memo_that_fails_stops_the_deck_rendering_beside_it(
+        previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    brief, _ = previous
+
+    def explode(*args: object, **kwargs: object) -> tuple[bytes, int]:
+        raise RuntimeError("memo failed")
+
+    forks = []
+
+    def fork() -> int:
+        forks.append(1)
+        return real_fork()
+
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(briefgen.render.pdf, "render_pdf", explode)
+    with pytest.raises(RuntimeError, match="memo failed"):
+        build(brief, out=brief.parent / "out")
+    assert forks == [1]
+    assert no_child_processes_left()
+
+
+def test_a_deck_that_fails_in_the_child_raises_its_own_error_here(
+        previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    brief, before = previous
+
+    def explode(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("deck failed")
+
+    monkeypatch.setattr(briefgen.render.pptx, "render_pptx", explode)
+    with pytest.raises(RuntimeError, match="deck failed"):
+        build(brief, out=brief.parent / "out")
+    assert snapshot(brief.parent / "out") == before
+    assert no_child_processes_left()
 
 
 def test_a_failed_rename_leaves_the_previous_outputs_and_no_temporary_file(
