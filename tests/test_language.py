@@ -11,7 +11,7 @@ from briefgen.brief.markup import Span
 from briefgen.build import build
 from briefgen.labels import NO_LINE_END, NO_LINE_START
 from briefgen.layout.memo import plan_memo
-from briefgen.render.fonts import register, shape_arabic, visual
+from briefgen.render.fonts import has_rtl, register, shape_arabic, visual
 from briefgen.render.pdf import Styles, Text, markup, text_style
 from briefgen.theme.loader import load_theme
 from tests.conftest import FIXTURES, SAMPLE
@@ -145,3 +145,19 @@ def test_right_to_left_runs_are_drawn_reversed_with_numbers_left_to_right() -> N
     assert visual("ראה 12% עוד") == "דוע 12% האר"
     assert visual("א (ב) ג") == "ג (ב) א"  # brackets inside right-to-left text face the other way
     assert visual("Latin only (no change)") == "Latin only (no change)"
+
+
+def test_every_right_to_left_character_is_found_by_the_quick_check() -> None:
+    missed = [hex(code) for code in range(0x110000)
+              if unicodedata.bidirectional(chr(code)) in ("R", "AL")
+              and not has_rtl(chr(code))]
+    assert missed == []
+
+
+def test_runs_keep_text_in_one_font_when_it_has_every_character() -> None:
+    fonts = register("en")
+    assert fonts.runs("Cloud revenue grew 26 %.\nNext line") == [
+        ("Body", "Cloud revenue grew 26 %.\nNext line")]
+    assert fonts.runs("") == []
+    assert fonts.runs("Qwen 通义千问 model") == [
+        ("Body", "Qwen "), ("CJK-SC", "通义千问 "), ("Body", "model")]

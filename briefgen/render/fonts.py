@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
@@ -111,6 +112,8 @@ class Fonts:
         has them: a PDF reader puts right-to-left text back in order one font run at a time."""
         chain = ("Code", *self.chain) if code else self.chain
         rtl = [level % 2 == 1 for level in bidi_levels(text)] if has_rtl(text) else []
+        if not rtl and all(ord(ch) in self.coverage[chain[0]] for ch in set(text) - {" ", "\n"}):
+            return [(chain[0], text)] if text else []  # the common case: one font has it all
         runs: list[tuple[str, str]] = []
         for i, char in enumerate(text):
             point = ord(char)
@@ -287,8 +290,16 @@ def mirrored(char: str, level: int) -> str:
     return _MIRROR.get(char, char) if level % 2 else char
 
 
+# Every right-to-left character (bidi class R or AL) lies in these blocks: Hebrew to
+# Arabic Extended, the right-to-left mark, Hebrew and Arabic presentation forms, and the
+# historic scripts of planes 1.
+_RTL_BLOCKS = re.compile("[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufefe"
+                         "\U00010800-\U00010fff\U0001e800-\U0001efff]")
+
+
 def has_rtl(text: str) -> bool:
-    return any(unicodedata.bidirectional(ch) in _RTL_KINDS for ch in text)
+    return bool(_RTL_BLOCKS.search(text)) and any(
+        unicodedata.bidirectional(ch) in _RTL_KINDS for ch in text)
 
 
 def visual(text: str) -> str:
