@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from briefgen.brief.loader import load_brief
 from briefgen.build import build, image_sizes
 from briefgen.layout.deck import plan_deck
+from briefgen.render.pptx import render_pptx
 from briefgen.theme.loader import available, load_theme
 from tests.conftest import FIXTURES
 
@@ -62,6 +64,22 @@ def test_section_notes_and_condensed_parts_are_in_the_speaker_notes(built: Path)
         assert section.notes.plain in notes
     assert brief.thesis.summary is not None
     assert brief.thesis.summary.plain.split("\n\n")[0] in notes
+
+
+def test_each_slide_with_notes_has_a_notes_slide_of_its_own() -> None:
+    brief = load_brief(EVERY_BLOCK)
+    plan, _ = plan_deck(brief, load_theme("corporate"), image_sizes(brief, FIXTURES))
+    deck = Presentation(io.BytesIO(render_pptx(plan, FIXTURES)))
+    assert sum(bool(planned.notes) for planned in plan.slides) > 2
+    part_names = []
+    for planned, slide in zip(plan.slides, deck.slides, strict=True):
+        assert slide.has_notes_slide == bool(planned.notes)
+        if planned.notes:
+            notes_part = slide.notes_slide.part
+            assert notes_part.part_related_by(RT.SLIDE) is slide.part
+            assert slide.notes_slide.notes_text_frame.text == planned.notes
+            part_names.append(notes_part.partname)
+    assert len(set(part_names)) == len(part_names)
 
 
 def test_only_web_and_mail_addresses_become_links(built: Path) -> None:

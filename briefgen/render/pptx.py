@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -20,20 +22,24 @@ from pptx.enum.chart import (
     XL_TICK_LABEL_POSITION,
 )
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
 from pptx.oxml.ns import qn
+from pptx.parts.slide import NotesSlidePart
 from pptx.util import Emu, Pt
 
 from briefgen.layout import plan
 
-_ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
-_ANCHOR = {"top": MSO_ANCHOR.TOP, "middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}
+_ALIGN = {"left": "l", "center": "ctr", "right": "r"}
+_ANCHOR = {"top": "t", "middle": "ctr", "bottom": "b"}
 _SHAPES = {"rect": MSO_SHAPE.RECTANGLE, "roundrect": MSO_SHAPE.ROUNDED_RECTANGLE,
            "ellipse": MSO_SHAPE.OVAL}
 _CHARTS = {"bar": XL_CHART_TYPE.BAR_CLUSTERED, "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
            "line": XL_CHART_TYPE.LINE_MARKERS, "pie": XL_CHART_TYPE.PIE}
 _NUMBERED = re.compile(r"^(\d+)\.$")
+# python-pptx stores control characters as plain-text escapes such as "_x001B_"; so do we.
+_CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -41,50 +47,67 @@ def _emu(points: float) -> Emu:
     return Emu(round(points * 12700))
 
 
+def _centipoints(points: float) -> str:
+    """A size in hundredths of a point, rounded as python-pptx rounds `Pt(points)`."""
+    return str(int(points * 12700) // 127)
+
+
 def _rgb(color: str) -> RGBColor:
     return RGBColor.from_string(color)
 
 
+@functools.cache
+def _tag(name: str) -> str:
+    """The qualified name of a tag such as "a:p"; `qn` is slow enough to matter per run."""
+    return qn(name)
+
+
 def _sub(parent: Any, tag: str, **attrs: str) -> Any:
-    element = etree.SubElement(parent, qn(tag))
-    for key, value in attrs.items():
-        element.set(key, value)
-    return element
+    return etree.SubElement(parent, _tag(tag), attrs)
 
 
 def _solid(parent: Any, color: str) -> None:
     _sub(_sub(parent, "a:solidFill"), "a:srgbClr", val=color)
 
 
-def _write_run(paragraph: Any, text: str, span: Any, style: plan.Style) -> None:
-    run = paragraph.add_run()
-    run.text = text
-    font = run.font
-    font.size = Pt(style.size)
-    font.bold = style.bold or span.bold
-    font.italic = style.italic or span.italic
-    font.color.rgb = _rgb(style.color)
-    font.name = style.code_font if span.code else style.font
-    latin = run._r.get_or_add_rPr().find(qn("a:latin"))
+def _c_nv_pr(shape: Any) -> Any:
+    """The <p:cNvPr> with a shape's id, name and alt text: the first child of its first child."""
+    return shape._element[0][0]
+
+
+def _escape_control(text: str) -> str:
+    return _CONTROL.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
+
+
+# The text is written as lxml elements in schema order rather than through python-pptx's
+# property setters, which search each element's children on every call.
+def _write_run(p: Any, text: str, span: Any, style: plan.Style, part: Any) -> None:
+    r = _sub(p, "a:r")
+    r_pr = _sub(r, "a:rPr", sz=_centipoints(style.size),
+                b="1" if style.bold or span.bold else "0",
+                i="1" if style.italic or span.italic else "0")
+    _solid(r_pr, style.color)
+    typeface = style.code_font if span.code else style.font
+    _sub(r_pr, "a:latin", typeface=typeface)
     # East Asian and complex-script text need their own typefaces, right after <a:latin>.
-    cs = etree.Element(qn("a:cs"), typeface=font.name)
-    ea = etree.Element(qn("a:ea"), typeface=style.east_asian or font.name)
-    latin.addnext(cs)
-    latin.addnext(ea)
+    _sub(r_pr, "a:ea", typeface=style.east_asian or typeface)
+    _sub(r_pr, "a:cs", typeface=typeface)
     if span.href:
-        run.hyperlink.address = span.href
+        link = _sub(r_pr, "a:hlinkClick")
+        link.set(_tag("r:id"), part.relate_to(span.href, RT.HYPERLINK, is_external=True))
+    _sub(r, "a:t").text = _escape_control(text)
 
 
-def _write_para(paragraph: Any, para: plan.Para) -> None:
+def _write_para(tx_body: Any, para: plan.Para, part: Any) -> None:
     style = para.style
-    paragraph.alignment = _ALIGN[para.align]
-    paragraph.line_spacing = Pt(style.size * style.line_spacing)
-    paragraph.space_before = Pt(para.space_before)
-    paragraph.space_after = Pt(0)
-    p_pr = paragraph._p.get_or_add_pPr()
+    p = _sub(tx_body, "a:p")
+    p_pr = _sub(p, "a:pPr", algn=_ALIGN[para.align])
     if para.indent:
         p_pr.set("marL", str(int(_emu(para.indent))))
         p_pr.set("indent", str(-int(_emu(para.hang))) if para.bullet else "0")
+    _sub(_sub(p_pr, "a:lnSpc"), "a:spcPts", val=_centipoints(style.size * style.line_spacing))
+    _sub(_sub(p_pr, "a:spcBef"), "a:spcPts", val=_centipoints(para.space_before))
+    _sub(_sub(p_pr, "a:spcAft"), "a:spcPts", val="0")
     if para.bullet:
         _sub(_sub(p_pr, "a:buClr"), "a:srgbClr", val=style.color)
         _sub(p_pr, "a:buSzPct", val="100000")
@@ -100,66 +123,89 @@ def _write_para(paragraph: Any, para: plan.Para) -> None:
     for span in para.spans:
         for n, piece in enumerate(span.text.split("\n")):
             if n:
-                paragraph.add_line_break()
+                _sub(p, "a:br")
             if piece:
-                _write_run(paragraph, piece, span, style)
-    end = paragraph._p.get_or_add_endParaRPr()
-    end.set("sz", str(round(style.size * 100)))
+                _write_run(p, piece, span, style, part)
+    _sub(p, "a:endParaRPr", sz=str(round(style.size * 100)))
 
 
-def _fill_frame(frame: Any, paras: tuple[plan.Para, ...], inset: float, anchor: str) -> None:
-    frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.NONE
-    for side in ("left", "right", "top", "bottom"):
-        setattr(frame, f"margin_{side}", _emu(inset))
-    frame.vertical_anchor = _ANCHOR[anchor]
-    for n, para in enumerate(paras):
-        paragraph = frame.paragraphs[0] if n == 0 else frame.add_paragraph()
-        _write_para(paragraph, para)
+def _write_paras(tx_body: Any, paras: tuple[plan.Para, ...], part: Any) -> None:
+    """The plan's paragraphs in place of the empty one a new text body holds."""
+    if not paras:
+        return
+    for p in tx_body.findall(_tag("a:p")):
+        tx_body.remove(p)
+    for para in paras:
+        _write_para(tx_body, para, part)
 
 
-def _no_line(shape: Any) -> None:
-    shape.line.fill.background()
+_AUTOFITS = {qn("a:noAutofit"), qn("a:normAutofit"), qn("a:spAutoFit")}
 
 
-def _add_textbox(shapes: Any, box: plan.TextBox) -> Any:
+def _fill_frame(tx_body: Any, paras: tuple[plan.Para, ...], inset: float, anchor: str,
+                part: Any) -> None:
+    body_pr = tx_body.find(_tag("a:bodyPr"))
+    body_pr.set("wrap", "square")
+    # A new shape's <a:bodyPr> holds nothing but its autofit choice.
+    for autofit in [child for child in body_pr if child.tag in _AUTOFITS]:
+        body_pr.remove(autofit)
+    body_pr.insert(0, etree.Element(_tag("a:noAutofit")))
+    margin = str(int(_emu(inset)))
+    for side in ("lIns", "rIns", "tIns", "bIns"):
+        body_pr.set(side, margin)
+    body_pr.set("anchor", _ANCHOR[anchor])
+    _write_paras(tx_body, paras, part)
+
+
+_FILLS = {qn(tag) for tag in ("a:noFill", "a:solidFill", "a:gradFill", "a:blipFill",
+                              "a:pattFill", "a:grpFill")}
+
+
+def _set_fill(sp_pr: Any, color: str | None) -> None:
+    """A solid fill, or none, in place of the shape's own, where the schema wants it."""
+    for fill in [child for child in sp_pr if child.tag in _FILLS]:
+        sp_pr.remove(fill)
+    fill = etree.Element(_tag("a:solidFill" if color else "a:noFill"))
+    if color:
+        _sub(fill, "a:srgbClr", val=color)
+    sp_pr.find(_tag("a:prstGeom")).addnext(fill)
+
+
+def _add_textbox(shapes: Any, box: plan.TextBox, part: Any) -> None:
     shape = shapes.add_textbox(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
-    shape.name = box.name
+    _c_nv_pr(shape).set("name", box.name)
+    sp = shape._element
     if box.fill:
-        shape.fill.solid()
-        shape.fill.fore_color.rgb = _rgb(box.fill)
-    _fill_frame(shape.text_frame, box.paras, box.inset, box.anchor)
-    return shape
+        _set_fill(sp.spPr, box.fill)
+    _fill_frame(sp.txBody, box.paras, box.inset, box.anchor, part)
 
 
-def _add_shape(shapes: Any, item: plan.Shape) -> None:
+def _add_shape(shapes: Any, item: plan.Shape, part: Any) -> None:
     shape = shapes.add_shape(_SHAPES[item.kind], _emu(item.x), _emu(item.y), _emu(item.w),
                              _emu(item.h))
-    shape.name = item.name
+    _c_nv_pr(shape).set("name", item.name)
+    sp = shape._element
     # The default shape style adds a theme shadow and outline; the plan says exactly what to draw.
-    style = shape._element.find(qn("p:style"))
+    style = sp.find(_tag("p:style"))
     if style is not None:
-        shape._element.remove(style)
-    if item.fill:
-        shape.fill.solid()
-        shape.fill.fore_color.rgb = _rgb(item.fill)
-    else:
-        shape.fill.background()
+        sp.remove(style)
+    sp_pr, tx_body = sp.spPr, sp.txBody
+    _set_fill(sp_pr, item.fill)
     if item.line:
-        shape.line.color.rgb = _rgb(item.line)
-        shape.line.width = Pt(0.75)
+        _solid(_sub(sp_pr, "a:ln", w=str(int(_emu(0.75)))), item.line)
     else:
-        _no_line(shape)
+        _sub(_sub(sp_pr, "a:ln"), "a:noFill")
     if item.text:
-        _fill_frame(shape.text_frame, item.text.paras, item.text.inset, item.text.anchor)
+        _fill_frame(tx_body, item.text.paras, item.text.inset, item.text.anchor, part)
     else:
-        shape.text_frame.text = ""
+        for p in tx_body.findall(_tag("a:p")):
+            tx_body.remove(p)
+        _sub(tx_body, "a:p")
 
 
-def _cell_borders(cell: Any, fill: str | None, border: str, padding: float) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    for child in list(tc_pr):
-        tc_pr.remove(child)
+def _cell_borders(tc: Any, fill: str | None, border: str, padding: float) -> None:
+    tc_pr = tc.find(_tag("a:tcPr"))
+    del tc_pr[:]
     for key, value in (("marL", padding), ("marR", padding), ("marT", 4.0), ("marB", 4.0)):
         tc_pr.set(key, str(int(_emu(value))))
     tc_pr.set("anchor", "t")
@@ -175,30 +221,31 @@ def _cell_borders(cell: Any, fill: str | None, border: str, padding: float) -> N
         _sub(tc_pr, "a:noFill")
 
 
-def _add_table(shapes: Any, item: plan.Table) -> None:
+def _add_table(shapes: Any, item: plan.Table, part: Any) -> None:
     rows, cols = len(item.rows), len(item.col_widths)
     frame = shapes.add_table(rows, cols, _emu(item.x), _emu(item.y), _emu(item.w), _emu(item.h))
-    frame.name = item.name
+    _c_nv_pr(frame).set("name", item.name)
     table = frame.table
     table.first_row = item.header_rows > 0
     table.horz_banding = False
-    for c, width in enumerate(item.col_widths):
-        table.columns[c].width = _emu(width)
-    for r, height in enumerate(item.row_heights):
-        table.rows[r].height = _emu(height)
-        for c, cell_plan in enumerate(item.rows[r]):
-            cell = table.cell(r, c)
-            frame_ = cell.text_frame
-            frame_.word_wrap = True
-            for n, para in enumerate(cell_plan.paras):
-                paragraph = frame_.paragraphs[0] if n == 0 else frame_.add_paragraph()
-                _write_para(paragraph, para)
-            _cell_borders(cell, cell_plan.fill, item.border, item.padding)
+    tbl = table._tbl
+    widths = [_emu(width) for width in item.col_widths]
+    heights = [_emu(height) for height in item.row_heights]
+    for grid_col, width in zip(tbl.tblGrid.iterchildren(_tag("a:gridCol")), widths, strict=True):
+        grid_col.set("w", str(int(width)))
+    # The frame spans its columns and rows, as python-pptx's width and height setters keep it.
+    frame.width, frame.height = Emu(sum(widths)), Emu(sum(heights))
+    for tr, height, row in zip(tbl.iterchildren(_tag("a:tr")), heights, item.rows, strict=True):
+        tr.set("h", str(int(height)))
+        for tc, cell_plan in zip(tr.iterchildren(_tag("a:tc")), row, strict=True):
+            tx_body = tc.find(_tag("a:txBody"))
+            tx_body.find(_tag("a:bodyPr")).set("wrap", "square")
+            _write_paras(tx_body, cell_plan.paras, part)
+            _cell_borders(tc, cell_plan.fill, item.border, item.padding)
 
 
 def _set_alt(shape: Any, alt: str) -> None:
-    c_nv_pr = shape._element.xpath("./*[1]/p:cNvPr")[0]
-    c_nv_pr.set("descr", alt)
+    _c_nv_pr(shape).set("descr", alt)
 
 
 def _add_chart(shapes: Any, item: plan.Chart) -> None:
@@ -210,7 +257,7 @@ def _add_chart(shapes: Any, item: plan.Chart) -> None:
         data.add_series(series.name, series.values)
     frame = shapes.add_chart(_CHARTS[item.kind], _emu(item.x), _emu(item.y), _emu(item.w),
                              _emu(item.h), data)
-    frame.name = item.name
+    _c_nv_pr(frame).set("name", item.name)
     _set_alt(frame, item.alt)
     chart = frame.chart
     # python-pptx numbers axes with negative ids; the schema wants unsigned ones.
@@ -274,7 +321,7 @@ def _add_chart(shapes: Any, item: plan.Chart) -> None:
 def _add_picture(shapes: Any, item: plan.Picture, base: Path) -> None:
     picture = shapes.add_picture(str(base / item.path), _emu(item.x), _emu(item.y),
                                  _emu(item.w), _emu(item.h))
-    picture.name = item.name
+    _c_nv_pr(picture).set("name", item.name)
     _set_alt(picture, item.alt)
 
 
@@ -323,47 +370,88 @@ def _open(deck: plan.DeckPlan) -> Any:
     return prs
 
 
+def _set_background(slide: Any, color: str) -> None:
+    background = etree.Element(_tag("p:bg"))
+    properties = _sub(background, "p:bgPr")
+    _solid(properties, color)
+    _sub(properties, "a:effectLst")
+    # A new slide has no background of its own; <p:bg> comes first in <p:cSld>.
+    slide._element.cSld.insert(0, background)
+
+
+class _NotesSlides:
+    """A deck's notes slides. python-pptx builds each one by cloning the notes master's
+    placeholders and searching the whole package for a free part name, which costs more than
+    the slide; after the first, each is a copy of the first one's blank page."""
+
+    def __init__(self) -> None:
+        self.blank: Any = None
+        self.made = 0
+
+    def add(self, slide: Any, text: str) -> None:
+        self.made += 1
+        if self.blank is None:
+            notes_slide = slide.notes_slide
+            self.blank = copy.deepcopy(notes_slide._element)
+        else:
+            slide_part = slide.part
+            package = slide_part.package
+            # python-pptx numbers notes slides in the order they are made, from 1.
+            notes_part = NotesSlidePart(
+                PackURI(f"/ppt/notesSlides/notesSlide{self.made}.xml"), CT.PML_NOTES_SLIDE,
+                package, copy.deepcopy(self.blank))
+            notes_part.relate_to(package.presentation_part.notes_master_part, RT.NOTES_MASTER)
+            notes_part.relate_to(slide_part, RT.SLIDE)
+            slide_part.relate_to(notes_part, RT.NOTES_SLIDE)
+            notes_slide = notes_part.notes_slide
+        notes_slide.notes_text_frame.text = text
+
+
 def _fill_placeholder(slide: Any, box: plan.TextBox) -> None:
     title = slide.shapes.title
     title.left, title.top = _emu(box.x), _emu(box.y)
     title.width, title.height = _emu(box.w), _emu(box.h)
-    title.text_frame.clear()
-    _fill_frame(title.text_frame, box.paras, box.inset, box.anchor)
+    frame = title.text_frame
+    frame.clear()
+    _fill_frame(frame._txBody, box.paras, box.inset, box.anchor, slide.part)
 
 
 def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
     """The .pptx file of a deck plan, as bytes; `base` is the folder image paths start from."""
     prs = _open(deck)
     blank = prs.slide_layouts[6] if not deck.template else None
+    notes_slides = _NotesSlides()
     for slide_plan in deck.slides:
         layout = (prs.slide_layouts.get_by_name(slide_plan.layout) if slide_plan.layout
                   else blank)
         slide = prs.slides.add_slide(layout)
         if slide_plan.background:
-            slide.background.fill.solid()
-            slide.background.fill.fore_color.rgb = _rgb(slide_plan.background)
+            _set_background(slide, slide_plan.background)
+        # Placeholders the plan does not use would show "Click to add text" in PowerPoint;
+        # the layout's are listed now, before the slide holds many shapes to look through.
+        placeholders = list(slide.placeholders)
         filled = set()
         shapes = slide.shapes
+        part = slide.part
         for item in slide_plan.items:
             if isinstance(item, plan.TextBox) and item.placeholder and shapes.title is not None:
                 _fill_placeholder(slide, item)
                 filled.add(shapes.title.shape_id)
             elif isinstance(item, plan.TextBox):
-                _add_textbox(shapes, item)
+                _add_textbox(shapes, item, part)
             elif isinstance(item, plan.Shape):
-                _add_shape(shapes, item)
+                _add_shape(shapes, item, part)
             elif isinstance(item, plan.Table):
-                _add_table(shapes, item)
+                _add_table(shapes, item, part)
             elif isinstance(item, plan.Chart):
                 _add_chart(shapes, item)
             elif isinstance(item, plan.Picture):
                 _add_picture(shapes, item, base)
-        # Placeholders the plan did not use would show "Click to add text" in PowerPoint.
-        for placeholder in list(slide.placeholders):
+        for placeholder in placeholders:
             if placeholder.shape_id not in filled:
                 placeholder._element.getparent().remove(placeholder._element)
         if slide_plan.notes:
-            slide.notes_slide.notes_text_frame.text = slide_plan.notes
+            notes_slides.add(slide, slide_plan.notes)
     _set_metadata(prs, deck.metadata)
     _set_link_color(prs, deck.link_color)
     buffer = io.BytesIO()
