@@ -18,8 +18,9 @@ from briefgen.brief.model import Brief
 from briefgen.build import build
 from briefgen.layout import memo as m
 from briefgen.layout.memo import CHUNK_CHARS, plan_memo
+from briefgen.render import pdf
 from briefgen.render.fonts import register
-from briefgen.render.pdf import Styles, markup
+from briefgen.render.pdf import MemoDoc, Styles, markup
 from briefgen.theme.loader import load_theme
 from briefgen.theme.model import contrast
 from tests.conftest import FIXTURES, SAMPLE
@@ -221,6 +222,70 @@ def test_a_memo_of_one_page_has_no_contents_list(tmp_path: Path) -> None:
     assert len(reader.pages) == 1
     assert "Contents" not in reader.pages[0].extract_text()
     assert "/Annots" not in reader.pages[0]
+
+
+def layouts(monkeypatch: pytest.MonkeyPatch) -> list[MemoDoc]:
+    """Every memo reportlab lays out from here on."""
+    built: list[MemoDoc] = []
+    original = MemoDoc.build
+
+    def build(self: MemoDoc, *args: Any, **kw: Any) -> Any:
+        built.append(self)
+        return original(self, *args, **kw)
+
+    monkeypatch.setattr(MemoDoc, "build", build)
+    return built
+
+
+def contents_entries(reader: PdfReader) -> list[tuple[str, int]]:
+    """The contents list: each section's title and the page it shows."""
+    text = next(t for t in (page.extract_text() for page in reader.pages) if "Contents" in t)
+    return [(f"{number}. {title}", int(page)) for number, title, page in
+            re.findall(r"^(\d+)\.\s+(.+)\n\s*(\d+)$", text.split("Contents", 1)[1], re.M)]
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_long_memo_is_laid_out_once_with_its_page_count_and_its_sections_pages(
+        theme: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    built = layouts(monkeypatch)
+    path = build(SAMPLE, theme=theme, out=tmp_path, formats=["pdf"]).outputs["pdf"]
+    assert len(built) == 1
+    reader = PdfReader(str(path))
+    sections = [(title, page + 1) for title, page in outline(reader)
+                if re.match(r"\d+\. ", title)]
+    assert contents_entries(reader) == sections
+    assert len(reader.pages) > 3
+    for number, page in enumerate(reader.pages, 1):
+        assert f"Page {number} of {len(reader.pages)}" in page.extract_text()
+
+
+def test_a_short_memo_is_laid_out_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    built = layouts(monkeypatch)
+    build(FIXTURES / "minimal.yaml", out=tmp_path, formats=["pdf"])
+    assert len(built) == 1
+
+
+@pytest.mark.parametrize(("brief", "guess"), [(SAMPLE, 0.0), (FIXTURES / "minimal.yaml", 50.0)])
+def test_a_wrong_guess_of_the_length_costs_one_more_layout_and_changes_nothing(
+        brief: Path, guess: float, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    right = build(brief, out=tmp_path / "right", formats=["pdf"]).outputs["pdf"].read_bytes()
+    built = layouts(monkeypatch)
+    monkeypatch.setattr(pdf, "_likely_pages", lambda plan: guess)
+    wrong = build(brief, out=tmp_path / "wrong", formats=["pdf"]).outputs["pdf"].read_bytes()
+    assert len(built) == 2
+    assert wrong == right
+
+
+def test_a_long_memo_of_only_a_bottom_line_has_no_contents_list(tmp_path: Path) -> None:
+    sentence = "Storage revenue rose again in the third quarter of the year. "
+    points = "".join(f"    - \"{sentence * 30}\"\n" for _ in range(12))
+    path = tmp_path / "thesis.yaml"
+    path.write_text("meta: {title: Only a thesis, date: 2026-04-15}\n"
+                    f"thesis:\n  headline: Long.\n  summary: \"{sentence * 40}\"\n"
+                    f"  points:\n{points}", encoding="utf-8")
+    reader = PdfReader(str(build(path, out=tmp_path, formats=["pdf"]).outputs["pdf"]))
+    assert len(reader.pages) > 3
+    assert "Contents" not in reader.pages[0].extract_text()
 
 
 def uris(reader: PdfReader) -> list[str]:

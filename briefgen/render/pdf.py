@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -325,11 +325,73 @@ class Box(Table):  # type: ignore[misc]
         return list(super().split(availWidth, availHeight))
 
 
-class MemoDoc(BaseDocTemplate):  # type: ignore[misc]
-    def __init__(self, buffer: io.BytesIO, plan: m.MemoPlan, **kw: Any) -> None:
-        super().__init__(buffer, **kw)
-        self.plan = plan
+class MemoCanvas(Canvas):  # type: ignore[misc]
+    """A canvas that leaves a gap where a page shows a number known only once the whole memo
+    is laid out (the page count, the page of a heading) and draws into the gaps on saving, so
+    the memo is laid out once. What fills a gap must not change the layout around it. Pages
+    still go out as they finish, since a bookmark points at the page in progress."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
         self.heading_pages: dict[str, int] = {}
+        self.gaps: list[tuple[int, str, int, dict[str, Any], Callable[[MemoCanvas], None]]] = []
+
+    @property
+    def page_count(self) -> int:
+        """The pages finished so far: on saving, all of them."""
+        return len(self._doc.Pages.pages)
+
+    def later(self, draw: Callable[[MemoCanvas], None]) -> None:
+        """Leave a gap here for `draw` to fill on saving, in the graphics state of now."""
+        marker = f"%gap {len(self.gaps)}"  # a comment, on a line of its own in the page
+        self._code.append(marker)
+        state = {name: getattr(self, name) for name in self.STATE_ATTRIBUTES}
+        self.gaps.append((self._pageNumber - 1, marker, len(self._annotationrefs), state, draw))
+
+    def save(self) -> None:
+        pages = self._doc.Pages.pages
+        # Backwards, so that each gap's links go in among the links already on its page at
+        # the place they had when the gap was left: the reading order of the links stays.
+        for page, marker, at, state, draw in reversed(self.gaps):
+            code: list[str] = []
+            links: list[Any] = []
+            self._code, self._annotationrefs = code, links
+            self.__dict__.update(state)
+            draw(self)
+            drawn = "\n".join(code)
+            pages[page].stream = pages[page].stream.replace(f"\n{marker}\n", f"\n{drawn}\n", 1)
+            pages[page].Annots[at:at] = links
+        self._code = []
+        super().save()
+
+
+class HeadingPage(Flowable):  # type: ignore[misc]
+    """The page of a heading in the contents list, right-aligned and linked to the heading:
+    drawn on saving, in the room of a one-line number."""
+
+    def __init__(self, key: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.key = key
+        self.style = style
+
+    def text(self, number: str) -> Text:
+        return Text(f'<a href="#{self.key}">{number}</a>', self.style)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = self.text("0").wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def drawOn(self, canvas: MemoCanvas, x: float, y: float, _sW: float = 0) -> None:
+        def draw(canvas: MemoCanvas) -> None:
+            text = self.text(str(canvas.heading_pages.get(self.key, "")))
+            text.wrap(self.width, self.height)
+            text.drawOn(canvas, x, y, _sW)
+
+        canvas.later(draw)
+
+
+class MemoDoc(BaseDocTemplate):  # type: ignore[misc]
+    """Leaves a bookmark, an outline entry and the page of every heading."""
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, Heading):
@@ -338,7 +400,7 @@ class MemoDoc(BaseDocTemplate):  # type: ignore[misc]
             self.canv.bookmarkPage(heading.key, fit="XYZ", left=0, top=top)
             self.canv.addOutlineEntry(heading.outline, heading.key, level=heading.level - 1,
                                       closed=False)
-            self.heading_pages[heading.key] = self.page
+            self.canv.heading_pages[heading.key] = self.page
 
 
 def _running_title(plan: m.MemoPlan, fonts: Fonts) -> str:
@@ -360,9 +422,10 @@ def _running_title(plan: m.MemoPlan, fonts: Fonts) -> str:
     return title[:low].rstrip() + "…"
 
 
-def _furniture(canvas: Canvas, plan: m.MemoPlan, fonts: Fonts, title: str, page: int,
-               total: int) -> None:
-    """The running header (title, classification) and footer (date, 'Page X of Y')."""
+def _furniture(canvas: MemoCanvas, plan: m.MemoPlan, fonts: Fonts, title: str, page: int
+               ) -> None:
+    """The running header (title, classification) and footer (date, 'Page X of Y', drawn once
+    the page count is known)."""
     width, height = plan.page
     top, right, bottom, left = plan.margins
     size = plan.sizes["small"]
@@ -383,8 +446,13 @@ def _furniture(canvas: Canvas, plan: m.MemoPlan, fonts: Fonts, title: str, page:
     canvas.line(left, header_y - 5, right_x, header_y - 5)
     footer_y = bottom - 28
     _draw_runs(canvas, left, footer_y, plan.footer_left, size, fonts)
-    label = plan.page_label.format(page=page, pages=total)
-    _draw_runs(canvas, right_x - _runs_width(label, size, fonts), footer_y, label, size, fonts)
+
+    def page_label(canvas: MemoCanvas) -> None:
+        label = plan.page_label.format(page=page, pages=canvas.page_count)
+        _draw_runs(canvas, right_x - _runs_width(label, size, fonts), footer_y, label, size,
+                   fonts)
+
+    canvas.later(page_label)
     canvas.restoreState()
 
 
@@ -394,15 +462,15 @@ SHORT_LIST = 5  # items; a list this short is kept on one page
 class Flow:
     """Turns memo elements into flowables."""
 
-    def __init__(self, plan: m.MemoPlan, styles: Styles, base: Path,
-                 contents: dict[str, int] | None) -> None:
+    def __init__(self, plan: m.MemoPlan, styles: Styles, base: Path, with_contents: bool
+                 ) -> None:
         self.plan = plan
         self.s = styles
         self.fonts = styles.fonts
         self.base = base
         self.width = plan.frame_width
         self.third = plan.frame_height / 3
-        self.contents_pages = contents
+        self.with_contents = with_contents
 
     def keep(self, flowables: list[Any], least: float | None = None) -> KeepTogether:
         """Keep flowables together; a long run that can split may start low on a page, when
@@ -444,7 +512,7 @@ class Flow:
         table.spaceAfter = 14
         return [words(block.title, self.s.memo_title, self.s), table]
 
-    def contents(self, pages: dict[str, int]) -> list[Any]:
+    def contents(self) -> list[Any]:
         rows = []
         for element in self.plan.elements:
             if isinstance(element, m.Heading) and element.level == 1:
@@ -453,7 +521,9 @@ class Flow:
                 rows.append([
                     Text(f"{link}{escape(element.number)}&nbsp;&nbsp;{title}</a>",
                          text_style(element.text, self.s.contents)),
-                    Text(f"{link}{pages.get(element.key, '')}</a>", self.s.contents_page)])
+                    HeadingPage(element.key, self.s.contents_page)])
+        if not rows:
+            return []  # a long memo of only a bottom line has no sections to list
         table = Table(rows, colWidths=[self.width - 36, 36], splitInRow=1)
         table.setStyle(_table_style([
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
@@ -763,8 +833,8 @@ class Flow:
             return self.header(element)
         if isinstance(element, m.BottomLine):
             found = self.bottom_line(element)
-            if self.contents_pages is not None:
-                found.extend(self.contents(self.contents_pages))
+            if self.with_contents:
+                found.extend(self.contents())
             return found
         if isinstance(element, m.Para):
             style = {"body": self.s.body, "muted": self.s.muted,
@@ -795,13 +865,12 @@ def _formatter(number_format: str) -> Any:
     return fmt
 
 
-def _build(plan: m.MemoPlan, base: Path, contents: dict[str, int] | None, total: int
-           ) -> tuple[bytes, int, dict[str, int]]:
+def _build(plan: m.MemoPlan, base: Path, with_contents: bool) -> tuple[bytes, int]:
     fonts = register(plan.language)
     styles = Styles(plan, fonts)
     buffer = io.BytesIO()
     top, right, bottom, left = plan.margins
-    doc = MemoDoc(buffer, plan, pagesize=plan.page, leftMargin=left, rightMargin=right,
+    doc = MemoDoc(buffer, pagesize=plan.page, leftMargin=left, rightMargin=right,
                   topMargin=top, bottomMargin=bottom, title=plan.title, author=plan.author,
                   subject=plan.subject, keywords=plan.keywords, creator="briefgen",
                   producer="briefgen", invariant=1, lang=plan.lang_tag,
@@ -811,43 +880,48 @@ def _build(plan: m.MemoPlan, base: Path, contents: dict[str, int] | None, total:
 
     title = _running_title(plan, fonts)
 
-    def on_page(canvas: Canvas, doc: MemoDoc) -> None:
+    def on_page(canvas: MemoCanvas, doc: MemoDoc) -> None:
         canvas.showOutline()
-        _furniture(canvas, plan, fonts, title, doc.page, total)
+        _furniture(canvas, plan, fonts, title, doc.page)
 
     doc.addPageTemplates([PageTemplate(id="memo", frames=[frame], onPage=on_page)])
-    doc.build(Flow(plan, styles, base, contents).flowables())
-    return buffer.getvalue(), doc.page, doc.heading_pages
+    doc.build(Flow(plan, styles, base, with_contents).flowables(), canvasmaker=MemoCanvas)
+    return buffer.getvalue(), doc.page
 
 
 def _likely_pages(plan: m.MemoPlan) -> float:
-    """A rough page count from the amount of text: a full page holds ~3,500 characters."""
-    def characters(value: Any) -> int:
-        if isinstance(value, Span):
-            return len(value.text)
-        if isinstance(value, (tuple, list)):
-            return sum(characters(item) for item in value)
-        if hasattr(value, "__dataclass_fields__"):
-            return sum(characters(getattr(value, name)) for name in value.__dataclass_fields__)
-        return 0
+    """A rough page count: a page holds ~3,000 characters of text (a CJK character takes the
+    room of two), a chart, picture or risk matrix takes its height, and every element some
+    space around it."""
+    per_character = plan.frame_height / 3000
 
-    return characters(plan.elements) / 3500
+    def points(value: Any) -> float:
+        if isinstance(value, Span):
+            return (len(value.text) + sum(map(is_wide, value.text))) * per_character
+        if isinstance(value, (m.Figure, m.Picture)):
+            return value.height
+        if isinstance(value, m.RiskMatrix):
+            return value.size + 44
+        if isinstance(value, (tuple, list)):
+            return sum(points(item) for item in value)
+        if hasattr(value, "__dataclass_fields__"):
+            return sum(points(getattr(value, name)) for name in value.__dataclass_fields__)
+        return 0.0
+
+    return (points(plan.elements) + 20 * len(plan.elements)) / plan.frame_height
 
 
 def render_pdf(plan: m.MemoPlan, base: Path) -> tuple[bytes, int]:
-    """The memo as PDF bytes and its page count; `base` is the folder image paths start from.
-
-    Page furniture needs the page count and the contents list the pages of the headings, so
-    the memo is built again with what the last build found until nothing changes."""
-    # A memo that will likely run long is built first with an empty contents list, so the
-    # second build, with the page numbers, has the final layout and usually settles it.
-    contents: dict[str, int] | None = {} if _likely_pages(plan) > plan.contents_after_pages \
-        else None
-    total = 0
-    for _ in range(5):
-        data, pages, found = _build(plan, base, contents, total)
-        wanted = found if pages > plan.contents_after_pages else None
-        if pages == total and wanted == contents:
-            break
-        contents, total = wanted, pages
+    """The memo as PDF bytes and its page count; `base` is the folder image paths start from."""
+    # Whether the memo has a contents list depends on its page count, which the list itself
+    # changes: it is guessed, and only a memo that contradicts the guess is built again with
+    # the other choice. Where both choices hold (the list alone makes the memo long) the guess
+    # stands; where neither does, the memo keeps the list. So it is built at most twice.
+    limit = plan.contents_after_pages
+    with_contents = _likely_pages(plan) > limit
+    data, pages = _build(plan, base, with_contents)
+    if (pages > limit) != with_contents:
+        other, other_pages = _build(plan, base, not with_contents)
+        if (other_pages > limit) != with_contents or not with_contents:
+            data, pages = other, other_pages
     return data, pages
