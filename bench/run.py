@@ -3,7 +3,10 @@
 Run from the project root: `.venv/bin/python bench/run.py` (or `make bench`). Every case is
 a fresh process, timed inside a small wrapper process that also reads the peak resident memory
 of its one child (`getrusage(RUSAGE_CHILDREN).ru_maxrss`), so each figure belongs to one case.
-Figures are medians; ratios are against the import floor measured in the same run.
+Figures are medians; ratios are against the import floor measured in the same run. The cases
+take turns, one run of each per round, so a machine that slows down or speeds up during the
+run moves every figure alike. Python may write .pyc files (as an installed package has them),
+and parsed fonts go to a cache folder of the run, filled by each case's warm-up run.
 """
 
 from __future__ import annotations
@@ -52,34 +55,40 @@ class Case:
     seconds: list[float] = field(default_factory=list)
     max_rss_kb: int = 0
     note: str = ""
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds) if self.seconds else float("nan")
 
 
-def run_once(command: Sequence[str], cwd: Path) -> dict[str, object]:
+def run_once(command: Sequence[str], cwd: Path, env: dict[str, str]) -> dict[str, object]:
     with tempfile.NamedTemporaryFile("r", suffix=".json", delete=False) as handle:
         report = Path(handle.name)
     try:
         subprocess.run([sys.executable, "-c", _WRAPPER, str(report), *command], cwd=cwd,
-                       check=True)
+                       check=True, env=env)
         result: dict[str, object] = json.loads(report.read_text())
     finally:
         report.unlink(missing_ok=True)
     return result
 
 
-def measure(case: Case, cwd: Path, warm_up: bool = True) -> Case:
-    if warm_up:
-        run_once(case.command, cwd)  # page cache and .pyc files, not counted
-    for _ in range(case.repeat):
-        result = run_once(case.command, cwd)
-        if result["code"] != 0:
-            raise SystemExit(f"{case.name} failed ({result['code']}):\n{result['output']}")
-        case.seconds.append(float(str(result["seconds"])))
-        case.max_rss_kb = max(case.max_rss_kb, int(str(result["max_rss_kb"])))
-    return case
+def measure(cases: Sequence[Case], cwd: Path, base_env: dict[str, str]) -> None:
+    """Warm each case up once (page cache, .pyc files, font cache), then run the cases in
+    turns until each has its repeats."""
+    for case in cases:
+        run_once(case.command, cwd, {**base_env, **case.env})
+    for round_ in range(max(case.repeat for case in cases)):
+        for case in cases:
+            if round_ >= case.repeat:
+                continue
+            result = run_once(case.command, cwd, {**base_env, **case.env})
+            if result["code"] != 0:
+                raise SystemExit(f"{case.name} failed ({result['code']}):\n{result['output']}")
+            case.seconds.append(float(str(result["seconds"])))
+            case.max_rss_kb = max(case.max_rss_kb, int(str(result["max_rss_kb"])))
+        print(f"  round {round_ + 1} done", file=sys.stderr)
 
 
 def briefgen() -> list[str]:
@@ -101,9 +110,9 @@ def batch_folder(root: Path, count: int) -> Path:
     return folder
 
 
-def batch_supports_folders(folder: Path, out: Path) -> bool:
+def batch_supports_folders(folder: Path, out: Path, env: dict[str, str]) -> bool:
     probe = subprocess.run([*briefgen(), "build", str(folder), "--out", str(out), "--jobs", "2",
-                            "--quiet"], capture_output=True, text=True)
+                            "--quiet"], capture_output=True, text=True, env=env)
     return probe.returncode == 0
 
 
@@ -159,10 +168,10 @@ print(statistics.median(times))
 """
 
 
-def warm_rebuild(out: Path, runs: int) -> float:
+def warm_rebuild(out: Path, runs: int, env: dict[str, str]) -> float:
     """Median seconds to rebuild the sample in a process that has built it once, as watch does."""
     done = subprocess.run([sys.executable, "-c", _WARM, str(out), str(runs), str(SAMPLE)],
-                          capture_output=True, text=True, check=True, cwd=ROOT)
+                          capture_output=True, text=True, check=True, cwd=ROOT, env=env)
     return float(done.stdout.strip())
 
 
@@ -186,10 +195,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, work: Path) -> int:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["BRIEFGEN_CACHE_DIR"] = str(work / "cache")
+    # A cache folder that cannot be made: every run parses its fonts, as a first run does.
+    no_cache = {"BRIEFGEN_CACHE_DIR": str(work / "batch" / "minimal-000.yaml" / "cache")}
     cli = briefgen()
     out = work / "out"
     folder = batch_folder(work, args.batch)
-    if batch_supports_folders(folder, work / "probe"):
+    if batch_supports_folders(folder, work / "probe", env):
         batch_command = [*cli, "build", str(folder), "--out", str(out / "batch"),
                          "--jobs", str(args.jobs), "--quiet"]
         batch_note = f"`briefgen build DIR --jobs {args.jobs}`"
@@ -203,6 +216,8 @@ def _run(args: argparse.Namespace, work: Path) -> int:
              lambda c, floor: c.median <= 0.15),
         Case("sample -> deck + memo", [*cli, "build", str(SAMPLE), "--out", str(out), "-q"],
              args.repeat, "<= 1.5x floor", lambda c, floor: c.median <= 1.5 * floor),
+        Case("sample, fonts not cached", [*cli, "build", str(SAMPLE), "--out", str(out), "-q"],
+             args.repeat, env=no_cache),
         Case("sample -> deck", [*cli, "build", str(SAMPLE), "--out", str(out), "-q",
                                 "-f", "pptx"], args.repeat),
         Case("sample -> memo", [*cli, "build", str(SAMPLE), "--out", str(out), "-q",
@@ -222,9 +237,7 @@ def _run(args: argparse.Namespace, work: Path) -> int:
 
     print(f"briefgen bench: {platform.python_implementation()} {platform.python_version()}, "
           f"{os.cpu_count()} CPUs, {platform.machine()}, {args.repeat} runs per case (median)")
-    for case in cases:
-        measure(case, ROOT)
-        print(f"  measured {case.name}", file=sys.stderr)
+    measure(cases, ROOT, env)
     floor = cases[0].median
     header = f"{'case':28} {'median':>9} {'x floor':>8} {'peak MB':>8}  target"
     print(header)
@@ -241,7 +254,7 @@ def _run(args: argparse.Namespace, work: Path) -> int:
         figures.append({"case": case.name, "seconds": case.seconds, "median": case.median,
                         "ratio": case.median / floor, "max_rss_mb": case.max_rss_kb / 1024,
                         "target": case.target, "verdict": verdict, "note": case.note})
-    warm = warm_rebuild(out / "warm", args.repeat)
+    warm = warm_rebuild(out / "warm", args.repeat, env)
     verdict = "ok" if warm <= 0.25 else "MISSED"
     print(f"{'warm rebuild (watch)':28} {fmt_seconds(warm)} {'':8} {'':8}  <= 0.25 s {verdict}")
     figures.append({"case": "warm rebuild (watch)", "median": warm, "target": "<= 0.25 s",

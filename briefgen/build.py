@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import time
@@ -144,6 +145,9 @@ def _started_in_child(job: _Job) -> Iterator[Callable[[], Made]]:
         yield job
         return
     read_end, write_end = os.pipe()
+    # Frozen objects are left out of the child's collections, which would otherwise touch,
+    # and so copy, every page it shares with this process.
+    gc.freeze()
     child = os.fork()
     if child == 0:  # pragma: no cover - runs in the child process
         os.close(read_end)
@@ -155,6 +159,7 @@ def _started_in_child(job: _Job) -> Iterator[Callable[[], Made]]:
         with os.fdopen(write_end, "wb") as stream:
             stream.write(data)
         os._exit(status)
+    gc.unfreeze()
     os.close(write_end)
     waited = False
 

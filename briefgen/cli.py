@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -354,6 +355,10 @@ def main() -> None:
     # time a model is built (~0.06 s, more in a crowded environment); the command line has
     # no use for them. The user's own setting wins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    # Importing and planning allocate millions of objects and few cycles; with the default
+    # thresholds the collector walks the whole heap again and again (a quarter of the stress
+    # fixture's build). Collections still happen, rarely, for a long `watch`.
+    gc.set_threshold(50_000, 20, 100)
     try:
         app()
     except KeyboardInterrupt:
