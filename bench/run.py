@@ -154,8 +154,11 @@ def pandoc_markdown(brief: Path, target: Path) -> None:
     target.write_text("\n".join(lines))
 
 
+# As `watch` does it: the command line's process settings, then one build after another.
 _WARM = """
 import statistics, sys, time
+from briefgen.cli import tune_runtime
+tune_runtime()
 from briefgen.build import build
 out, runs = sys.argv[1], int(sys.argv[2])
 build(sys.argv[3], out=out)

@@ -349,8 +349,8 @@ def _internal(exc: Exception, path: Path | None = None) -> typer.Exit:
     return _fail(f"{where}internal error: {type(exc).__name__}: {exc}{hint}")
 
 
-def main() -> None:
-    """Console entry point."""
+def tune_runtime() -> None:
+    """Settings of this process that make a build faster, for the command line."""
     # pydantic looks for plugins in the entry points of every installed package the first
     # time a model is built (~0.06 s, more in a crowded environment); the command line has
     # no use for them. The user's own setting wins.
@@ -359,6 +359,11 @@ def main() -> None:
     # thresholds the collector walks the whole heap again and again (a quarter of the stress
     # fixture's build). Collections still happen, rarely, for a long `watch`.
     gc.set_threshold(50_000, 20, 100)
+
+
+def main() -> None:
+    """Console entry point."""
+    tune_runtime()
     try:
         app()
     except KeyboardInterrupt:
