@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from briefgen.brief.loader import load_brief
 from briefgen.brief.markup import Span
@@ -161,3 +165,37 @@ def test_runs_keep_text_in_one_font_when_it_has_every_character() -> None:
     assert fonts.runs("") == []
     assert fonts.runs("Qwen 通义千问 model") == [
         ("Body", "Qwen "), ("CJK-SC", "通义千问 "), ("Body", "model")]
+
+
+_REGISTERED_AFTER_BUILD = """
+import sys
+from reportlab.pdfbase import pdfmetrics
+from briefgen.build import build
+build(sys.argv[1], out=sys.argv[2], formats=["pdf"])
+print(" ".join(sorted(pdfmetrics.getRegisteredFontNames())))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "bold_cjk"), [("Plain 中文 text", False),
+                                                 ("**粗体中文** text", True)])
+def test_a_fallback_face_is_loaded_only_when_the_memo_draws_with_it(
+        text: str, bold_cjk: bool, tmp_path: Path) -> None:
+    brief = tmp_path / "brief.yaml"
+    brief.write_text(
+        f'meta: {{title: "Fonts", date: 2026-04-15}}\nthesis:\n  headline: "Fonts"\n'
+        f'  summary: "{text}"\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", _REGISTERED_AFTER_BUILD, str(brief),
+                           str(tmp_path / "out")], capture_output=True, text=True, check=True)
+    registered = done.stdout.split()
+    assert "CJK-SC" in registered
+    assert ("CJK-SC-Bold" in registered) == bold_cjk
+    assert "Wide" not in registered and "Wide-Bold" not in registered
+    faces = {name.split("+")[-1] for name in _embedded_fonts(tmp_path / "out" / "brief.pdf")}
+    assert ("KurintoSansSC-Bd" in faces) == bold_cjk
+
+
+def _embedded_fonts(pdf: Path) -> set[str]:
+    reader = PdfReader(str(pdf))
+    return {str(font.get_object()["/BaseFont"]) for page in reader.pages
+            for font in page["/Resources"].get("/Font", {}).values()}

@@ -9,6 +9,7 @@ the Python and reportlab versions, so a changed font or library is parsed again.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import marshal
 import os
@@ -82,7 +83,16 @@ def _load(entry: Path, key: str, path: Path) -> TTFontFace | None:
     try:
         if not _is_own_file(entry):
             return None
-        stored = marshal.loads(entry.read_bytes())
+        data = entry.read_bytes()
+        # Loading makes ~100k small lists and tuples, none of them garbage: collections
+        # triggered on the way would double the time.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            stored = marshal.loads(data)
+        finally:
+            if collecting:
+                gc.enable()
     except (OSError, ValueError, EOFError, TypeError):
         return None  # missing, unreadable or damaged: parse the font again
     if not isinstance(stored, dict) or stored.get("key") != key:

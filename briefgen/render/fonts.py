@@ -96,14 +96,13 @@ class Fonts:
     """The memo's font families in fallback order (the first is the body font), with coverage."""
 
     chain: tuple[str, ...]
-    coverage: dict[str, frozenset[int]] = field(repr=False)
+    coverage: _Coverage = field(repr=False)
 
     def face(self, family: str, bold: bool = False, italic: bool = False) -> str:
-        """The registered font name of a family's weight and style; CJK and code have no italic."""
-        if family == "Body":
-            return "Body" + {(False, False): "", (True, False): "-Bold", (False, True): "-Italic",
-                             (True, True): "-BoldItalic"}[(bold, italic)]
-        return f"{family}-Bold" if bold else family
+        """The registered font name of a family's weight and style, registered on first use."""
+        name = _face_name(family, bold, italic)
+        self.coverage.register(name)
+        return name
 
     def runs(self, text: str, code: bool = False) -> list[tuple[str, str]]:
         """Split text into (family, text) runs, each character in the first family that has it;
@@ -138,19 +137,33 @@ def _register_face(name: str, relative: str) -> None:
         pdfmetrics.registerFont(_Font(name, _font_path(relative)))
 
 
+def _face_name(family: str, bold: bool, italic: bool) -> str:
+    """The font name of a family's weight and style; CJK and code have no italic."""
+    if family == "Body":
+        return "Body" + {(False, False): "", (True, False): "-Bold", (False, True): "-Italic",
+                         (True, True): "-BoldItalic"}[(bold, italic)]
+    return f"{family}-Bold" if bold else family
+
+
 class _Coverage(dict[str, frozenset[int]]):
-    """Code points by family, read when first asked for: the fallback families (Kurinto, ~10 MB
-    each, 0.15 s to parse) are registered only for a memo with text the body font lacks."""
+    """Code points by family, read when first asked for. The fallback faces (Kurinto, ~10 MB
+    each) are registered only when a memo has text the body font lacks (a family's plain face,
+    for its coverage) or draws such text in bold (its bold face)."""
 
     def __init__(self, paths: dict[str, str]) -> None:
         super().__init__()
         self.paths = paths
+        self.registered: set[str] = set()
+
+    def register(self, name: str) -> None:
+        if name not in self.registered:
+            _register_face(name, self.paths[name])
+            self.registered.add(name)
 
     def __missing__(self, family: str) -> frozenset[int]:
         from reportlab.pdfbase import pdfmetrics
 
-        for name in (family, f"{family}-Bold"):
-            _register_face(name, self.paths[name])
+        self.register(family)
         coverage: frozenset[int] = pdfmetrics.getFont(family).coverage
         self[family] = coverage
         return coverage
@@ -174,7 +187,7 @@ def register(language: str) -> Fonts:
     for family in ("Body-Semibold", "Code", f"CJK-{cjk}", "Wide", "Body"):
         for bold, italic in ((True, True), (True, False), (False, True), (False, False)):
             plain = family == "Body-Semibold" and not (bold or italic)
-            face = family if plain else fonts.face(
+            face = family if plain else _face_name(
                 "Body" if family == "Body-Semibold" else family, bold, italic)
             addMapping(family, bold, italic, face)
     return fonts
