@@ -8,7 +8,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -369,3 +369,25 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
+    except SystemExit as done:
+        _leave(done.code)
+
+
+def _leave(code: object) -> NoReturn:
+    """Exit once a command has finished, without tearing the interpreter down.
+
+    Finalising frees every object of the build one at a time (~0.1 s after building the
+    sample, a fifth of the run); every output is written and renamed into place by now and
+    every worker process has been waited for, so only the standard streams need flushing.
+    """
+    if code is None or isinstance(code, int):
+        status = code or 0
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass  # a reader that went away (`briefgen ... | head`) or a closed stream
+    os._exit(status)

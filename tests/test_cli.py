@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from briefgen.cli import app
-from tests.conftest import SAMPLE
+from tests.conftest import FIXTURES, SAMPLE
 
 runner = CliRunner()
 
@@ -128,3 +131,35 @@ def test_themes_show_names_the_available_themes_for_an_unknown_one() -> None:
     result = runner.invoke(app, ["themes", "show", "neon"])
     assert result.exit_code == 1
     assert "unknown theme 'neon' — available themes: corporate" in result.output
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "briefgen", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.mark.slow
+def test_the_console_command_flushes_its_output_and_keeps_its_exit_codes(tmp_path: Path
+                                                                          ) -> None:
+    # The command leaves without finalising the interpreter; nothing printed may be lost.
+    built = run_cli("build", str(FIXTURES / "minimal.yaml"), "-o", str(tmp_path))
+    assert (built.returncode, built.stdout) == (0, (
+        f"{tmp_path / 'minimal.pptx'} (2 slides)\n{tmp_path / 'minimal.pdf'} (1 page)\n"))
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("meta:\n  title: T\n")
+    failed = run_cli("build", str(broken), "-o", str(tmp_path))
+    assert failed.returncode == 1
+    assert failed.stderr.endswith("problems found\n")
+    assert run_cli("nonsense").returncode == 2
+    schema = run_cli("schema")
+    assert schema.returncode == 0 and schema.stdout.rstrip().endswith("}")
+
+
+def test_the_console_command_is_quiet_when_its_reader_goes_away() -> None:
+    command = [sys.executable, "-m", "briefgen", "schema"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # gone before the schema is written, as `| head -0` would be
+        errors = process.stderr.read().decode()
+    assert process.returncode == 1
+    assert errors == ""
