@@ -245,18 +245,22 @@ def test_the_pptx_and_its_chart_workbooks_carry_fixed_dates(tmp_path: Path) -> N
         assert stamps.count("2026-04-15T00:00:00Z") == 2, stamps
 
 
-def test_the_memo_carries_no_build_time_or_random_id(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    # reportlab would stamp SOURCE_DATE_EPOCH instead, as reproducible-build tools expect.
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+@pytest.mark.parametrize("epoch", [None, "1700000000", "not a number"])
+def test_the_memo_is_dated_from_the_brief_whatever_the_environment_says(
+        epoch: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # reportlab would stamp SOURCE_DATE_EPOCH (and fail on one that is not a number); the
+    # memo carries the brief's date, as the deck's core properties do.
+    if epoch is None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     memo = build(MINIMAL, out=tmp_path, formats=["pdf"]).outputs["pdf"].read_bytes()
     from pypdf import PdfReader
 
     info = PdfReader(io.BytesIO(memo)).metadata
     assert info is not None
-    # reportlab's invariant mode stamps 2000-01-01 instead of the time of the build.
-    assert str(info.get("/CreationDate", "")).startswith("D:2000")
-    assert str(info.get("/ModDate", "")).startswith("D:2000")
+    assert info.get("/CreationDate") == info.get("/ModDate") == "D:20260415000000+00'00'"
+    assert os.environ.get("SOURCE_DATE_EPOCH") == epoch
 
 
 def test_the_outputs_do_not_depend_on_the_working_folder_or_the_briefs_location(

@@ -246,6 +246,7 @@ class MemoPlan:
     subject: str
     keywords: str
     lang_tag: str
+    date: str = "2000-01-01"  # the brief's date, ISO: the memo's creation date
     warnings: tuple[str, ...] = field(default=())
 
     @property
@@ -596,6 +597,7 @@ class MemoPlanner:
             subject=meta.subtitle.plain if meta.subtitle else brief.thesis.headline.plain,
             keywords=", ".join(meta.tags),
             lang_tag=meta.language,
+            date=meta.date,
             warnings=tuple(self.warnings),
         )
 

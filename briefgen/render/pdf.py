@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -331,8 +334,18 @@ class MemoCanvas(Canvas):  # type: ignore[misc]
     the memo is laid out once. What fills a gap must not change the layout around it. Pages
     still go out as they finish, since a bookmark points at the page in progress."""
 
-    def __init__(self, *args: Any, **kw: Any) -> None:
-        super().__init__(*args, **kw)
+    def __init__(self, *args: Any, date: str, **kw: Any) -> None:
+        # reportlab dates a document from SOURCE_DATE_EPOCH when it is set, and fails on one
+        # that is not a number; the memo is dated from the brief, as the deck is.
+        saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
+        try:
+            super().__init__(*args, **kw)
+        finally:
+            if saved is not None:
+                os.environ["SOURCE_DATE_EPOCH"] = saved
+        stamp = self._doc._timeStamp
+        day = time.strptime(date + ("-01" if len(date) == 7 else ""), "%Y-%m-%d")
+        stamp.YMDhms, stamp.dhh, stamp.dmm = tuple(day)[:6], 0, 0
         self.heading_pages: dict[str, int] = {}
         self.gaps: list[tuple[int, str, int, dict[str, Any], Callable[[MemoCanvas], None]]] = []
 
@@ -885,7 +898,8 @@ def _build(plan: m.MemoPlan, base: Path, with_contents: bool) -> tuple[bytes, in
         _furniture(canvas, plan, fonts, title, doc.page)
 
     doc.addPageTemplates([PageTemplate(id="memo", frames=[frame], onPage=on_page)])
-    doc.build(Flow(plan, styles, base, with_contents).flowables(), canvasmaker=MemoCanvas)
+    doc.build(Flow(plan, styles, base, with_contents).flowables(),
+              canvasmaker=partial(MemoCanvas, date=plan.date))
     return buffer.getvalue(), doc.page
 
 
