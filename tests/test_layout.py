@@ -106,3 +106,26 @@ def test_the_built_deck_passes_the_ooxml_schema_check(brief_path: Path, tmp_path
                                                     "openxml-audit")
     done = subprocess.run([checker, str(deck)], capture_output=True, text=True, timeout=120)
     assert "Errors: 0" in done.stdout, done.stdout
+
+
+def test_a_row_taller_than_a_slide_continues_on_the_next_slides_as_typed(theme_name: str
+                                                                         ) -> None:
+    brief = load_brief(FIXTURES / "tall-cells.yaml")
+    deck, _ = plan_deck(brief, load_theme(theme_name), {})
+    typed = brief.sections[0].blocks[0].table
+    assert typed is not None
+    parts = [item for slide in deck.slides for item in slide.items
+             if isinstance(item, plan.Table)]
+    assert len(parts) > 3, "the tall rows take several slides"
+    for column in range(2):
+        shown = "".join(span.text for table in parts for row in table.rows[1:]
+                        for para in row[column].paras for span in para.spans)
+        wanted = "".join(row[column].plain for row in typed.rows)
+        assert "".join(shown.split()) == "".join(wanted.split())
+    # The paragraph of 40 line breaks keeps each line whole, in order, across its slides.
+    lines = [line for slide in deck.slides for item in slide.items
+             for box in text_boxes(item) for para in box.paras
+             for line in "".join(s.text for s in para.spans).split("\n")
+             if line.startswith("Line ")]
+    assert lines == [f"Line {n}: the verdict holds while capital spending stays above plan"
+                     for n in range(1, 41)]

@@ -248,10 +248,12 @@ class DeckPlanner:
         family = DECK_FONT_METRICS[style.font]
         measured = wrap(self._styled(para.spans, style), width - para.indent, style.size, family,
                         style.line_spacing)
-        return self._lines_piece(para, measured.lines, gap, group, keep_with_next)
+        return self._lines_piece(para, measured.lines, measured.joins, gap, group,
+                                 keep_with_next)
 
-    def _lines_piece(self, para: plan.Para, lines: Sequence[tuple[Span, ...]], gap: float,
-                     group: int, keep_with_next: bool = False) -> Piece:
+    def _lines_piece(self, para: plan.Para, lines: Sequence[tuple[Span, ...]],
+                     joins: Sequence[str], gap: float, group: int, keep_with_next: bool = False
+                     ) -> Piece:
         """A piece of a paragraph already wrapped into `lines`; its split slices the lines, so a
         paragraph that runs over many slides is wrapped once, not once per slide."""
         style = para.style
@@ -263,23 +265,23 @@ class DeckPlanner:
             fit = int(room // per_line)
             if fit < 2 or len(lines) - fit < 2:
                 return None, None
-            head = self._lines_para(para, lines[:fit])
-            tail = self._lines_para(replace(para, bullet=None), lines[fit:])
-            return (self._lines_piece(head, lines[:fit], gap, group),
-                    self._lines_piece(tail, lines[fit:], 0.0, group))
+            head = self._lines_para(para, lines[:fit], joins[:fit - 1])
+            tail = self._lines_para(replace(para, bullet=None), lines[fit:], joins[fit:])
+            return (self._lines_piece(head, lines[:fit], joins[:fit - 1], gap, group),
+                    self._lines_piece(tail, lines[fit:], joins[fit:], 0.0, group))
 
         return Piece(height, gap, para=para, group=group, keep_with_next=keep_with_next,
                      split=split if len(lines) >= 4 else None,
                      min_head=2 * per_line if len(lines) >= 4 else height)
 
     @staticmethod
-    def _lines_para(para: plan.Para, lines: Sequence[tuple[Span, ...]]) -> plan.Para:
+    def _lines_para(para: plan.Para, lines: Sequence[tuple[Span, ...]], joins: Sequence[str]
+                    ) -> plan.Para:
+        """The paragraph of some of its wrapped lines, joined as they were in the text."""
         spans: list[Span] = []
         for n, line in enumerate(lines):
-            if n and spans and line:
-                first = line[0]
-                spans.append(replace(first, text=" ")) if not spans[-1].text.endswith(
-                    " ") else None
+            if n and joins[n - 1]:
+                spans.append(replace(line[0], text=joins[n - 1]) if line else Span(joins[n - 1]))
             spans.extend(line)
         return replace(para, spans=tuple(spans))
 
@@ -426,16 +428,20 @@ class DeckPlanner:
             return widths, fits, max(heights, default=0.0), total
 
         readable: float | None = None  # the largest size whose words and rows fit
+        words_fit: float | None = None  # the largest size whose words fit their columns
         current = size
         while True:
             widths, fits, tallest, total = layout(current)
+            if words_fit is None and fits:
+                words_fit = current
             if readable is None and fits and tallest <= tallest_allowed:
                 readable = current
             if readable is not None and (budget is None or total <= budget):
                 break
             if current <= self.s.table_floor:
-                # Even the floor cannot keep it on one slide: split it at a readable size.
-                current = readable if readable is not None else current
+                # Even the floor cannot keep it on one slide: split it at a readable size
+                # (between rows, or inside a row that no size keeps on one slide).
+                current = next((s for s in (readable, words_fit) if s is not None), current)
                 break
             current = max(self.s.table_floor, current - 1)
         widths, fits, tallest, total = layout(current)
@@ -479,18 +485,57 @@ class DeckPlanner:
                     break
                 used += h
                 count += 1
-            if count == 0 or count == len(rows):
+            first, rest = list(rows[:count]), list(rows[count:])
+            first_hs, rest_hs = list(heights[:count]), list(heights[count:])
+            if count < len(rows) and head_h + heights[count] > self.continuation_room:
+                # A row no slide can hold starts here and continues, cut between lines.
+                cut = self._split_row(rows[count], widths, room - used)
+                if cut is not None:
+                    (top, top_h), (bottom, bottom_h) = cut
+                    first, first_hs = [*first, top], [*first_hs, top_h]
+                    rest, rest_hs = [bottom, *rest[1:]], [bottom_h, *rest_hs[1:]]
+            if not first or not rest:
                 return None, None
-            head_part = self._table_piece(head, head_h, rows[:count], heights[:count], widths,
-                                          False, name, part)
-            tail = self._table_piece(head, head_h, rows[count:], heights[count:], widths,
-                                     keep_with_next, name, part + 1)
+            head_part = self._table_piece(head, head_h, first, first_hs, widths, False, name,
+                                          part)
+            tail = self._table_piece(head, head_h, rest, rest_hs, widths, keep_with_next, name,
+                                     part + 1)
             self.splits[name] = max(self.splits.get(name, 1), part + 1)
             return head_part, tail
 
+        can_split = len(rows) > 1 or (bool(rows) and head_h + heights[0] > self.continuation_room)
         return Piece(total, GAP, draw=draw, keep_with_next=keep_with_next,
-                     split=split if len(rows) > 1 else None,
+                     split=split if can_split else None,
                      min_head=head_h + (heights[0] if heights else 0))
+
+    def _split_row(self, row: tuple[plan.Cell, ...], widths: list[float], room: float
+                   ) -> tuple[tuple[tuple[plan.Cell, ...], float], tuple[tuple[plan.Cell, ...],
+                                                                           float]] | None:
+        """A row cut after the lines that fit `room` (each cell's first paragraph is its
+        text), with the heights of both parts; None when fewer than two lines fit."""
+        style = row[0].paras[0].style
+        per_line = line_height(style.size, style.line_spacing)
+        fit = int((room - 2 * CELL_PAD_Y) // per_line)
+        if fit < 2:
+            return None
+        top: list[plan.Cell] = []
+        bottom: list[plan.Cell] = []
+        for cell, width in zip(row, widths, strict=True):
+            para = cell.paras[0]
+            measured = wrap(self._styled(para.spans, para.style), width - 2 * CELL_PAD_X,
+                            para.style.size, DECK_FONT_METRICS[para.style.font],
+                            para.style.line_spacing)
+            lines, joins = measured.lines, measured.joins
+            top.append(replace(cell, paras=(self._lines_para(para, lines[:fit],
+                                                             joins[:fit - 1]),)))
+            bottom.append(replace(cell, paras=(self._lines_para(para, lines[fit:],
+                                                                joins[fit:]),)))
+
+        def height(cells: list[plan.Cell]) -> float:
+            return max(self.measure(c.paras[0].spans, w - 2 * CELL_PAD_X, c.paras[0].style)
+                       for c, w in zip(cells, widths, strict=True)) + 2 * CELL_PAD_Y
+
+        return (tuple(top), height(top)), (tuple(bottom), height(bottom))
 
     splits: dict[str, int]
 

@@ -87,6 +87,9 @@ class Measured:
     lines: tuple[tuple[Span, ...], ...]
     height: float
     widest: float  # width of the longest line, pt
+    # What joined each line to the one before in the text: "\n" (a line break), the spaces
+    # the wrap dropped, or "" (inside a word too long for the line, or between CJK characters).
+    joins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -190,10 +193,12 @@ def wrap(spans: tuple[Span, ...], width: float, size: float, family: str = "sans
     """Wrap a paragraph's spans to `width` pt at `size` pt; an empty paragraph is one line."""
     usable = max(width * WIDTH_SAFETY, size)
     lines: list[list[_Atom]] = [[]]
+    joins: list[str] = []
     line_width = 0.0
     for atom in _atoms(spans, family, size):
         if atom.hard_break:
             lines.append([])
+            joins.append("\n")
             line_width = 0.0
             continue
         if atom.space and not lines[-1]:
@@ -201,9 +206,13 @@ def wrap(spans: tuple[Span, ...], width: float, size: float, family: str = "sans
         pieces = _split_long(atom, usable, family, size) if atom.width > usable else [atom]
         for piece in pieces:
             if line_width + piece.width > usable and lines[-1] and not piece.space:
+                dropped = ""
                 while lines[-1] and lines[-1][-1].space:
-                    line_width -= lines[-1].pop().width
+                    space = lines[-1].pop()
+                    line_width -= space.width
+                    dropped = space.text + dropped
                 lines.append([])
+                joins.append(dropped)
                 line_width = 0.0
             if piece.space and not lines[-1]:
                 continue
@@ -215,7 +224,7 @@ def wrap(spans: tuple[Span, ...], width: float, size: float, family: str = "sans
             line.pop()
         widest = max(widest, sum(a.width for a in line) / WIDTH_SAFETY)
     return Measured(tuple(_to_spans(line) for line in lines), len(lines) * size * line_spacing,
-                    widest)
+                    widest, tuple(joins))
 
 
 def longest_word(spans: tuple[Span, ...], size: float, family: str = "sans") -> float:
