@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from briefgen.errors import BuildError
 
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
     from briefgen.theme.model import Theme
 
 FORMATS = ("pptx", "pdf")
-# Render the deck in a forked child beside the memo; batch workers turn this off.
+# Make the memo in a forked child beside the deck: only in a process's first build, and not
+# in batch workers, which already use every core.
 _render_in_parallel = True
 
 
@@ -128,57 +130,108 @@ class _Job:
         return data, pages, warnings
 
 
-@contextmanager
-def _started_in_child(job: _Job) -> Iterator[Callable[[], Made]]:
-    """Start a job in a forked child and give a function that waits for its result.
+class _MemoHelper:
+    """A forked child that gets the memo ready while this process loads the brief.
 
-    Deck and memo share nothing once the brief is loaded, so on two cores the child hides
-    the deck's time. Where fork is not safe (no fork, other threads running) or the child
-    fails, the job runs here when its result is asked for, so its error, if any, is raised
-    as usual. A child whose result is never asked for (this process failed) is stopped.
+    From the start of a build it imports reportlab and registers the memo's fonts, none of
+    which needs the brief; it is then sent the memo's job (through a temporary file, so that
+    sending never waits on the child) and plans and renders it, while this process makes the
+    deck. On two cores this hides most of the memo's time. If this process fails first, the
+    child is stopped; if the child fails, the job runs here, so its error is raised as usual.
     """
-    import pickle
-    import signal
-    import threading
 
-    if not _render_in_parallel or not hasattr(os, "fork") or threading.active_count() > 1:
-        yield job
-        return
-    read_end, write_end = os.pipe()
-    # Frozen objects are left out of the child's collections, which would otherwise touch,
-    # and so copy, every page it shares with this process.
-    gc.freeze()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child process
-        os.close(read_end)
+    def __init__(self) -> None:
+        self.job_file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by result() or stop()
+        ready_r, self.ready_w = os.pipe()
+        self.result_r, result_w = os.pipe()
+        # Frozen objects are left out of the child's collections, which would otherwise
+        # touch, and so copy, every page it shares with this process.
+        gc.freeze()
+        self.pid = os.fork()
+        if self.pid == 0:  # pragma: no cover - runs in the child process
+            os.close(self.ready_w)
+            os.close(self.result_r)
+            self._serve(ready_r, result_w)
+        gc.unfreeze()
+        os.close(ready_r)
+        os.close(result_w)
+        self.finished = False
+
+    def _serve(self, ready_r: int, result_w: int) -> NoReturn:  # pragma: no cover - child
+        import pickle
+
         status = 0
         try:
-            data = pickle.dumps(job())
+            _prepare_memo()
+            with os.fdopen(ready_r, "rb") as ready:
+                sent = ready.read() == b"sent"
+            self.job_file.seek(0)
+            data = pickle.dumps(pickle.loads(self.job_file.read())()) if sent else b""
         except BaseException:
             data, status = b"", 1
-        with os.fdopen(write_end, "wb") as stream:
+        with os.fdopen(result_w, "wb") as stream:
             stream.write(data)
         os._exit(status)
-    gc.unfreeze()
-    os.close(write_end)
-    waited = False
 
-    def result() -> Made:
-        nonlocal waited
-        with os.fdopen(read_end, "rb") as stream:
+    def send(self, job: _Job) -> bool:
+        """Hand the child its job; False if the job cannot be sent (then run it here)."""
+        import pickle
+
+        try:
+            self.job_file.write(pickle.dumps(job))
+            self.job_file.flush()
+        except Exception:
+            return False
+        os.write(self.ready_w, b"sent")
+        os.close(self.ready_w)
+        self.ready_w = -1
+        return True
+
+    def result(self, job: _Job) -> Made:
+        import pickle
+
+        with os.fdopen(self.result_r, "rb") as stream:
             data = stream.read()
-        _, status = os.waitpid(child, 0)
-        waited = True
-        made: Made = pickle.loads(data) if status == 0 else job()
+        _, status = os.waitpid(self.pid, 0)
+        self.finished = True
+        self.job_file.close()
+        made: Made = pickle.loads(data) if status == 0 and data else job()
         return made
 
-    try:
-        yield result
-    finally:
-        if not waited:
-            os.kill(child, signal.SIGKILL)
-            os.waitpid(child, 0)
-            os.close(read_end)
+    def stop(self) -> None:
+        if self.finished:
+            return
+        if self.ready_w >= 0:
+            os.close(self.ready_w)
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        os.close(self.result_r)
+        self.job_file.close()
+        self.finished = True
+
+
+def _prepare_memo() -> None:  # pragma: no cover - runs in the memo's child
+    """Load what any memo needs: reportlab, the planner, the brief model (to read the job)
+    and the body fonts."""
+    import importlib
+
+    from briefgen.render.fonts import preload
+
+    for module in ("briefgen.brief.model", "briefgen.layout.memo", "briefgen.render.pdf"):
+        importlib.import_module(module)
+    preload()
+
+
+def _memo_helper(formats: list[str]) -> _MemoHelper | None:
+    """A helper for the memo when both formats are wanted and forking is safe here: not in a
+    pool worker, not beside other threads, and not in a process that has built before, whose
+    libraries are loaded and caches warm (a child would start without the memo's)."""
+    global _render_in_parallel
+    if len(formats) < 2 or not _render_in_parallel or not hasattr(os, "fork") \
+            or threading.active_count() > 1:
+        return None
+    _render_in_parallel = False
+    return _MemoHelper()
 
 
 def build(
@@ -197,31 +250,35 @@ def build(
     working folder for a loaded Brief). Everything is validated, planned and rendered in memory
     before any output is touched; an unwritable `out` raises BuildError.
     """
-    from briefgen.brief.loader import load_brief
-    from briefgen.brief.model import Brief
-    from briefgen.theme.loader import load_theme
-
     started = time.perf_counter()
     wanted = [f for f in FORMATS if f in set(formats)]
-    if isinstance(brief, Brief):
-        path = None
-        folder = Path(base) if base else Path.cwd()
-        name = stem or "brief"
-        loaded = brief
-    else:
-        path = Path(brief)
-        folder = Path(base) if base else path.parent
-        name = stem or path.stem
-        loaded = load_brief(path)
-    chosen, sizes = load_theme(theme), image_sizes(loaded, folder)
-    jobs = {fmt: _Job(fmt, loaded, chosen, sizes, folder) for fmt in wanted}
-    made: dict[str, Made] = {}
-    if len(jobs) == 2:
-        with _started_in_child(jobs["pptx"]) as deck:
-            made["pdf"] = jobs["pdf"]()
-            made["pptx"] = deck()
-    else:
-        made = {fmt: job() for fmt, job in jobs.items()}
+    helper = _memo_helper(wanted)  # before the imports below, which the child needs too
+    try:
+        from briefgen.brief.loader import load_brief
+        from briefgen.brief.model import Brief
+        from briefgen.theme.loader import load_theme
+
+        if isinstance(brief, Brief):
+            path = None
+            folder = Path(base) if base else Path.cwd()
+            name = stem or "brief"
+            loaded = brief
+        else:
+            path = Path(brief)
+            folder = Path(base) if base else path.parent
+            name = stem or path.stem
+            loaded = load_brief(path)
+        chosen, sizes = load_theme(theme), image_sizes(loaded, folder)
+        jobs = {fmt: _Job(fmt, loaded, chosen, sizes, folder) for fmt in wanted}
+        made: dict[str, Made] = {}
+        if helper is not None and helper.send(jobs["pdf"]):
+            made["pptx"] = jobs["pptx"]()
+            made["pdf"] = helper.result(jobs["pdf"])
+        else:
+            made = {fmt: job() for fmt, job in jobs.items()}
+    finally:
+        if helper is not None:
+            helper.stop()
     warnings = [w for fmt in FORMATS if fmt in made for w in made[fmt][2]]
     result = BuildResult(path, warnings=list(dict.fromkeys(warnings)))
     result.slides = made["pptx"][1] if "pptx" in made else 0

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import io
 import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from typer.testing import CliRunner
@@ -21,6 +24,8 @@ from briefgen.errors import BriefError, BuildError
 from tests.conftest import FIXTURES, ROOT, SAMPLE
 
 runner = CliRunner()
+# The module, not the function of the same name that `briefgen` exports.
+briefgen_build = importlib.import_module("briefgen.build")
 
 BROKEN = "meta:\n  title: T\n  date: 2026-04-01\nthesis:\n  headlin: x\n"
 MINIMAL = FIXTURES / "minimal.yaml"
@@ -107,41 +112,75 @@ def no_child_processes_left() -> bool:
     return False
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="the deck renders in a forked child")
-def test_a_memo_that_fails_stops_the_deck_rendering_beside_it(
-        previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
-    brief, _ = previous
-
-    def explode(*args: object, **kwargs: object) -> tuple[bytes, int]:
-        raise RuntimeError("memo failed")
-
-    forks = []
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Builds fork a child for the memo as a fresh process's first build does; counted."""
+    if not hasattr(os, "fork"):
+        pytest.skip("the memo is made in a forked child only where there is fork")
+    counted: list[int] = []
+    real_fork = os.fork
 
     def fork() -> int:
-        forks.append(1)
+        counted.append(1)
         return real_fork()
 
-    real_fork = os.fork
     monkeypatch.setattr(os, "fork", fork)
-    monkeypatch.setattr(briefgen.render.pdf, "render_pdf", explode)
+    monkeypatch.setattr(briefgen_build, "_render_in_parallel", True)
+    return counted
+
+
+def explode(message: str) -> Callable[..., NoReturn]:
+    def raises(*args: object, **kwargs: object) -> NoReturn:
+        raise RuntimeError(message)
+
+    return raises
+
+
+def test_a_deck_that_fails_stops_the_memo_being_made_beside_it(
+        previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
+        forks: list[int]) -> None:
+    brief, before = previous
+    monkeypatch.setattr(briefgen.render.pptx, "render_pptx", explode("deck failed"))
+    with pytest.raises(RuntimeError, match="deck failed"):
+        build(brief, out=brief.parent / "out")
+    assert forks == [1]
+    assert no_child_processes_left()
+    assert snapshot(brief.parent / "out") == before
+
+
+def test_a_memo_that_fails_in_the_child_raises_its_own_error_here(
+        previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
+        forks: list[int]) -> None:
+    brief, before = previous
+    monkeypatch.setattr(briefgen.render.pdf, "render_pdf", explode("memo failed"))
     with pytest.raises(RuntimeError, match="memo failed"):
         build(brief, out=brief.parent / "out")
     assert forks == [1]
     assert no_child_processes_left()
-
-
-def test_a_deck_that_fails_in_the_child_raises_its_own_error_here(
-        previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
-    brief, before = previous
-
-    def explode(*args: object, **kwargs: object) -> bytes:
-        raise RuntimeError("deck failed")
-
-    monkeypatch.setattr(briefgen.render.pptx, "render_pptx", explode)
-    with pytest.raises(RuntimeError, match="deck failed"):
-        build(brief, out=brief.parent / "out")
     assert snapshot(brief.parent / "out") == before
+
+
+def test_a_bad_brief_stops_the_memo_child_and_writes_nothing(
+        previous: tuple[Path, dict[str, str]], forks: list[int]) -> None:
+    brief, before = previous
+    brief.write_text(BROKEN)
+    with pytest.raises(BriefError):
+        build(brief, out=brief.parent / "out")
+    assert forks == [1]
     assert no_child_processes_left()
+    assert snapshot(brief.parent / "out") == before
+
+
+def test_the_memo_made_in_the_child_is_the_memo_made_here(
+        tmp_path: Path, forks: list[int]) -> None:
+    forked = build(EVERY_BLOCK, out=tmp_path / "forked")
+    assert forks == [1]
+    here = build(EVERY_BLOCK, out=tmp_path / "here")
+    assert forks == [1], "a process that has built before makes both files itself"
+    assert (forked.slides, forked.pages, forked.warnings) == (here.slides, here.pages,
+                                                              here.warnings)
+    for fmt in ("pptx", "pdf"):
+        assert sha256(forked.outputs[fmt]) == sha256(here.outputs[fmt]), fmt
 
 
 def test_a_failed_rename_leaves_the_previous_outputs_and_no_temporary_file(

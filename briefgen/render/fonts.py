@@ -169,6 +169,13 @@ class _Coverage(dict[str, frozenset[int]]):
         return coverage
 
 
+def preload() -> None:
+    """Register the body and code faces, which every memo uses whatever its language."""
+    for name, relative in _FILES.items():
+        if name.startswith(("Body", "Code")):
+            _register_face(name, relative)
+
+
 @cache
 def register(language: str) -> Fonts:
     """Register the memo's fonts with reportlab for a catalogue language (it picks the CJK font)."""
@@ -178,9 +185,7 @@ def register(language: str) -> Fonts:
     paths = dict(_FILES)
     paths[f"CJK-{cjk}"] = f"kurinto/ttf/KurintoSans{cjk}-Rg.ttf"
     paths[f"CJK-{cjk}-Bold"] = f"kurinto/ttf/KurintoSans{cjk}-Bd.ttf"
-    for name in paths:
-        if name.startswith(("Body", "Code")):
-            _register_face(name, paths[name])
+    preload()
     fonts = Fonts(("Body", f"CJK-{cjk}", "Wide"), _Coverage(paths))
     # <b> and <i> inside a paragraph pick the face through these mappings. A later mapping of a
     # face wins its reverse lookup, so each family's plain face and the body family come last.
