@@ -70,11 +70,23 @@ def image_sizes(brief: Brief, base: Path) -> dict[str, tuple[int, int]]:
     return sizes
 
 
+def _mode_for(target: Path) -> int:
+    """The permissions writing `target` in place would leave: those of the file it replaces,
+    or those the umask gives a new file (mkstemp's own 0600 would hide outputs from others)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomically(target: Path, data: bytes) -> None:
     """Write to a temporary file beside `target`, then rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.chmod(temp, _mode_for(target))
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()

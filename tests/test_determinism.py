@@ -208,6 +208,20 @@ def test_a_successful_rebuild_replaces_the_outputs_and_leaves_no_temporary_file(
     assert all(after[name] != before[name] for name in before)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_outputs_get_the_permissions_a_plain_write_would_give(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        first = build(MINIMAL, out=tmp_path).outputs
+    finally:
+        os.umask(old)
+    assert {p.stat().st_mode & 0o777 for p in first.values()} == {0o644}
+    first["pdf"].chmod(0o640)  # a rebuild keeps what the user chose
+    again = build(MINIMAL, out=tmp_path).outputs
+    assert again["pdf"].stat().st_mode & 0o777 == 0o640
+    assert again["pptx"].stat().st_mode & 0o777 == 0o644
+
+
 # Byte-identical rebuilds
 
 
