@@ -178,6 +178,30 @@ def warm_rebuild(out: Path, runs: int, env: dict[str, str]) -> float:
     return float(done.stdout.strip())
 
 
+# The same pure-Python loop in one process, then in two at once: how much a second process
+# slows the first down on this machine (1.0 on two free cores; more where the two CPUs share
+# a core or a host).
+_SPIN = "s = 0\nfor i in range(3_000_000):\n    s += i * i"
+
+
+def two_core_slowdown(rounds: int) -> float:
+    """Median of (time of two loops run at once) / (time of one loop alone)."""
+    import time
+
+    command = [sys.executable, "-c", _SPIN]
+    ratios = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        subprocess.run(command, check=True)
+        alone = time.perf_counter() - started
+        started = time.perf_counter()
+        pair = [subprocess.Popen(command) for _ in range(2)]
+        for process in pair:
+            process.wait()
+        ratios.append((time.perf_counter() - started) / alone)
+    return statistics.median(ratios)
+
+
 def fmt_seconds(value: float) -> str:
     return f"{value:7.3f} s"
 
@@ -240,6 +264,8 @@ def _run(args: argparse.Namespace, work: Path) -> int:
 
     print(f"briefgen bench: {platform.python_implementation()} {platform.python_version()}, "
           f"{os.cpu_count()} CPUs, {platform.machine()}, {args.repeat} runs per case (median)")
+    slowdown = two_core_slowdown(args.repeat)
+    print(f"two loops at once take {slowdown:.2f}x one loop alone (1.00 on two free cores)")
     measure(cases, ROOT, env)
     floor = cases[0].median
     header = f"{'case':28} {'median':>9} {'x floor':>8} {'peak MB':>8}  target"
@@ -267,6 +293,8 @@ def _run(args: argparse.Namespace, work: Path) -> int:
             print(f"note: {case.name}: {case.note}")
     if not pandoc:
         print("note: pandoc is not installed; the pandoc comparison was skipped")
+    figures.append({"case": "two loops at once / one alone", "ratio": slowdown,
+                    "note": "1.0 on two free cores"})
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
     return 0
