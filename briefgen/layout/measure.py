@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from dataclasses import dataclass, field
+from functools import cache, cached_property, lru_cache
 
 from briefgen.brief.markup import Span
 from briefgen.labels import NO_LINE_END, NO_LINE_START
@@ -48,8 +49,17 @@ def _width_table(font: str) -> dict[str, float]:
 
 
 def is_wide(char: str) -> bool:
-    """True for CJK and other full-width characters, which break between any two of them."""
-    return unicodedata.east_asian_width(char) in ("W", "F")
+    """True for CJK and other full-width characters, which break between any two of them
+    (not for unassigned code points, which unicodedata calls wide)."""
+    return unicodedata.east_asian_width(char) in ("W", "F") and unicodedata.category(char) != "Cn"
+
+
+# No assigned character below U+1100 (Hangul Jamo) is wide: most text needs no closer look.
+_FIRST_WIDE = "\u1100"
+
+
+def has_wide(text: str) -> bool:
+    return max(text, default=" ") >= _FIRST_WIDE and any(map(is_wide, text))
 
 
 @cache
@@ -77,19 +87,27 @@ def metric_font(family: str, bold: bool, italic: bool, code: bool) -> str:
 @cache
 def text_width(text: str, font: str) -> float:
     """Width of `text` in em."""
-    return sum(char_width(c, font) for c in text)
+    try:
+        return sum(map(_width_table(font).__getitem__, text))  # every character in the table
+    except KeyError:
+        return sum(char_width(c, font) for c in text)
 
 
 @dataclass(frozen=True)
 class Measured:
     """Wrapped lines of a paragraph and the height they take."""
 
-    lines: tuple[tuple[Span, ...], ...]
     height: float
     widest: float  # width of the longest line, pt
     # What joined each line to the one before in the text: "\n" (a line break), the spaces
     # the wrap dropped, or "" (inside a word too long for the line, or between CJK characters).
-    joins: tuple[str, ...] = ()
+    joins: tuple[str, ...]
+    atom_lines: tuple[tuple[_Atom, ...], ...] = field(repr=False)
+
+    @cached_property
+    def lines(self) -> tuple[tuple[Span, ...], ...]:
+        """The lines as spans; made when asked for, since most callers want only the height."""
+        return tuple(_to_spans(list(line)) for line in self.atom_lines)
 
 
 @dataclass(frozen=True)
@@ -99,6 +117,9 @@ class _Atom:
     width: float
     space: bool  # a breakable space: dropped at a line end
     hard_break: bool = False
+
+
+_TOKENS = re.compile(r"\n| |[^ \n]+")
 
 
 # A table's layout measures every cell at several widths and sizes: split the text into atoms
@@ -113,6 +134,14 @@ def _atoms(spans: tuple[Span, ...], family: str, size: float) -> tuple[_Atom, ..
         def push(text: str, space: bool = False, *, span: Span = span, font: str = font) -> None:
             atoms.append(_Atom(text, span, text_width(text, font) * size, space))
 
+        if not has_wide(span.text):
+            # No CJK: words are what lies between spaces and line breaks.
+            for token in _TOKENS.findall(span.text):
+                if token == "\n":
+                    atoms.append(_Atom("", span, 0.0, False, hard_break=True))
+                else:
+                    push(token, token == " ")
+            continue
         for char in span.text:
             if char == "\n":
                 if word:
@@ -223,8 +252,8 @@ def wrap(spans: tuple[Span, ...], width: float, size: float, family: str = "sans
         while line and line[-1].space:
             line.pop()
         widest = max(widest, sum(a.width for a in line) / WIDTH_SAFETY)
-    return Measured(tuple(_to_spans(line) for line in lines), len(lines) * size * line_spacing,
-                    widest, tuple(joins))
+    return Measured(len(lines) * size * line_spacing, widest, tuple(joins),
+                    tuple(tuple(line) for line in lines))
 
 
 def longest_word(spans: tuple[Span, ...], size: float, family: str = "sans") -> float:

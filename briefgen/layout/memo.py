@@ -17,7 +17,7 @@ from briefgen.layout.common import (
     number_format,
     sort_predictions,
 )
-from briefgen.layout.measure import is_wide, longest_word, wrap
+from briefgen.layout.measure import has_wide, longest_word, wrap
 from briefgen.theme.model import Theme
 
 Spans = tuple[Span, ...]
@@ -352,7 +352,7 @@ class MemoPlanner:
                     width = wrap(spans, 10_000, size).widest + pad
                     natural[c] = max(natural[c], width)
                     # A CJK header could break after any character: keep it on one line.
-                    wide = r == 0 and any(is_wide(ch) for ch in plain(spans))
+                    wide = r == 0 and has_wide(plain(spans))
                     shortest = width if wide else longest_word(spans, size) + pad
                     least[c] = max(least[c], min(shortest, MAX_LEAST_COLUMN))
         if sum(least) > self.width:

@@ -44,7 +44,7 @@ from reportlab.rl_config import _FUZZ
 from briefgen.brief.markup import Span
 from briefgen.labels import NO_LINE_END, NO_LINE_START
 from briefgen.layout import memo as m
-from briefgen.layout.measure import is_wide
+from briefgen.layout.measure import has_wide, is_wide
 from briefgen.render.fonts import (
     Fonts,
     bidi_levels,
@@ -225,7 +225,7 @@ def text_style(spans: Spans, style: ParagraphStyle, continues: bool = False) -> 
     """The style a paragraph is set in: our own line breaking when it has CJK or right-to-left
     text, no space after a piece that the next paragraph continues."""
     changes: dict[str, Any] = {}
-    if any(is_wide(ch) for s in spans for ch in s.text) or any(has_rtl(s.text) for s in spans):
+    if any(has_wide(s.text) or has_rtl(s.text) for s in spans):
         changes["wordWrap"] = "CJK"
     if continues:
         changes["spaceAfter"] = 0
