@@ -159,7 +159,14 @@ class _MemoHelper:
         # Frozen objects are left out of the child's collections, which would otherwise
         # touch, and so copy, every page it shares with this process.
         gc.freeze()
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:  # no memory or processes to spare: the build goes on without it
+            gc.unfreeze()
+            for end in (ready_r, self.ready_w, self.result_r, result_w):
+                os.close(end)
+            self.job_file.close()
+            raise
         if self.pid == 0:  # pragma: no cover - runs in the child process
             os.close(self.ready_w)
             os.close(self.result_r)
@@ -243,7 +250,10 @@ def _memo_helper(formats: list[str]) -> _MemoHelper | None:
             or threading.active_count() > 1:
         return None
     _render_in_parallel = False
-    return _MemoHelper()
+    try:
+        return _MemoHelper()
+    except OSError:
+        return None
 
 
 def build(

@@ -171,6 +171,18 @@ def test_a_bad_brief_stops_the_memo_child_and_writes_nothing(
     assert snapshot(brief.parent / "out") == before
 
 
+def test_a_build_goes_on_without_the_memo_child_when_it_cannot_fork(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]) -> None:
+    def refuse() -> int:
+        forks.append(1)
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    result = build(MINIMAL, out=tmp_path)
+    assert forks == [1]
+    assert sorted(result.outputs) == ["pdf", "pptx"]
+
+
 def test_the_memo_made_in_the_child_is_the_memo_made_here(
         tmp_path: Path, forks: list[int]) -> None:
     forked = build(EVERY_BLOCK, out=tmp_path / "forked")
