@@ -160,6 +160,24 @@ def test_a_memo_that_fails_in_the_child_raises_its_own_error_here(
     assert snapshot(brief.parent / "out") == before
 
 
+def test_ctrl_c_mid_build_leaves_the_previous_outputs_and_no_child(
+        previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
+        forks: list[int]) -> None:
+    brief, before = previous
+    brief.write_text(brief.read_text().replace("Minimal brief", "Changed brief"))
+
+    def interrupt(*args: object, **kwargs: object) -> NoReturn:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(briefgen.render.pptx, "render_pptx", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        build(brief, out=brief.parent / "out")
+    assert forks == [1]
+    assert no_child_processes_left()
+    assert snapshot(brief.parent / "out") == before
+    assert temporary_files(brief.parent / "out") == []
+
+
 def test_a_bad_brief_stops_the_memo_child_and_writes_nothing(
         previous: tuple[Path, dict[str, str]], forks: list[int]) -> None:
     brief, before = previous
