@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -129,48 +128,28 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return counted
 
 
-def explode(message: str) -> Callable[..., NoReturn]:
-    def raises(*args: object, **kwargs: object) -> NoReturn:
-        raise RuntimeError(message)
+# Where a build fails, and with what: the deck here, the memo in its child (whose error is
+# raised here when the memo is made again), Ctrl-C.
+FAILURES = {
+    "deck": (briefgen.render.pptx, "render_pptx", RuntimeError("deck failed")),
+    "memo in the child": (briefgen.render.pdf, "render_pdf", RuntimeError("memo failed")),
+    "ctrl-c": (briefgen.render.pptx, "render_pptx", KeyboardInterrupt()),
+}
 
-    return raises
 
-
-def test_a_deck_that_fails_stops_the_memo_being_made_beside_it(
-        previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("where", list(FAILURES))
+def test_a_failing_build_leaves_the_previous_outputs_no_temporary_file_and_no_child(
+        where: str, previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
         forks: list[int]) -> None:
-    brief, before = previous
-    monkeypatch.setattr(briefgen.render.pptx, "render_pptx", explode("deck failed"))
-    with pytest.raises(RuntimeError, match="deck failed"):
-        build(brief, out=brief.parent / "out")
-    assert forks == [1]
-    assert no_child_processes_left()
-    assert snapshot(brief.parent / "out") == before
-
-
-def test_a_memo_that_fails_in_the_child_raises_its_own_error_here(
-        previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
-        forks: list[int]) -> None:
-    brief, before = previous
-    monkeypatch.setattr(briefgen.render.pdf, "render_pdf", explode("memo failed"))
-    with pytest.raises(RuntimeError, match="memo failed"):
-        build(brief, out=brief.parent / "out")
-    assert forks == [1]
-    assert no_child_processes_left()
-    assert snapshot(brief.parent / "out") == before
-
-
-def test_ctrl_c_mid_build_leaves_the_previous_outputs_and_no_child(
-        previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
-        forks: list[int]) -> None:
+    module, name, failure = FAILURES[where]
     brief, before = previous
     brief.write_text(brief.read_text().replace("Minimal brief", "Changed brief"))
 
-    def interrupt(*args: object, **kwargs: object) -> NoReturn:
-        raise KeyboardInterrupt
+    def fail(*args: object, **kwargs: object) -> NoReturn:
+        raise failure
 
-    monkeypatch.setattr(briefgen.render.pptx, "render_pptx", interrupt)
-    with pytest.raises(KeyboardInterrupt):
+    monkeypatch.setattr(module, name, fail)
+    with pytest.raises(type(failure), match=str(failure) or None):
         build(brief, out=brief.parent / "out")
     assert forks == [1]
     assert no_child_processes_left()
