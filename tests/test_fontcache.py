@@ -38,7 +38,8 @@ def test_a_face_read_back_from_the_cache_equals_the_parsed_face(cache: Path) -> 
         if name != "_pdfScale":
             assert vars(cached)[name] == value, name
     assert cached.name.ustr == parsed.name.ustr == "SourceCodePro-Regular"
-    assert cached._pdfScale(1024) == parsed._pdfScale(1024)
+    if hasattr(parsed, "_pdfScale"):  # newer reportlab only
+        assert cached._pdfScale(1024) == parsed._pdfScale(1024)
 
 
 def test_a_cached_font_is_set_up_as_reportlab_sets_up_its_own(cache: Path) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 import reportlab
 from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFontFace
 
-_FORMAT = 1
+_FORMAT = 2
 # Attributes rebuilt on load instead of stored: the file's bytes and a scaling closure.
 _REBUILT = ("_ttf_data", "_pdfScale")
 
@@ -64,7 +64,7 @@ def _stored(face: TTFontFace) -> dict[str, Any]:
     fields = {k: v for k, v in vars(face).items() if k not in _REBUILT}
     names = [k for k, v in fields.items() if isinstance(v, TTFNameBytes)]
     return {"fields": {k: bytes(v) if k in names else v for k, v in fields.items()},
-            "names": names}
+            "names": names, "scaled": "_pdfScale" in vars(face)}
 
 
 def _restored(stored: dict[str, Any], path: Path) -> TTFontFace:
@@ -74,8 +74,9 @@ def _restored(stored: dict[str, Any], path: Path) -> TTFontFace:
         fields[name] = TTFNameBytes(fields[name])  # stored as the UTF-8 it was made of
     vars(face).update(fields)
     face._ttf_data = path.read_bytes()  # subsets are cut from the file's bytes
-    scale = 1000 / face.unitsPerEm
-    face._pdfScale = (lambda x: x) if face.unitsPerEm == 1000 else (lambda x: x * scale)
+    if stored["scaled"]:  # newer reportlab keeps the scale from font units as a function
+        scale = 1000 / face.unitsPerEm
+        face._pdfScale = (lambda x: x) if face.unitsPerEm == 1000 else (lambda x: x * scale)
     return face
 
 

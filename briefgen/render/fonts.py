@@ -54,7 +54,8 @@ class _Font(TTFont):  # type: ignore[misc]
         self.encoding = TTEncoding()
         self.state: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
         self._asciiReadable = rl_config.ttfAsciiReadable
-        self.shapable = False  # runs are shaped before they reach reportlab (shape_arabic)
+        if hasattr(TTFont, "shapable"):  # newer reportlab can shape text with harfbuzz
+            self.shapable = False  # runs are shaped before they reach reportlab (shape_arabic)
         self.coverage = frozenset(self.face.charToGlyph)
 
     def splitString(self, text: str | bytes, doc: Any, encoding: str = "utf-8") -> Any:
