@@ -272,12 +272,16 @@ def build(
     working folder for a loaded Brief). Everything is validated, planned and rendered in memory
     before any output is touched; an unwritable `out` raises BuildError.
     """
+    # The models are imported before the memo's child is forked, which needs them too (to
+    # read its job); the loaders and YAML only after, as the child needs none of them.
+    import briefgen.theme.model  # noqa: F401
+    from briefgen.brief.model import Brief
+
     started = time.perf_counter()
     wanted = [f for f in FORMATS if f in set(formats)]
-    helper = _memo_helper(wanted)  # before the imports below, which the child needs too
+    helper = _memo_helper(wanted)
     try:
         from briefgen.brief.loader import load_brief
-        from briefgen.brief.model import Brief
         from briefgen.theme.loader import load_theme
 
         if isinstance(brief, Brief):
