@@ -118,8 +118,8 @@ Made = tuple[bytes, int, list[str]]
 
 @dataclass(frozen=True)
 class _Job:
-    """Plan and render one format; each imports its own libraries, so that a job run in a
-    forked child imports python-pptx there while this process imports reportlab."""
+    """Plan and render one format. Each imports its own libraries: a build of one format
+    loads only that format's, and the memo's child has reportlab loaded before its job comes."""
 
     fmt: str
     brief: Brief
