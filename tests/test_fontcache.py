@@ -98,3 +98,16 @@ def test_a_memo_built_from_cached_fonts_is_byte_identical(tmp_path: Path) -> Non
         digests.append(hashlib.sha256((tmp_path / run / "cjk.pdf").read_bytes()).hexdigest())
     assert entries(tmp_path / "cache"), "the cold build stored its parsed fonts"
     assert digests[0] == digests[1]
+
+
+def test_without_a_home_folder_fonts_are_parsed_every_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BRIEFGEN_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", no_home)
+    assert fontcache.cache_folder() is None
+    assert fontcache.parsed_face(FONT).charToGlyph

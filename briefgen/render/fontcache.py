@@ -27,15 +27,19 @@ _REBUILT = ("_ttf_data", "_pdfScale")
 
 
 def cache_folder() -> Path | None:
-    """BRIEFGEN_CACHE_DIR, else the platform's folder for a user's caches."""
+    """BRIEFGEN_CACHE_DIR, else the platform's folder for a user's caches; None where there is
+    none (no home folder), and fonts are parsed every time."""
     if configured := os.environ.get("BRIEFGEN_CACHE_DIR"):
         return Path(configured)
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA")
         return Path(base) / "briefgen" / "cache" if base else None
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "briefgen"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefgen"
+    try:
+        if sys.platform == "darwin":
+            return Path.home() / "Library" / "Caches" / "briefgen"
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefgen"
+    except RuntimeError:  # Path.home() without HOME or a password entry
+        return None
 
 
 def _entry_key(path: Path) -> str:
