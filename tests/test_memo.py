@@ -461,3 +461,20 @@ def test_headings_point_at_the_right_place_of_their_page(memos: dict[str, Path])
 def test_no_page_is_left_empty(name: str, theme: str, tmp_path: Path) -> None:
     path = build(BRIEFS[name], theme=theme, out=tmp_path, formats=["pdf"]).outputs["pdf"]
     assert all(page_bodies(path, load_brief(BRIEFS[name])))
+
+
+@pytest.mark.parametrize("theme", ["corporate", "print"])
+def test_a_table_header_is_repeated_only_at_the_top_of_a_page(theme: str, tmp_path: Path
+                                                              ) -> None:
+    # tall-cells.yaml has rows taller than a page: they are cut across pages, and a row that
+    # does not fit moves whole, so the repeated header never sits above a sliver of a row.
+    memo = build(FIXTURES / "tall-cells.yaml", theme=theme, out=tmp_path,
+                 formats=["pdf"]).outputs["pdf"]
+    pages = [page.extract_text().split("\n") for page in PdfReader(str(memo)).pages]
+    with_header = [n for n, lines in enumerate(pages) if "Claim" in lines]
+    assert len(with_header) >= 3, "the table runs over several pages"
+    for n in with_header:
+        assert pages[n].count("Claim") == 1, f"page {n + 1}"
+        if n != with_header[0]:
+            # After the running header and footer, the page opens with the table's header.
+            assert pages[n][3:5] == ["Claim", "Evidence"], f"page {n + 1}: {pages[n][:6]}"

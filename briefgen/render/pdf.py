@@ -328,6 +328,32 @@ class Box(Table):  # type: ignore[misc]
         return list(super().split(availWidth, availHeight))
 
 
+TALL_ROW = 200.0  # pt: a table row taller than this may be cut across pages
+
+
+class DataTable(Table):  # type: ignore[misc]
+    """A data table whose rows move whole to the next page, except a row taller than
+    TALL_ROW, which starts where it is when a good part of it fits and continues under the
+    repeated header. (reportlab cuts any row that does not fit, which leaves the repeated
+    header and a sliver of a row at the foot of a page.)"""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        self._calc(availWidth, availHeight)
+        used, fit = 0.0, 0
+        for height in self._rowHeights:
+            if used + height > availHeight:
+                break
+            used, fit = used + height, fit + 1
+        cut = (fit < len(self._rowHeights) and self._rowHeights[fit] > TALL_ROW
+               and availHeight - used >= TALL_ROW / 2)
+        # The parts a split makes are of this class, and so decide for themselves again.
+        self.splitByRow, self.splitInRow = (0, 1) if cut else (1, 0)
+        try:
+            return list(super().split(availWidth, availHeight))
+        finally:
+            self.splitByRow, self.splitInRow = 1, 1
+
+
 class MemoCanvas(Canvas):  # type: ignore[misc]
     """A canvas that leaves a gap where a page shows a number known only once the whole memo
     is laid out (the page count, the page of a heading) and draws into the gaps on saving, so
@@ -607,7 +633,7 @@ class Flow:
                     cells.append(self.cell(pieces,
                                            self.s.cell_right if grid.numeric[c] else self.s.cell))
             rows.append(cells)
-        table = Table(rows, colWidths=list(grid.widths), repeatRows=1, splitInRow=1)
+        table = DataTable(rows, colWidths=list(grid.widths), repeatRows=1, splitInRow=1)
         table.setStyle(_table_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("BACKGROUND", (0, 0), (-1, 0), _hex(grid.header_fill)),
