@@ -464,12 +464,14 @@ class DeckPlanner:
     def _table_piece(self, head: tuple[plan.Cell, ...], head_h: float,
                      rows: list[tuple[plan.Cell, ...]], heights: list[float],
                      widths: list[float], keep_with_next: bool, name: str,
-                     part: int = 1) -> Piece:
+                     part: int = 1, band: int = 0) -> Piece:
+        """Rows under the header, banded from each slide's first row; `band` 1 shades the first
+        row, the rest of a row cut on the slide before, to match its beginning."""
         total = head_h + sum(heights)
 
         def draw(x: float, y: float, w: float, h: float) -> list[plan.Item]:
             banded = tuple(
-                tuple(replace(c, fill=self.c.surface if n % 2 else None) for c in row)
+                tuple(replace(c, fill=self.c.surface if (band + n) % 2 else None) for c in row)
                 for n, row in enumerate(rows)
             )
             header = tuple(replace(c, fill=self.c.primary) for c in head)
@@ -487,6 +489,7 @@ class DeckPlanner:
                 count += 1
             first, rest = list(rows[:count]), list(rows[count:])
             first_hs, rest_hs = list(heights[:count]), list(heights[count:])
+            rest_band = 0
             if count < len(rows) and head_h + heights[count] > self.continuation_room:
                 # A row no slide can hold starts here and continues, cut between lines.
                 cut = self._split_row(rows[count], widths, room - used)
@@ -494,12 +497,13 @@ class DeckPlanner:
                     (top, top_h), (bottom, bottom_h) = cut
                     first, first_hs = [*first, top], [*first_hs, top_h]
                     rest, rest_hs = [bottom, *rest[1:]], [bottom_h, *rest_hs[1:]]
+                    rest_band = (band + count) % 2
             if not first or not rest:
                 return None, None
             head_part = self._table_piece(head, head_h, first, first_hs, widths, False, name,
-                                          part)
+                                          part, band)
             tail = self._table_piece(head, head_h, rest, rest_hs, widths, keep_with_next, name,
-                                     part + 1)
+                                     part + 1, rest_band)
             self.splits[name] = max(self.splits.get(name, 1), part + 1)
             return head_part, tail
 
