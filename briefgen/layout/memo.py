@@ -30,6 +30,7 @@ CELL_PAD = 4.0
 CHIP_PAD = 5.0  # between a chip's rounded edge and its text
 # reportlab wraps one paragraph in quadratic time: longer paragraphs go out in pieces.
 CHUNK_CHARS = 1200
+TALL_ROW = 200.0  # pt: a table row taller than this may be cut across pages; others move whole
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]* +|[。！？][」』”’）]*")
 _LINKABLE = LINK_SCHEMES  # the same addresses become links in the deck and the memo
 

@@ -328,12 +328,9 @@ class Box(Table):  # type: ignore[misc]
         return list(super().split(availWidth, availHeight))
 
 
-TALL_ROW = 200.0  # pt: a table row taller than this may be cut across pages
-
-
 class DataTable(Table):  # type: ignore[misc]
     """A data table whose rows move whole to the next page, except a row taller than
-    TALL_ROW, which starts where it is when a good part of it fits and continues under the
+    m.TALL_ROW, which starts where it is when a good part of it fits and continues under the
     repeated header. (reportlab cuts any row that does not fit, which leaves the repeated
     header and a sliver of a row at the foot of a page.)"""
 
@@ -344,8 +341,8 @@ class DataTable(Table):  # type: ignore[misc]
             if used + height > availHeight:
                 break
             used, fit = used + height, fit + 1
-        cut = (fit < len(self._rowHeights) and self._rowHeights[fit] > TALL_ROW
-               and availHeight - used >= TALL_ROW / 2)
+        cut = (fit < len(self._rowHeights) and self._rowHeights[fit] > m.TALL_ROW
+               and availHeight - used >= m.TALL_ROW / 2)
         # The parts a split makes are of this class, and so decide for themselves again.
         self.splitByRow, self.splitInRow = (0, 1) if cut else (1, 0)
         try:
