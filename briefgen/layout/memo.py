@@ -18,6 +18,7 @@ from briefgen.layout.common import (
     sort_predictions,
 )
 from briefgen.layout.measure import has_wide, longest_word, wrap
+from briefgen.layout.messages import LayoutMessage, warning
 from briefgen.theme.model import Theme
 
 Spans = tuple[Span, ...]
@@ -248,7 +249,7 @@ class MemoPlan:
     keywords: str
     lang_tag: str
     date: str = "2000-01-01"  # the brief's date, ISO: the memo's creation date
-    warnings: tuple[str, ...] = field(default=())
+    messages: tuple[LayoutMessage, ...] = field(default=())
 
     @property
     def frame_width(self) -> float:
@@ -272,7 +273,7 @@ class MemoPlanner:
         self.labels: Labels
         self.labels, warnings = labels_for(brief.meta.language, brief.meta.labels)
         self.punct = punctuation(self.labels.language)
-        self.warnings = list(warnings)
+        self.messages = [warning("meta.language", w) for w in warnings]
         self.image_sizes = image_sizes or {}
         self.page = PAGE_SIZES[theme.memo.page]
         top, right, bottom, left = theme.memo.margins
@@ -599,12 +600,12 @@ class MemoPlanner:
             keywords=", ".join(meta.tags),
             lang_tag=meta.language,
             date=meta.date,
-            warnings=tuple(self.warnings),
+            messages=tuple(self.messages),
         )
 
 
 def plan_memo(brief: Brief, theme: Theme, image_sizes: dict[str, tuple[int, int]] | None = None
-              ) -> tuple[MemoPlan, list[str]]:
-    """Plan the memo of a brief; returns the plan and its warnings."""
+              ) -> tuple[MemoPlan, list[LayoutMessage]]:
+    """Plan the memo of a brief; returns the plan and its layout messages."""
     memo = MemoPlanner(brief, theme, image_sizes).plan()
-    return memo, list(memo.warnings)
+    return memo, list(memo.messages)
