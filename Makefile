@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-fast lint wheel bench clean
 
 $(BIN)/briefgen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,18 @@ demo: $(BIN)/briefgen
 test: $(BIN)/briefgen
 	$(BIN)/pytest
 
+# The edit-test loop: everything but the LibreOffice renders, subprocess builds and fuzzers.
+test-fast: $(BIN)/briefgen
+	$(BIN)/pytest -m "not slow"
+
 lint: $(BIN)/briefgen
 	$(BIN)/ruff check briefgen tests bench
 	$(BIN)/mypy briefgen
+
+wheel: $(BIN)/briefgen
+	rm -rf dist
+	$(BIN)/pip wheel --quiet --no-deps -w dist .
+	$(BIN)/python .ci/check_wheel.py dist/briefgen-*.whl
 
 bench: $(BIN)/briefgen
 	$(BIN)/python bench/run.py
