@@ -1,5 +1,5 @@
 # Two entry points for a machine that has never seen the project:
-#   make demo   builds the sample brief into out/
+#   make demo   builds the sample briefs into out/
 #   make test   runs the test suite
 PYTHON ?= python3
 VENV := .venv
@@ -14,7 +14,7 @@ $(BIN)/briefgen: pyproject.toml
 	touch $@
 
 demo: $(BIN)/briefgen
-	$(BIN)/briefgen build briefs/alibaba-one-ai.yaml --out out
+	$(BIN)/briefgen build briefs/alibaba-one-ai.yaml briefs/cloud-infrastructure.yaml --out out
 
 test: $(BIN)/briefgen
 	$(BIN)/pytest
