@@ -342,25 +342,77 @@ def _set_metadata(prs: Any, meta: plan.Metadata) -> None:
     props.last_printed = day
 
 
-def _set_link_color(prs: Any, color: str) -> None:
-    """PowerPoint draws hyperlinks in the theme's hlink colour, whatever the run's colour."""
+def _edit_theme(prs: Any, edit: Any) -> None:
     theme_part = prs.slide_master.part.part_related_by(RT.THEME)
     theme = etree.fromstring(theme_part.blob)
-    for tag in ("a:hlink", "a:folHlink"):
-        for slot in theme.iter(qn(tag)):
-            for child in list(slot):
-                slot.remove(child)
-            _sub(slot, "a:srgbClr", val=color)
+    edit(theme)
     theme_part._blob = etree.tostring(theme, xml_declaration=True, encoding="UTF-8",
                                       standalone=True)
 
 
+def _set_link_color(prs: Any, color: str) -> None:
+    """PowerPoint draws hyperlinks in the theme's hlink colour, whatever the run's colour."""
+    def edit(theme: Any) -> None:
+        for tag in ("a:hlink", "a:folHlink"):
+            for slot in theme.iter(qn(tag)):
+                for child in list(slot):
+                    slot.remove(child)
+                _sub(slot, "a:srgbClr", val=color)
+
+    _edit_theme(prs, edit)
+
+
+def _set_theme(prs: Any, deck_theme: plan.DeckTheme) -> None:
+    """The theme part holds the deck's colours and fonts, so that PowerPoint's Design tab,
+    a new slide and the master all look like the deck."""
+    def edit(theme: Any) -> None:
+        theme.set("name", deck_theme.name)
+        scheme = theme.find(f"{_tag('a:themeElements')}/{_tag('a:clrScheme')}")
+        scheme.set("name", deck_theme.name)
+        for slot, color in deck_theme.colors:
+            element = scheme.find(_tag(f"a:{slot}"))
+            for child in list(element):
+                element.remove(child)
+            _sub(element, "a:srgbClr", val=color)
+        fonts = theme.find(f"{_tag('a:themeElements')}/{_tag('a:fontScheme')}")
+        fonts.set("name", deck_theme.name)
+        for which, latin in (("a:majorFont", deck_theme.heading_font),
+                             ("a:minorFont", deck_theme.body_font)):
+            font = fonts.find(_tag(which))
+            font.find(_tag("a:latin")).set("typeface", latin)
+            font.find(_tag("a:ea")).set("typeface", deck_theme.east_asian_font)
+
+    _edit_theme(prs, edit)
+
+
+def _scale_master(prs: Any, width: float) -> None:
+    """The default master and layouts are drawn for 4:3; stretch them across the deck's width
+    so that a slide added by hand has its title and footers where the deck has them."""
+    factor = width / prs.slide_width
+    parts = [prs.slide_master, *prs.slide_layouts]
+    for part in parts:
+        for xfrm in part._element.iter(_tag("a:xfrm")):
+            off, ext = xfrm.find(_tag("a:off")), xfrm.find(_tag("a:ext"))
+            if off is not None:
+                off.set("x", str(round(int(off.get("x")) * factor)))
+            if ext is not None:
+                ext.set("cx", str(round(int(ext.get("cx")) * factor)))
+
+
 def _open(deck: plan.DeckPlan) -> Any:
-    """A new presentation, or the template with its own slides removed."""
+    """A new presentation on its own master, or the template with its own slides removed."""
     if not deck.template:
         prs = Presentation()
+        _scale_master(prs, _emu(deck.width))
         prs.slide_width = _emu(deck.width)
         prs.slide_height = _emu(deck.height)
+        # The default says "screen4x3" whatever the size; without a type the size speaks.
+        prs.part._element.find(_tag("p:sldSz")).attrib.pop("type", None)
+        # The default package carries a 4:3 thumbnail of an empty slide.
+        package = prs.part.package
+        for rel_id, rel in list(package._rels.items()):
+            if rel.reltype == RT.THUMBNAIL:
+                package._rels.pop(rel_id)
         return prs
     prs = Presentation(deck.template)
     slide_ids = prs.slides._sldIdLst
@@ -368,15 +420,6 @@ def _open(deck: plan.DeckPlan) -> Any:
         prs.part.drop_rel(slide_id.rId)
         slide_ids.remove(slide_id)
     return prs
-
-
-def _set_background(slide: Any, color: str) -> None:
-    background = etree.Element(_tag("p:bg"))
-    properties = _sub(background, "p:bgPr")
-    _solid(properties, color)
-    _sub(properties, "a:effectLst")
-    # A new slide has no background of its own; <p:bg> comes first in <p:cSld>.
-    slide._element.cSld.insert(0, background)
 
 
 class _NotesSlides:
@@ -409,6 +452,11 @@ class _NotesSlides:
 
 def _fill_placeholder(slide: Any, box: plan.TextBox) -> None:
     title = slide.shapes.title
+    # Drawn where the plan lists it, above what comes before it (the title slide's band).
+    element = title._element
+    tree = element.getparent()
+    tree.remove(element)
+    tree.append(element)
     title.left, title.top = _emu(box.x), _emu(box.y)
     title.width, title.height = _emu(box.w), _emu(box.h)
     frame = title.text_frame
@@ -419,14 +467,11 @@ def _fill_placeholder(slide: Any, box: plan.TextBox) -> None:
 def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
     """The .pptx file of a deck plan, as bytes; `base` is the folder image paths start from."""
     prs = _open(deck)
-    blank = prs.slide_layouts[6] if not deck.template else None
     notes_slides = _NotesSlides()
+    titles = []
     for slide_plan in deck.slides:
-        layout = (prs.slide_layouts.get_by_name(slide_plan.layout) if slide_plan.layout
-                  else blank)
+        layout = prs.slide_layouts.get_by_name(slide_plan.layout or "Blank")
         slide = prs.slides.add_slide(layout)
-        if slide_plan.background:
-            _set_background(slide, slide_plan.background)
         # Placeholders the plan does not use would show "Click to add text" in PowerPoint;
         # the layout's are listed now, before the slide holds many shapes to look through.
         placeholders = list(slide.placeholders)
@@ -452,11 +497,57 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
                 placeholder._element.getparent().remove(placeholder._element)
         if slide_plan.notes:
             notes_slides.add(slide, slide_plan.notes)
+        titles.append(slide.shapes.title.text_frame.text if slide.shapes.title is not None
+                      else "")
     _set_metadata(prs, deck.metadata)
-    _set_link_color(prs, deck.link_color)
+    if deck.theme:
+        _set_theme(prs, deck.theme)
+    else:
+        _set_link_color(prs, deck.link_color)
+    _set_app_properties(prs, deck, titles, notes_slides.made)
     buffer = io.BytesIO()
     prs.save(buffer)
     return _normalise_zip(buffer.getvalue(), deck.metadata.date)
+
+
+_EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+
+
+def _set_app_properties(prs: Any, deck: plan.DeckPlan, titles: list[str], notes: int) -> None:
+    """docProps/app.xml as PowerPoint writes it: how many slides and notes, the theme's name
+    and every slide's title."""
+    app = next(part for part in prs.part.package.iter_parts()
+               if str(part.partname) == "/docProps/app.xml")
+    theme = deck.theme.name if deck.theme else "Office Theme"
+    root = etree.Element(f"{{{_EXTENDED}}}Properties", nsmap={None: _EXTENDED, "vt": _VT})
+
+    def add(name: str, text: str) -> Any:
+        element = etree.SubElement(root, f"{{{_EXTENDED}}}{name}")
+        element.text = text
+        return element
+
+    def vector(parent: Any, base: str, values: list[tuple[str, str]]) -> None:
+        vec = etree.SubElement(parent, f"{{{_VT}}}vector", size=str(len(values)), baseType=base)
+        for kind, value in values:
+            holder = etree.SubElement(vec, f"{{{_VT}}}variant") if base == "variant" else vec
+            etree.SubElement(holder, f"{{{_VT}}}{kind}").text = value
+
+    add("TotalTime", "0")
+    add("Application", "briefgen")
+    add("PresentationFormat", "Custom")
+    add("Slides", str(len(deck.slides)))
+    add("Notes", str(notes))
+    add("HiddenSlides", "0")
+    vector(add("HeadingPairs", ""), "variant",
+           [("lpstr", "Theme"), ("i4", "1"), ("lpstr", "Slide Titles"), ("i4", str(len(titles)))])
+    vector(add("TitlesOfParts", ""), "lpstr",
+           [("lpstr", theme), *(("lpstr", _escape_control(t)) for t in titles)])
+    add("LinksUpToDate", "false")
+    add("SharedDoc", "false")
+    add("HyperlinksChanged", "false")
+    add("AppVersion", "16.0000")
+    app._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _normalise_zip(data: bytes, date: str) -> bytes:

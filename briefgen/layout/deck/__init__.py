@@ -79,5 +79,19 @@ def plan_deck(brief: Brief, theme: Theme, image_sizes: ImageSizes | None = None
     )
     template = ctx.template
     deck = plan.DeckPlan(ctx.width, ctx.height, tuple(numbered), metadata, ctx.c.primary,
-                         template.path if template else None, tuple(unique(said)))
+                         template.path if template else None, tuple(unique(said)),
+                         None if template else deck_theme(theme))
     return deck, list(deck.messages)
+
+
+def deck_theme(theme: Theme) -> plan.DeckTheme:
+    """The theme's colours in PowerPoint's scheme slots (docs/themes.md gives the mapping)
+    and its fonts as the theme fonts."""
+    c = theme.colors
+    series = [c.series[n % len(c.series)] for n in range(6)]
+    slots = [("dk1", c.text), ("lt1", c.background), ("dk2", c.primary), ("lt2", c.surface),
+             *((f"accent{n}", color) for n, color in enumerate(series, 1)),
+             ("hlink", c.primary), ("folHlink", c.primary)]
+    fonts = theme.fonts.deck
+    return plan.DeckTheme(theme.name, tuple(slots), fonts.heading, fonts.body,
+                          fonts.east_asian)

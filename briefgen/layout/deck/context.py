@@ -18,6 +18,9 @@ from briefgen.theme.template import TemplateInfo
 MARGIN = 48.0
 LOGO_H = 26.0
 GAP = 12.0
+# The layouts of the deck's own master each slide kind is built on.
+OWN_LAYOUTS = {"title": "Title Slide"}
+OWN_CONTENT_LAYOUT = "Title Only"
 # Usual layout names of PowerPoint's default master, tried in order for each slide kind.
 TEMPLATE_LAYOUTS = {
     "title": ("Title Slide",),
@@ -94,6 +97,7 @@ class Context:
             east_asian=fonts.east_asian,
             code_font=fonts.code,
             line_spacing=self.s.line_spacing,
+            heading=heading,
         )
 
     def measure(self, spans: tuple[Span, ...], width: float, style: plan.Style) -> float:
@@ -169,8 +173,8 @@ class Context:
         return layout.title if layout else None
 
     def slide(self, kind: str, items: Sequence[plan.Item], notes: str) -> plan.Slide:
-        background = None if self.template else self.c.background
-        return plan.Slide(kind, tuple(items), notes, background, self.layout_for(kind))
+        # The master's background is the theme's; no slide needs one of its own.
+        return plan.Slide(kind, tuple(items), notes, self.layout_for(kind))
 
     def prepared_by(self) -> str | None:
         author = self.brief.meta.author
@@ -196,7 +200,7 @@ def template_layout(theme: Theme, kind: str) -> tuple[str | None, LayoutMessage 
     """The template layout a slide kind is built on, and the warning for a fallback."""
     template = theme.template_info
     if not template:
-        return None, None
+        return OWN_LAYOUTS.get(kind, OWN_CONTENT_LAYOUT), None
     named = theme.deck.layouts
     wanted = [named[k] for k in (kind, "content") if k in named and
               (k == kind or kind != "title")]

@@ -105,8 +105,7 @@ def frame(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
     said.extend(fitted)
     if placeholder:
         height = max(height, least)
-    items.append(plan.TextBox(x, y, width, height, (para,), name="Title",
-                              placeholder="title" if placeholder else None))
+    items.append(plan.TextBox(x, y, width, height, (para,), name="Title", placeholder="title"))
     y += height + 8
     if ctx.theme.deck.style == "rule" and not placeholder:
         items.append(plan.Shape("rect", MARGIN, y, 56, 3, ctx.c.accent, name="Rule"))

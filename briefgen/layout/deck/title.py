@@ -44,7 +44,15 @@ def title_slide(ctx: Context) -> tuple[plan.Slide, Said]:
     if text.h > band_h - 60:
         band_h = text.h + 90
         items[0] = replace(items[0], h=band_h)  # type: ignore[arg-type]
-    items.append(replace(text, y=band_h - 36 - text.h))
+    # The title in the layout's title placeholder, the subtitle in a box right below it.
+    top = band_h - 36 - text.h
+    title_box = ctx.box(MARGIN, top, width, paras[:1], name="Title", placeholder="title")
+    items.append(title_box)
+    if paras[1:]:
+        # Viewers differ on space before a box's first paragraph: the box starts lower.
+        gap = paras[1].space_before
+        subtitle = [replace(paras[1], space_before=0.0), *paras[2:]]
+        items.append(ctx.box(MARGIN, top + title_box.h + gap, width, subtitle, name="Subtitle"))
     items.append(plan.Shape("rect", MARGIN, band_h + 28, 56, 3, ctx.c.accent, name="Rule"))
     if details:
         items.append(ctx.box(MARGIN, band_h + 44, width, details, name="Details"))
