@@ -123,3 +123,136 @@ def test_libreoffice_names_every_slide_after_its_title(decks: dict[tuple[str, st
         # two alike apart with " (2)".
         name = re.sub(r" \(\d+\)$", "", name) if not title.startswith(name) else name
         assert name and title.startswith(name) and len(name) >= min(len(title), 63), name
+
+
+DECORATIVE = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: "-".join(c))
+def test_every_visual_has_alt_text_or_is_marked_decorative(
+        decks: dict[tuple[str, str], Path], case: tuple[str, str]) -> None:
+    deck = Presentation(str(decks[case]))
+    for number, slide in enumerate(deck.slides, 1):
+        for shape in slide.shapes:
+            c_nv_pr = shape._element.xpath("./*[1]/p:cNvPr")[0]
+            decorative = bool(c_nv_pr.xpath(f"./a:extLst/a:ext[@uri='{DECORATIVE}']"))
+            if shape.has_text_frame and shape.text_frame.text.strip():
+                assert not decorative, (number, shape.name)
+                continue
+            assert decorative or c_nv_pr.get("descr"), (number, shape.name)
+
+
+@pytest.mark.parametrize("theme_name", THEMES)
+def test_runs_carry_the_briefs_language_and_cjk_runs_their_own(
+        decks: dict[tuple[str, str], Path], theme_name: str) -> None:
+    deck = Presentation(str(decks[(SAMPLE.stem, theme_name)]))
+    languages: dict[str, set[str]] = {}
+    for slide in deck.slides:
+        for r in slide.shapes._spTree.iter(qn("a:r")):
+            text = r.findtext(qn("a:t")) or ""
+            languages.setdefault(r.find(qn("a:rPr")).get("lang"), set()).add(text)
+    assert set(languages) == {"en", "zh-CN"}
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in t) for t in languages["zh-CN"])
+
+
+@pytest.mark.parametrize("theme_name", THEMES)
+def test_runs_follow_the_theme_fonts_and_colours(decks: dict[tuple[str, str], Path],
+                                                 theme_name: str) -> None:
+    deck = Presentation(str(decks[(SAMPLE.stem, theme_name)]))
+    title = deck.slides[1].shapes.title._element
+    run = next(title.iter(qn("a:rPr")))
+    assert run.find(qn("a:latin")).get("typeface") == "+mj-lt"
+    assert run.find(qn("a:ea")).get("typeface") == "+mj-ea"
+    colors = load_theme(theme_name).colors
+    wanted = "tx1" if colors.primary == colors.text else "tx2"  # a colour takes its first slot
+    assert run.find(f"{qn('a:solidFill')}/{qn('a:schemeClr')}").get("val") == wanted
+    body = [r for s in deck.slides for r in s.shapes._spTree.iter(qn("a:rPr"))
+            if r.find(qn("a:latin")).get("typeface") == "+mn-lt"]
+    assert body
+    # A colour with a slot in the scheme is written as that slot; the others (muted text,
+    # the accent, risk tones, mixes) stay literal.
+    slotted = {colors.text, colors.background, colors.primary, colors.surface,
+               *colors.series[:6]}
+    literal = {c.get("val") for s in deck.slides
+               for c in s.shapes._spTree.iter(qn("a:srgbClr"))}
+    assert literal and not literal & slotted
+
+
+@pytest.mark.parametrize("theme_name", THEMES)
+def test_a_slide_added_from_each_layout_has_the_decks_size_and_look(
+        decks: dict[tuple[str, str], Path], theme_name: str, tmp_path: Path) -> None:
+    deck = Presentation(str(decks[(SAMPLE.stem, theme_name)]))
+    theme = load_theme(theme_name)
+    for layout in deck.slide_layouts:
+        slide = deck.slides.add_slide(layout)
+        for shape in slide.placeholders:
+            assert shape.left >= 0 and shape.left + shape.width <= deck.slide_width
+            assert shape.top >= 0 and shape.top + shape.height <= deck.slide_height
+    styles = deck.slide_master._element.find(qn("p:txStyles"))
+    title = styles.find(f"{qn('p:titleStyle')}/{qn('a:lvl1pPr')}/{qn('a:defRPr')}")
+    assert title.get("sz") == str(round(theme.sizes.deck.title * 100))
+    assert title.find(qn("a:latin")).get("typeface") == "+mj-lt"
+    deck.save(str(tmp_path / "added.pptx"))
+    Presentation(str(tmp_path / "added.pptx"))
+
+
+def render_pages(path: Path, folder: Path) -> list[Path]:
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{folder}/profile", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(folder), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(folder / f"{path.stem}.pdf"),
+                    str(folder / "page")], check=True, timeout=120)
+    return sorted(folder.glob("page-*.png"))
+
+
+def retheme(path: Path, target: Path) -> None:
+    """The deck with other theme colours and fonts, as PowerPoint's Design tab would set."""
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "ppt/theme/theme1.xml":
+                root = etree.fromstring(data)
+                scheme = root.find(f".//{qn('a:clrScheme')}")
+                for slot, color in (("dk1", "B00000"), ("dk2", "00A040"), ("lt2", "FFE080"),
+                                    ("accent1", "FF00FF")):
+                    scheme.find(qn(f"a:{slot}"))[0].set("val", color)
+                for which in ("a:majorFont", "a:minorFont"):
+                    root.find(f".//{qn(which)}/{qn('a:latin')}").set("typeface",
+                                                                     "Liberation Mono")
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                      standalone=True)
+            out.writestr(info, data)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftoppm") is None,
+                    reason="LibreOffice and poppler are not installed")
+def test_changing_the_theme_changes_every_slide(decks: dict[tuple[str, str], Path],
+                                                tmp_path: Path) -> None:
+    from PIL import Image, ImageChops
+
+    path = decks[(SAMPLE.stem, "corporate")]
+    retheme(path, tmp_path / "rethemed.pptx")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    before = render_pages(path, tmp_path / "a")
+    after = render_pages(tmp_path / "rethemed.pptx", tmp_path / "b")
+    assert len(before) == len(after) == len(Presentation(str(path)).slides)
+    deck = Presentation(str(path))
+    for number, (a, b, slide) in enumerate(zip(before, after, deck.slides, strict=True), 1):
+        one, two = Image.open(a).convert("RGB"), Image.open(b).convert("RGB")
+        scale = one.size[0] / deck.slide_width
+
+        def changed(box: tuple[int, int, int, int], one: Image.Image = one,
+                    two: Image.Image = two) -> float:
+            region = ImageChops.difference(one.crop(box), two.crop(box)).convert("L")
+            pixels = region.point(lambda v: 255 if v > 40 else 0).histogram()[255]
+            return pixels / max(1, (box[2] - box[0]) * (box[3] - box[1]))
+
+        title = slide.shapes.title
+        title_box = tuple(round(emu * scale) for emu in (
+            title.left, title.top, title.left + title.width, title.top + title.height))
+        width, height = one.size
+        body_box = (0, title_box[3], width, round(height * 0.9))
+        assert changed(title_box) > 0.02, f"slide {number}: the title"
+        assert changed(body_box) > 0.002, f"slide {number}: the body"

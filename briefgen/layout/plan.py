@@ -84,6 +84,7 @@ class Table:
     padding: float
     border: str
     name: str = "Table"
+    alt: str = ""  # what a screen reader says of it
 
     @property
     def w(self) -> float:
@@ -162,6 +163,8 @@ class DeckTheme:
     heading_font: str
     body_font: str
     east_asian_font: str
+    title_size: float  # the master's title and body text, for slides added by hand
+    body_size: float
 
 
 @dataclass(frozen=True)

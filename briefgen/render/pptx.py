@@ -8,6 +8,7 @@ import functools
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from pptx.parts.slide import NotesSlidePart
 from pptx.util import Emu, Pt
 
 from briefgen.layout import plan
+from briefgen.layout.measure import has_wide
 
 _ALIGN = {"left": "l", "center": "ctr", "right": "r"}
 _ANCHOR = {"top": "t", "middle": "ctr", "bottom": "b"}
@@ -66,8 +68,54 @@ def _sub(parent: Any, tag: str, **attrs: str) -> Any:
     return etree.SubElement(parent, _tag(tag), attrs)
 
 
-def _solid(parent: Any, color: str) -> None:
-    _sub(_sub(parent, "a:solidFill"), "a:srgbClr", val=color)
+@dataclass(frozen=True)
+class _Look:
+    """How runs and shapes refer to the theme: by scheme slot and theme font on the deck's own
+    theme, literally on a template (whose theme the plan was not measured for)."""
+
+    slots: dict[str, str]  # hex colour → scheme colour name, e.g. "tx1", "accent2"
+    theme_fonts: bool
+    language: str  # the brief's, on every run
+
+    def color(self, parent: Any, color: str) -> None:
+        slot = self.slots.get(color)
+        if slot:
+            _sub(parent, "a:schemeClr", val=slot)
+        else:
+            _sub(parent, "a:srgbClr", val=color)
+
+    def solid(self, parent: Any, color: str) -> None:
+        self.color(_sub(parent, "a:solidFill"), color)
+
+
+# The slide's names of the theme's colour slots, by the master's colour map.
+_SLOT_NAMES = {"dk1": "tx1", "lt1": "bg1", "dk2": "tx2", "lt2": "bg2", "hlink": "hlink",
+               **{f"accent{n}": f"accent{n}" for n in range(1, 7)}}
+
+
+def _look(deck: plan.DeckPlan) -> _Look:
+    language = deck.metadata.language
+    if not deck.theme:
+        return _Look({}, False, language)
+    slots: dict[str, str] = {}
+    for slot, color in deck.theme.colors:
+        if slot in _SLOT_NAMES:
+            slots.setdefault(color, _SLOT_NAMES[slot])
+    return _Look(slots, True, language)
+
+
+def _east_asian_language(text: str, language: str) -> str | None:
+    """The language of a run with CJK characters: the brief's if it is Chinese, Japanese or
+    Korean, else the one its characters say (kana: Japanese, hangul: Korean, Han: Chinese)."""
+    if not has_wide(text):
+        return None
+    if language.split("-")[0].lower() in ("zh", "ja", "ko"):
+        return language
+    if any("\u3040" <= c <= "\u30ff" for c in text):
+        return "ja-JP"
+    if any("\uac00" <= c <= "\ud7af" or "\u1100" <= c <= "\u11ff" for c in text):
+        return "ko-KR"
+    return "zh-CN"
 
 
 def _c_nv_pr(shape: Any) -> Any:
@@ -81,16 +129,22 @@ def _escape_control(text: str) -> str:
 
 # The text is written as lxml elements in schema order rather than through python-pptx's
 # property setters, which search each element's children on every call.
-def _write_run(p: Any, text: str, span: Any, style: plan.Style, part: Any) -> None:
+def _write_run(p: Any, text: str, span: Any, style: plan.Style, part: Any, look: _Look
+               ) -> None:
     r = _sub(p, "a:r")
-    r_pr = _sub(r, "a:rPr", sz=_centipoints(style.size),
-                b="1" if style.bold or span.bold else "0",
+    r_pr = _sub(r, "a:rPr", lang=_east_asian_language(text, look.language) or look.language,
+                sz=_centipoints(style.size), b="1" if style.bold or span.bold else "0",
                 i="1" if style.italic or span.italic else "0")
-    _solid(r_pr, style.color)
+    look.solid(r_pr, style.color)
     typeface = style.code_font if span.code else style.font
-    _sub(r_pr, "a:latin", typeface=typeface)
+    # The theme's fonts, which the plan was measured with, follow a change of theme; code
+    # keeps its monospace font.
+    theme_font = look.theme_fonts and not span.code
+    major = "mj" if style.heading else "mn"
+    _sub(r_pr, "a:latin", typeface=f"+{major}-lt" if theme_font else typeface)
     # East Asian and complex-script text need their own typefaces, right after <a:latin>.
-    _sub(r_pr, "a:ea", typeface=style.east_asian or typeface)
+    _sub(r_pr, "a:ea", typeface=f"+{major}-ea" if theme_font else
+         style.east_asian or typeface)
     _sub(r_pr, "a:cs", typeface=typeface)
     if span.href:
         link = _sub(r_pr, "a:hlinkClick")
@@ -98,7 +152,7 @@ def _write_run(p: Any, text: str, span: Any, style: plan.Style, part: Any) -> No
     _sub(r, "a:t").text = _escape_control(text)
 
 
-def _write_para(tx_body: Any, para: plan.Para, part: Any) -> None:
+def _write_para(tx_body: Any, para: plan.Para, part: Any, look: _Look) -> None:
     style = para.style
     p = _sub(tx_body, "a:p")
     p_pr = _sub(p, "a:pPr", algn=_ALIGN[para.align])
@@ -109,7 +163,7 @@ def _write_para(tx_body: Any, para: plan.Para, part: Any) -> None:
     _sub(_sub(p_pr, "a:spcBef"), "a:spcPts", val=_centipoints(para.space_before))
     _sub(_sub(p_pr, "a:spcAft"), "a:spcPts", val="0")
     if para.bullet:
-        _sub(_sub(p_pr, "a:buClr"), "a:srgbClr", val=style.color)
+        look.color(_sub(p_pr, "a:buClr"), style.color)
         _sub(p_pr, "a:buSzPct", val="100000")
         number = _NUMBERED.match(para.bullet)
         if number:
@@ -125,25 +179,26 @@ def _write_para(tx_body: Any, para: plan.Para, part: Any) -> None:
             if n:
                 _sub(p, "a:br")
             if piece:
-                _write_run(p, piece, span, style, part)
+                _write_run(p, piece, span, style, part, look)
     _sub(p, "a:endParaRPr", sz=str(round(style.size * 100)))
 
 
-def _write_paras(tx_body: Any, paras: tuple[plan.Para, ...], part: Any) -> None:
+def _write_paras(tx_body: Any, paras: tuple[plan.Para, ...], part: Any, look: _Look
+                 ) -> None:
     """The plan's paragraphs in place of the empty one a new text body holds."""
     if not paras:
         return
     for p in tx_body.findall(_tag("a:p")):
         tx_body.remove(p)
     for para in paras:
-        _write_para(tx_body, para, part)
+        _write_para(tx_body, para, part, look)
 
 
 _AUTOFITS = {qn("a:noAutofit"), qn("a:normAutofit"), qn("a:spAutoFit")}
 
 
 def _fill_frame(tx_body: Any, paras: tuple[plan.Para, ...], inset: float, anchor: str,
-                part: Any) -> None:
+                part: Any, look: _Look) -> None:
     body_pr = tx_body.find(_tag("a:bodyPr"))
     body_pr.set("wrap", "square")
     # A new shape's <a:bodyPr> holds nothing but its autofit choice.
@@ -154,56 +209,70 @@ def _fill_frame(tx_body: Any, paras: tuple[plan.Para, ...], inset: float, anchor
     for side in ("lIns", "rIns", "tIns", "bIns"):
         body_pr.set(side, margin)
     body_pr.set("anchor", _ANCHOR[anchor])
-    _write_paras(tx_body, paras, part)
+    _write_paras(tx_body, paras, part, look)
 
 
 _FILLS = {qn(tag) for tag in ("a:noFill", "a:solidFill", "a:gradFill", "a:blipFill",
                               "a:pattFill", "a:grpFill")}
 
 
-def _set_fill(sp_pr: Any, color: str | None) -> None:
+def _set_fill(sp_pr: Any, color: str | None, look: _Look) -> None:
     """A solid fill, or none, in place of the shape's own, where the schema wants it."""
     for fill in [child for child in sp_pr if child.tag in _FILLS]:
         sp_pr.remove(fill)
     fill = etree.Element(_tag("a:solidFill" if color else "a:noFill"))
     if color:
-        _sub(fill, "a:srgbClr", val=color)
+        look.color(fill, color)
     sp_pr.find(_tag("a:prstGeom")).addnext(fill)
 
 
-def _add_textbox(shapes: Any, box: plan.TextBox, part: Any) -> None:
+def _add_textbox(shapes: Any, box: plan.TextBox, part: Any, look: _Look) -> None:
     shape = shapes.add_textbox(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
     _c_nv_pr(shape).set("name", box.name)
     sp = shape._element
     if box.fill:
-        _set_fill(sp.spPr, box.fill)
-    _fill_frame(sp.txBody, box.paras, box.inset, box.anchor, part)
+        _set_fill(sp.spPr, box.fill, look)
+    _fill_frame(sp.txBody, box.paras, box.inset, box.anchor, part, look)
 
 
-def _add_shape(shapes: Any, item: plan.Shape, part: Any) -> None:
+_DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+_DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+
+def _mark_decorative(shape: Any) -> None:
+    """A shape that says nothing (a rule, band, card or bar): screen readers pass over it."""
+    ext = _sub(_sub(_c_nv_pr(shape), "a:extLst"), "a:ext", uri=_DECORATIVE_EXT)
+    etree.SubElement(ext, f"{{{_DECORATIVE_NS}}}decorative", {"val": "1"},
+                     nsmap={"adec": _DECORATIVE_NS})
+
+
+def _add_shape(shapes: Any, item: plan.Shape, part: Any, look: _Look) -> None:
     shape = shapes.add_shape(_SHAPES[item.kind], _emu(item.x), _emu(item.y), _emu(item.w),
                              _emu(item.h))
     _c_nv_pr(shape).set("name", item.name)
+    if not item.text:
+        _mark_decorative(shape)
     sp = shape._element
     # The default shape style adds a theme shadow and outline; the plan says exactly what to draw.
     style = sp.find(_tag("p:style"))
     if style is not None:
         sp.remove(style)
     sp_pr, tx_body = sp.spPr, sp.txBody
-    _set_fill(sp_pr, item.fill)
+    _set_fill(sp_pr, item.fill, look)
     if item.line:
-        _solid(_sub(sp_pr, "a:ln", w=str(int(_emu(0.75)))), item.line)
+        look.solid(_sub(sp_pr, "a:ln", w=str(int(_emu(0.75)))), item.line)
     else:
         _sub(_sub(sp_pr, "a:ln"), "a:noFill")
     if item.text:
-        _fill_frame(tx_body, item.text.paras, item.text.inset, item.text.anchor, part)
+        _fill_frame(tx_body, item.text.paras, item.text.inset, item.text.anchor, part, look)
     else:
         for p in tx_body.findall(_tag("a:p")):
             tx_body.remove(p)
         _sub(tx_body, "a:p")
 
 
-def _cell_borders(tc: Any, fill: str | None, border: str, padding: float) -> None:
+def _cell_borders(tc: Any, fill: str | None, border: str, padding: float, look: _Look
+                  ) -> None:
     tc_pr = tc.find(_tag("a:tcPr"))
     del tc_pr[:]
     for key, value in (("marL", padding), ("marR", padding), ("marT", 4.0), ("marB", 4.0)):
@@ -212,19 +281,20 @@ def _cell_borders(tc: Any, fill: str | None, border: str, padding: float) -> Non
     for side in ("a:lnL", "a:lnR", "a:lnT", "a:lnB"):
         line = _sub(tc_pr, side, w=str(int(_emu(0.75))))
         if side == "a:lnB":
-            _solid(line, border)
+            look.solid(line, border)
         else:
             _sub(line, "a:noFill")
     if fill:
-        _solid(tc_pr, fill)
+        look.solid(tc_pr, fill)
     else:
         _sub(tc_pr, "a:noFill")
 
 
-def _add_table(shapes: Any, item: plan.Table, part: Any) -> None:
+def _add_table(shapes: Any, item: plan.Table, part: Any, look: _Look) -> None:
     rows, cols = len(item.rows), len(item.col_widths)
     frame = shapes.add_table(rows, cols, _emu(item.x), _emu(item.y), _emu(item.w), _emu(item.h))
     _c_nv_pr(frame).set("name", item.name)
+    _set_alt(frame, item.alt)
     table = frame.table
     table.first_row = item.header_rows > 0
     table.horz_banding = False
@@ -240,8 +310,8 @@ def _add_table(shapes: Any, item: plan.Table, part: Any) -> None:
         for tc, cell_plan in zip(tr.iterchildren(_tag("a:tc")), row, strict=True):
             tx_body = tc.find(_tag("a:txBody"))
             tx_body.find(_tag("a:bodyPr")).set("wrap", "square")
-            _write_paras(tx_body, cell_plan.paras, part)
-            _cell_borders(tc, cell_plan.fill, item.border, item.padding)
+            _write_paras(tx_body, cell_plan.paras, part, look)
+            _cell_borders(tc, cell_plan.fill, item.border, item.padding, look)
 
 
 def _set_alt(shape: Any, alt: str) -> None:
@@ -385,6 +455,23 @@ def _set_theme(prs: Any, deck_theme: plan.DeckTheme) -> None:
     _edit_theme(prs, edit)
 
 
+def _style_master(prs: Any, deck_theme: plan.DeckTheme) -> None:
+    """The master's text styles in the theme's sizes and colours: a title on the left in the
+    primary colour (tx2), body text in three levels."""
+    styles = prs.slide_master._element.find(_tag("p:txStyles"))
+    title = styles.find(f"{_tag('p:titleStyle')}/{_tag('a:lvl1pPr')}")
+    title.set("algn", "l")
+    run = title.find(_tag("a:defRPr"))
+    run.set("sz", _centipoints(deck_theme.title_size))
+    run.set("b", "1")
+    run.find(f"{_tag('a:solidFill')}/{_tag('a:schemeClr')}").set("val", "tx2")
+    body = styles.find(_tag("p:bodyStyle"))
+    for level, size in ((1, deck_theme.body_size), (2, deck_theme.body_size - 2),
+                        (3, deck_theme.body_size - 4)):
+        body.find(f"{_tag(f'a:lvl{level}pPr')}/{_tag('a:defRPr')}").set(
+            "sz", _centipoints(size))
+
+
 def _scale_master(prs: Any, width: float) -> None:
     """The default master and layouts are drawn for 4:3; stretch them across the deck's width
     so that a slide added by hand has its title and footers where the deck has them."""
@@ -450,7 +537,7 @@ class _NotesSlides:
         notes_slide.notes_text_frame.text = text
 
 
-def _fill_placeholder(slide: Any, box: plan.TextBox) -> None:
+def _fill_placeholder(slide: Any, box: plan.TextBox, look: _Look) -> None:
     title = slide.shapes.title
     # Drawn where the plan lists it, above what comes before it (the title slide's band).
     element = title._element
@@ -461,12 +548,13 @@ def _fill_placeholder(slide: Any, box: plan.TextBox) -> None:
     title.width, title.height = _emu(box.w), _emu(box.h)
     frame = title.text_frame
     frame.clear()
-    _fill_frame(frame._txBody, box.paras, box.inset, box.anchor, slide.part)
+    _fill_frame(frame._txBody, box.paras, box.inset, box.anchor, slide.part, look)
 
 
 def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
     """The .pptx file of a deck plan, as bytes; `base` is the folder image paths start from."""
     prs = _open(deck)
+    look = _look(deck)
     notes_slides = _NotesSlides()
     titles = []
     for slide_plan in deck.slides:
@@ -480,14 +568,14 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
         part = slide.part
         for item in slide_plan.items:
             if isinstance(item, plan.TextBox) and item.placeholder and shapes.title is not None:
-                _fill_placeholder(slide, item)
+                _fill_placeholder(slide, item, look)
                 filled.add(shapes.title.shape_id)
             elif isinstance(item, plan.TextBox):
-                _add_textbox(shapes, item, part)
+                _add_textbox(shapes, item, part, look)
             elif isinstance(item, plan.Shape):
-                _add_shape(shapes, item, part)
+                _add_shape(shapes, item, part, look)
             elif isinstance(item, plan.Table):
-                _add_table(shapes, item, part)
+                _add_table(shapes, item, part, look)
             elif isinstance(item, plan.Chart):
                 _add_chart(shapes, item)
             elif isinstance(item, plan.Picture):
@@ -502,6 +590,7 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
     _set_metadata(prs, deck.metadata)
     if deck.theme:
         _set_theme(prs, deck.theme)
+        _style_master(prs, deck.theme)
     else:
         _set_link_color(prs, deck.link_color)
     _set_app_properties(prs, deck, titles, notes_slides.made)

@@ -93,5 +93,6 @@ def deck_theme(theme: Theme) -> plan.DeckTheme:
              *((f"accent{n}", color) for n, color in enumerate(series, 1)),
              ("hlink", c.primary), ("folHlink", c.primary)]
     fonts = theme.fonts.deck
+    sizes = theme.sizes.deck
     return plan.DeckTheme(theme.name, tuple(slots), fonts.heading, fonts.body,
-                          fonts.east_asian)
+                          fonts.east_asian, sizes.title, sizes.body)

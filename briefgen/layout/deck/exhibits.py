@@ -27,8 +27,10 @@ def chart_pieces(ctx: Context, chart: Chart, width: float, number: int) -> list[
     fmt = number_format(values, chart.unit)
     categories = tuple(c.plain for c in chart.categories)
     series = tuple(plan.SeriesData(s.name.plain, tuple(s.values)) for s in chart.series)
+    # "12%" and "12pp", but "120 pages".
+    unit = "" if not chart.unit else chart.unit if chart.unit in ("%", "pp") else f" {chart.unit}"
     alt = f"{chart.type} chart" + (f": {chart.title.plain}" if chart.title else "") + ". " + \
-        "; ".join(f"{s.name}: " + ", ".join(f"{c} {v:g}{chart.unit or ''}"
+        "; ".join(f"{s.name}: " + ", ".join(f"{c} {v:g}{unit}"
                                             for c, v in zip(categories, s.values, strict=True))
                   for s in series)
     colors = tuple(ctx.c.series)

@@ -34,9 +34,13 @@ def table_pieces(ctx: Context, table: Table, width: float, size: float, number: 
     after = takeaway_pieces(ctx, table.takeaway, table.source, width)
     # What the table may take so that it, its title and takeaway share one slide.
     budget = room - sum(p.height + p.gap for p in (*pieces, *after))
+    rows = len(table.rows)
+    alt = ((f"{table.title.plain}. " if table.title else "")
+           + f"Table of {rows} row{'s' if rows != 1 else ''}; columns: "
+           + ", ".join(c.plain for c in table.columns))
     pieces.extend(grid_pieces(ctx, list(table.columns), [list(r) for r in table.rows], width,
                               size, f"table {number}", key, room,
-                              keep_with_next=bool(table.takeaway), budget=budget))
+                              keep_with_next=bool(table.takeaway), budget=budget, alt=alt))
     pieces.extend(after)
     return pieces
 
@@ -67,7 +71,8 @@ def column_widths(ctx: Context, cells: list[list[tuple[Span, ...]]], width: floa
 
 def grid_pieces(ctx: Context, columns: list[RichText], rows: list[list[RichText]],
                 width: float, size: float, name: str, key: str, room: float,
-                keep_with_next: bool = False, budget: float | None = None) -> list[Piece]:
+                keep_with_next: bool = False, budget: float | None = None, alt: str = ""
+                ) -> list[Piece]:
     """A native table measured row by row; splits between rows with the header repeated.
 
     Text shrinks toward the floor while words do not fit their columns or a row is taller
@@ -120,7 +125,7 @@ def grid_pieces(ctx: Context, columns: list[RichText], rows: list[list[RichText]
         return plan.Cell((plan.Para(spans, style, align=align),))
 
     grid = Grid(tuple(cell(s, head_style, c) for c, s in enumerate(header)),
-                row_height(header, head_style, widths), tuple(widths), name, key, room)
+                row_height(header, head_style, widths), tuple(widths), name, key, room, alt)
     body_rows = [tuple(cell(s, cell_style, c) for c, s in enumerate(r)) for r in body]
     body_hs = [row_height(r, cell_style, widths) for r in body]
     return [table_piece(ctx, grid, body_rows, body_hs, keep_with_next, messages=said)]
@@ -136,6 +141,7 @@ class Grid:
     name: str
     key: str
     room: float  # the body of a continuation slide
+    alt: str = ""
 
 
 def table_piece(ctx: Context, grid: Grid, rows: list[Row], heights: list[float],
@@ -154,7 +160,7 @@ def table_piece(ctx: Context, grid: Grid, rows: list[Row], heights: list[float],
         header = tuple(replace(c, fill=ctx.c.primary) for c in grid.head)
         return [plan.Table(x, y, grid.widths, (head_h, *heights), (header, *banded), 1,
                            CELL_PAD_X, mix(ctx.c.muted, ctx.c.background, 0.6),
-                           name=f"Table ({grid.name})")]
+                           name=f"Table ({grid.name})", alt=grid.alt)]
 
     def split(room: float) -> tuple[Piece | None, Piece | None]:
         used = head_h
