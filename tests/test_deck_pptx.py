@@ -256,3 +256,18 @@ def test_changing_the_theme_changes_every_slide(decks: dict[tuple[str, str], Pat
         body_box = (0, title_box[3], width, round(height * 0.9))
         assert changed(title_box) > 0.02, f"slide {number}: the title"
         assert changed(body_box) > 0.002, f"slide {number}: the body"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: "-".join(c))
+def test_the_slide_number_is_a_field_in_the_layouts_number_placeholder(
+        decks: dict[tuple[str, str], Path], case: tuple[str, str]) -> None:
+    deck = Presentation(str(decks[case]))
+    for number, slide in enumerate(deck.slides, 1):
+        kinds = {str(s.placeholder_format.type).split()[0]: s for s in slide.placeholders}
+        assert {"SLIDE_NUMBER", "FOOTER"} <= set(kinds), number
+        fields = kinds["SLIDE_NUMBER"]._element.findall(f".//{qn('a:fld')}")
+        assert [f.get("type") for f in fields] == ["slidenum"]
+        assert fields[0].findtext(qn("a:t")) == str(number)
+        # Title first in reading order, footer and number last.
+        shapes = list(slide.shapes)
+        assert shapes.index(slide.shapes.title) <= 2 and shapes[-1] in kinds.values()

@@ -49,7 +49,9 @@ class TextBox:
     inset: float = 0.0
     anchor: Literal["top", "middle", "bottom"] = "top"
     name: str = "Text"
-    placeholder: str | None = None  # "title": drawn in the template layout's title placeholder
+    # The layout's placeholder the box is drawn in: "title", "footer" or "number".
+    placeholder: str | None = None
+    field: int | None = None  # the span of the first paragraph that is the slide-number field
 
 
 @dataclass(frozen=True)

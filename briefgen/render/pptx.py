@@ -129,9 +129,15 @@ def _escape_control(text: str) -> str:
 
 # The text is written as lxml elements in schema order rather than through python-pptx's
 # property setters, which search each element's children on every call.
-def _write_run(p: Any, text: str, span: Any, style: plan.Style, part: Any, look: _Look
-               ) -> None:
-    r = _sub(p, "a:r")
+# A fixed id for the slide-number field, as PowerPoint's own decks share one; builds stay
+# byte-identical.
+_SLIDENUM_FIELD_ID = "{B2C3D4E5-0F1A-4B2C-8D3E-4F5A6B7C8D9E}"
+
+
+def _write_run(p: Any, text: str, span: Any, style: plan.Style, part: Any, look: _Look,
+               field: bool = False) -> None:
+    r = (_sub(p, "a:fld", id=_SLIDENUM_FIELD_ID, type="slidenum") if field
+         else _sub(p, "a:r"))
     r_pr = _sub(r, "a:rPr", lang=_east_asian_language(text, look.language) or look.language,
                 sz=_centipoints(style.size), b="1" if style.bold or span.bold else "0",
                 i="1" if style.italic or span.italic else "0")
@@ -152,7 +158,8 @@ def _write_run(p: Any, text: str, span: Any, style: plan.Style, part: Any, look:
     _sub(r, "a:t").text = _escape_control(text)
 
 
-def _write_para(tx_body: Any, para: plan.Para, part: Any, look: _Look) -> None:
+def _write_para(tx_body: Any, para: plan.Para, part: Any, look: _Look,
+                field: int | None = None) -> None:
     style = para.style
     p = _sub(tx_body, "a:p")
     p_pr = _sub(p, "a:pPr", algn=_ALIGN[para.align])
@@ -174,31 +181,31 @@ def _write_para(tx_body: Any, para: plan.Para, part: Any, look: _Look) -> None:
             _sub(p_pr, "a:buChar", char=para.bullet)
     else:
         _sub(p_pr, "a:buNone")
-    for span in para.spans:
+    for index, span in enumerate(para.spans):
         for n, piece in enumerate(span.text.split("\n")):
             if n:
                 _sub(p, "a:br")
             if piece:
-                _write_run(p, piece, span, style, part, look)
+                _write_run(p, piece, span, style, part, look, field=index == field)
     _sub(p, "a:endParaRPr", sz=str(round(style.size * 100)))
 
 
-def _write_paras(tx_body: Any, paras: tuple[plan.Para, ...], part: Any, look: _Look
-                 ) -> None:
+def _write_paras(tx_body: Any, paras: tuple[plan.Para, ...], part: Any, look: _Look,
+                 field: int | None = None) -> None:
     """The plan's paragraphs in place of the empty one a new text body holds."""
     if not paras:
         return
     for p in tx_body.findall(_tag("a:p")):
         tx_body.remove(p)
-    for para in paras:
-        _write_para(tx_body, para, part, look)
+    for n, para in enumerate(paras):
+        _write_para(tx_body, para, part, look, field if n == 0 else None)
 
 
 _AUTOFITS = {qn("a:noAutofit"), qn("a:normAutofit"), qn("a:spAutoFit")}
 
 
 def _fill_frame(tx_body: Any, paras: tuple[plan.Para, ...], inset: float, anchor: str,
-                part: Any, look: _Look) -> None:
+                part: Any, look: _Look, field: int | None = None) -> None:
     body_pr = tx_body.find(_tag("a:bodyPr"))
     body_pr.set("wrap", "square")
     # A new shape's <a:bodyPr> holds nothing but its autofit choice.
@@ -209,7 +216,7 @@ def _fill_frame(tx_body: Any, paras: tuple[plan.Para, ...], inset: float, anchor
     for side in ("lIns", "rIns", "tIns", "bIns"):
         body_pr.set(side, margin)
     body_pr.set("anchor", _ANCHOR[anchor])
-    _write_paras(tx_body, paras, part, look)
+    _write_paras(tx_body, paras, part, look, field)
 
 
 _FILLS = {qn(tag) for tag in ("a:noFill", "a:solidFill", "a:gradFill", "a:blipFill",
@@ -226,13 +233,35 @@ def _set_fill(sp_pr: Any, color: str | None, look: _Look) -> None:
     sp_pr.find(_tag("a:prstGeom")).addnext(fill)
 
 
-def _add_textbox(shapes: Any, box: plan.TextBox, part: Any, look: _Look) -> None:
+def _add_textbox(shapes: Any, box: plan.TextBox, part: Any, look: _Look) -> Any:
     shape = shapes.add_textbox(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
     _c_nv_pr(shape).set("name", box.name)
     sp = shape._element
     if box.fill:
         _set_fill(sp.spPr, box.fill, look)
-    _fill_frame(sp.txBody, box.paras, box.inset, box.anchor, part, look)
+    _fill_frame(sp.txBody, box.paras, box.inset, box.anchor, part, look, box.field)
+    return shape
+
+
+_PLACEHOLDER_TYPES = {"footer": "ftr", "number": "sldNum"}
+
+
+def _add_in_placeholder(slide: Any, box: plan.TextBox, part: Any, look: _Look) -> None:
+    """A footer or slide number in the layout's placeholder of its kind, where the layout has
+    one (python-pptx's add_slide leaves those out), else as a text box."""
+    shape = _add_textbox(slide.shapes, box, part, look)
+    kind = _PLACEHOLDER_TYPES[box.placeholder or ""]
+    found = slide.slide_layout._element.xpath(f".//p:nvPr/p:ph[@type='{kind}']")
+    if not found:
+        return
+    nv = shape._element[0]
+    c_nv_sp_pr = nv[1]
+    c_nv_sp_pr.attrib.pop("txBox", None)
+    _sub(c_nv_sp_pr, "a:spLocks", noGrp="1")
+    ph = _sub(nv[2], "p:ph", type=kind)
+    for key in ("sz", "idx"):
+        if found[0].get(key):
+            ph.set(key, found[0].get(key))
 
 
 _DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
@@ -567,9 +596,12 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
         shapes = slide.shapes
         part = slide.part
         for item in slide_plan.items:
-            if isinstance(item, plan.TextBox) and item.placeholder and shapes.title is not None:
+            if (isinstance(item, plan.TextBox) and item.placeholder == "title"
+                    and shapes.title is not None):
                 _fill_placeholder(slide, item, look)
                 filled.add(shapes.title.shape_id)
+            elif isinstance(item, plan.TextBox) and item.placeholder in _PLACEHOLDER_TYPES:
+                _add_in_placeholder(slide, item, part, look)
             elif isinstance(item, plan.TextBox):
                 _add_textbox(shapes, item, part, look)
             elif isinstance(item, plan.Shape):

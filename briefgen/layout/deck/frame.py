@@ -11,6 +11,7 @@ from briefgen.layout.measure import line_height, wrap
 from briefgen.layout.messages import LayoutMessage, note, warning
 
 TITLE_SHARE = 0.25  # of the slide's height, the most a title at its floor size may take
+NUMBER_MARK = "\ue000"  # where the slide number goes in its label
 
 
 @dataclass(frozen=True)
@@ -136,10 +137,15 @@ def footer(ctx: Context, number: int, total: int
     said = [warning("meta.classification" if ctx.brief.meta.classification else "",
                     "the footer is cut to fit its line; shorten the classification or the "
                     "theme's footer")] if cut else []
+    # The number is a field, which stays right when slides are added; the rest of the label
+    # ("/ 17") is text.
+    before, _, after = ctx.labels.format("slide", number=NUMBER_MARK, total=total).partition(
+        NUMBER_MARK)
+    spans = tuple(Span(t) for t in (before, str(number), after) if t)
     items: list[plan.Item] = [
-        ctx.box(MARGIN, y, ctx.content_w - right_w, [line], name="Footer"),
+        ctx.box(MARGIN, y, ctx.content_w - right_w, [line], name="Footer", placeholder="footer"),
         ctx.box(ctx.width - MARGIN - right_w, y, right_w,
-                [plan.Para((Span(ctx.labels.format("slide", number=number, total=total)),),
-                           style, align="right")], name="Slide number"),
+                [plan.Para(spans, style, align="right")], name="Slide number",
+                placeholder="number", field=1 if before else 0),
     ]
     return items, said
