@@ -3,6 +3,7 @@ theme, into decks whose shapes all lie on their slides and whose boxes all hold 
 
 from __future__ import annotations
 
+import io
 import random
 import tempfile
 from pathlib import Path
@@ -13,11 +14,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image as PilImage
+from pptx import Presentation
 
 from briefgen.brief.loader import load_brief
 from briefgen.build import image_sizes
 from briefgen.errors import BriefError
 from briefgen.layout.deck import plan_deck
+from briefgen.render.pptx import render_pptx
 from briefgen.theme.loader import available, load_theme
 from tests.conftest import FIXTURES
 from tests.deckcheck import problems
@@ -176,7 +179,7 @@ def write_brief(folder: Path, brief: dict[str, Any]) -> Path:
     return path
 
 
-def plan_in_every_theme(path: Path) -> None:
+def plan_in_every_theme(path: Path, render: bool = False) -> None:
     try:
         brief = load_brief(path)
     except BriefError:
@@ -185,6 +188,10 @@ def plan_in_every_theme(path: Path) -> None:
     for theme in THEMES:
         deck, _ = plan_deck(brief, load_theme(theme), sizes)
         assert problems(deck) == [], theme
+        if render:
+            shown = Presentation(io.BytesIO(render_pptx(deck, path.parent)))
+            assert len(shown.slides) == len(deck.slides)
+            assert all(slide.shapes.title is not None for slide in shown.slides)
 
 
 # Bounded: about a minute on one core. A failure is kept by hypothesis's database; copy the
@@ -203,4 +210,4 @@ def test_an_extreme_valid_brief_plans_onto_its_slides_in_every_theme(brief: dict
 def test_a_brief_the_fuzzer_once_broke_plans_onto_its_slides(case: Path, tmp_path: Path
                                                              ) -> None:
     path = write_brief(tmp_path, yaml.safe_load(case.read_text(encoding="utf-8")))
-    plan_in_every_theme(path)
+    plan_in_every_theme(path, render=True)

@@ -271,3 +271,16 @@ def test_the_slide_number_is_a_field_in_the_layouts_number_placeholder(
         # Title first in reading order, footer and number last.
         shapes = list(slide.shapes)
         assert shapes.index(slide.shapes.title) <= 2 and shapes[-1] in kinds.values()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", CASES, ids=lambda c: "-".join(c))
+def test_the_deck_passes_the_ooxml_schema_check(decks: dict[tuple[str, str], Path],
+                                                case: tuple[str, str]) -> None:
+    import sys
+
+    checker = shutil.which("openxml-audit") or str(Path(sys.executable).parent /
+                                                    "openxml-audit")
+    done = subprocess.run([checker, str(decks[case])], capture_output=True, text=True,
+                          timeout=120)
+    assert "Errors: 0" in done.stdout, done.stdout
