@@ -17,7 +17,7 @@ from briefgen.errors import BuildError
 
 if TYPE_CHECKING:
     from briefgen.brief.model import Brief
-    from briefgen.layout.memo import MemoPlan
+    from briefgen.layout.memo_plan import MemoPlan
     from briefgen.layout.plan import DeckPlan
     from briefgen.theme.model import Theme
 
