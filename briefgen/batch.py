@@ -137,10 +137,6 @@ def warm_up() -> None:
 def _start_worker() -> None:
     # Ctrl-C reaches the whole process group; only the parent should stop the batch.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The pool already keeps every core busy; a worker forking for its renders only adds cost.
-    from briefgen.build import render_alone
-
-    render_alone()
 
 
 def run_batch(jobs: Sequence[Job], theme: str | None, formats: Sequence[str], workers: int,
@@ -195,9 +191,11 @@ class Progress:
 
     WIDTH = 28
 
-    def __init__(self, total: int, mode: Mode, stream: TextIO | None = None) -> None:
+    def __init__(self, total: int, mode: Mode, verbose: bool = False,
+                 stream: TextIO | None = None) -> None:
         self.total = total
         self.mode = mode
+        self.verbose = verbose  # print layout notes as well as warnings
         self.count = 0
         self.stream = stream or sys.stderr
         self._drawn = False
@@ -251,7 +249,8 @@ class Progress:
             if self.mode == "lines":
                 lines.append(f"{self._counter()}{outcome.brief}: ok ({_counts(result)}, "
                              f"{outcome.seconds:.2f} s)")
-            lines += [f"warning: {outcome.brief}: {w}" for w in result.warnings]
+            lines += [f"note: {n}" for n in result.notes] if self.verbose else []
+            lines += [f"warning: {w}" for w in result.warnings]
         if lines:
             self._write("\n".join(lines))
         else:

@@ -49,8 +49,19 @@ def main_options(
     = False,
 ) -> None:
     """Compile an analyst's brief (YAML) into a slide deck (.pptx) and a memo (.pdf)."""
+    _set_debug(debug)
+
+
+def _set_debug(value: bool) -> None:
     global _debug
-    _debug = debug
+    _debug = _debug or value
+
+
+# --debug is taken after the command too (`briefgen build x.yaml --debug`).
+Debug = Annotated[bool, typer.Option("--debug", callback=_set_debug, expose_value=False,
+                                     help="Show a traceback on internal errors.")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also print layout notes: "
+                                       "sections continued, tables split, text shrunk.")]
 
 
 def _formats(value: str) -> list[str]:
@@ -77,6 +88,7 @@ def build(
     theme: ThemeName = None,
     formats: Formats = "pptx,pdf",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    verbose: Verbose = False,
     recursive: Annotated[bool, typer.Option(
         "--recursive", "-r",
         help="Also build the briefs in sub-folders of the folders given; their outputs mirror "
@@ -85,6 +97,7 @@ def build(
         "--jobs", "-j", min=1, show_default=False,
         help="Briefs built at once, each in its own process [default: the number of CPUs].")]
     = None,
+    _debug_option: Debug = False,
 ) -> None:
     """Build each brief into OUT/<name>.pptx and OUT/<name>.pdf.
 
@@ -99,9 +112,9 @@ def build(
     wanted = _formats(formats)
     found = find_briefs(briefs, out, recursive)
     if len(found.jobs) == 1 and not found.empty:
-        _build_one(found.jobs[0].brief, found.jobs[0].out, theme, wanted, quiet)
+        _build_one(found.jobs[0].brief, found.jobs[0].out, theme, wanted, quiet, verbose)
         return
-    _build_many(found.jobs, found.empty, theme, wanted, quiet, jobs or _cpus())
+    _build_many(found.jobs, found.empty, theme, wanted, quiet, verbose, jobs or _cpus())
 
 
 def _cpus() -> int:
@@ -111,8 +124,8 @@ def _cpus() -> int:
     return os.cpu_count() or 1
 
 
-def _build_one(brief: Path, out: Path, theme: str | None, wanted: list[str], quiet: bool
-               ) -> None:
+def _build_one(brief: Path, out: Path, theme: str | None, wanted: list[str], quiet: bool,
+               verbose: bool) -> None:
     from briefgen.batch import plural
     from briefgen.build import build as run_build
 
@@ -126,16 +139,23 @@ def _build_one(brief: Path, out: Path, theme: str | None, wanted: list[str], qui
         raise _internal(exc) from None
     if quiet:
         return
-    for warning in result.warnings:
-        typer.echo(f"warning: {brief}: {warning}", err=True)
+    _say(result.notes if verbose else [], result.warnings)
     for fmt, path in result.outputs.items():
         count = (plural(result.slides, "slide") if fmt == "pptx"
                  else plural(result.pages, "page"))
         typer.echo(f"{path} ({count})")
 
 
+def _say(notes: list[str], warnings: list[str], strict: bool = False) -> None:
+    """Print layout messages on stderr; under --strict a warning is an error."""
+    for text in notes:
+        typer.echo(f"note: {text}", err=True)
+    for text in warnings:
+        typer.echo(f"{'error' if strict else 'warning'}: {text}", err=True)
+
+
 def _build_many(jobs: list[Job], empty: list[str], theme: str | None, wanted: list[str],
-                quiet: bool, workers: int) -> None:
+                quiet: bool, verbose: bool, workers: int) -> None:
     from briefgen.batch import Progress, run_batch, summary
     from briefgen.theme.loader import load_theme
 
@@ -150,7 +170,7 @@ def _build_many(jobs: list[Job], empty: list[str], theme: str | None, wanted: li
     except Exception as exc:
         raise _internal(exc) from None
     started = time.perf_counter()
-    progress = Progress(len(jobs), Progress.mode_for(quiet))
+    progress = Progress(len(jobs), Progress.mode_for(quiet), verbose)
     progress.start()
     try:
         try:
@@ -171,6 +191,7 @@ def watch(
     out: OutFolder = Path("out"),
     theme: ThemeName = None,
     formats: Formats = "pptx,pdf",
+    _debug_option: Debug = False,
 ) -> None:
     """Build the briefs, then rebuild each one whenever it, its images or its theme is saved.
 
@@ -209,6 +230,7 @@ def preview(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the pictures.")]
     = Path("out"),
     theme: ThemeName = None,
+    _debug_option: Debug = False,
 ) -> None:
     """Write PNGs of every slide and memo page, and a contact sheet of the deck, to OUT/<name>/.
 
@@ -225,8 +247,7 @@ def preview(
         raise _fail(f"error: {exc}") from None
     except Exception as exc:
         raise _internal(exc) from None
-    for warning in result.warnings:
-        typer.echo(f"warning: {brief}: {warning}", err=True)
+    _say([], result.warnings)
     from briefgen.batch import plural
 
     for pictures, noun in ((result.slides, "slide"), (result.pages, "page")):
@@ -242,16 +263,17 @@ def validate(
     theme: ThemeName = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat layout warnings as errors.")]
     = False,
+    verbose: Verbose = False,
+    _debug_option: Debug = False,
 ) -> None:
-    """Check briefs without writing any file; report every problem and layout warning."""
-    from briefgen.brief.loader import load_brief
-    from briefgen.build import plan_brief
+    """Check briefs without writing any file: each is loaded, planned and rendered in memory,
+    so a brief that validates builds. Reports every problem and layout warning."""
+    from briefgen.build import check
 
     failed = False
     for path in briefs:
         try:
-            brief = load_brief(path)
-            _, _, warnings = plan_brief(brief, theme, path.parent)
+            result = check(path, theme)
         except BriefError as exc:
             typer.echo(exc.report(), err=True)
             failed = True
@@ -261,9 +283,8 @@ def validate(
             _internal(exc, path)
             failed = True
             continue
-        for warning in warnings:
-            typer.echo(f"{'error' if strict else 'warning'}: {path}: {warning}", err=True)
-        if strict and warnings:
+        _say(result.notes if verbose else [], result.warnings, strict)
+        if strict and result.warnings:
             failed = True
         else:
             typer.echo(f"{path}: ok")

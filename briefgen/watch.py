@@ -158,6 +158,6 @@ class Watcher:
         self.echo(f"{clock} {verb} {files} in {outcome.seconds:.2f} s{warned}", False)
         if result.warnings != watched.warnings:
             for warning in result.warnings:
-                self.echo(f"warning: {watched.job.brief}: {warning}", True)
+                self.echo(f"warning: {warning}", True)
         watched.last_good, watched.warnings = outcome, result.warnings
         return outcome

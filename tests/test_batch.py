@@ -97,7 +97,7 @@ def test_a_terminal_gets_a_bar_redrawn_in_place() -> None:
             return True
 
     stream = Terminal()
-    progress = Progress(2, Progress.mode_for(False, stream), stream)
+    progress = Progress(2, Progress.mode_for(False, stream), stream=stream)
     progress.start()
     progress.done(Outcome(Path("a.yaml"), error="a.yaml:1:1: bad"))
     progress.done(Outcome(Path("b.yaml"), error="b.yaml:1:1: bad"))

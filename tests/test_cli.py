@@ -124,7 +124,7 @@ def test_themes_show_prints_a_resolved_theme_that_loads_again(tmp_path: Path) ->
     copy.write_text(result.output)
     from briefgen.theme.loader import load_theme
 
-    assert load_theme(str(copy)) == load_theme("midnight")
+    assert load_theme(str(copy)).model_dump() == load_theme("midnight").model_dump()
 
 
 def test_themes_show_names_the_available_themes_for_an_unknown_one() -> None:
@@ -163,3 +163,30 @@ def test_the_console_command_is_quiet_when_its_reader_goes_away() -> None:
         errors = process.stderr.read().decode()
     assert process.returncode == 1
     assert errors == ""
+
+
+def test_the_sample_builds_silently_and_tells_its_layout_notes_with_verbose(tmp_path: Path
+                                                                            ) -> None:
+    quiet = runner.invoke(app, ["build", str(SAMPLE), "--out", str(tmp_path)])
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.stderr == ""
+    told = runner.invoke(app, ["build", str(SAMPLE), "--out", str(tmp_path), "--verbose"])
+    assert told.exit_code == 0, told.output
+    notes = told.stderr.splitlines()
+    assert notes and all(line.startswith(f"note: {SAMPLE}:") for line in notes), notes
+    table = [line for line in notes if ".table: " in line]
+    assert table == [f"note: {SAMPLE}:57:9: sections[1].blocks[2].table: text shrunk to 13 pt "
+                     "to fit the slide"]
+
+
+def test_validate_strict_passes_a_brief_whose_layout_has_only_notes() -> None:
+    result = runner.invoke(app, ["validate", str(SAMPLE), "--strict"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{SAMPLE}: ok\n"
+
+
+@pytest.mark.parametrize("command", ["build", "validate"])
+def test_debug_is_accepted_after_the_command(command: str, tmp_path: Path) -> None:
+    args = [command, str(FIXTURES / "minimal.yaml"), "--debug"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path)] if command == "build" else args)
+    assert result.exit_code == 0, result.output

@@ -111,36 +111,18 @@ def no_child_processes_left() -> bool:
     return False
 
 
-@pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Builds fork a child for the memo as a fresh process's first build does; counted."""
-    if not hasattr(os, "fork"):
-        pytest.skip("the memo is made in a forked child only where there is fork")
-    counted: list[int] = []
-    real_fork = os.fork
-
-    def fork() -> int:
-        counted.append(1)
-        return real_fork()
-
-    monkeypatch.setattr(os, "fork", fork)
-    monkeypatch.setattr(briefgen_build, "_render_in_parallel", True)
-    return counted
-
-
-# Where a build fails, and with what: the deck here, the memo in its child (whose error is
-# raised here when the memo is made again), Ctrl-C.
+# Where a build fails, and with what: the deck, the memo, Ctrl-C.
 FAILURES = {
     "deck": (briefgen.render.pptx, "render_pptx", RuntimeError("deck failed")),
-    "memo in the child": (briefgen.render.pdf, "render_pdf", RuntimeError("memo failed")),
+    "memo": (briefgen.render.pdf, "render_pdf", RuntimeError("memo failed")),
     "ctrl-c": (briefgen.render.pptx, "render_pptx", KeyboardInterrupt()),
 }
 
 
 @pytest.mark.parametrize("where", list(FAILURES))
 def test_a_failing_build_leaves_the_previous_outputs_no_temporary_file_and_no_child(
-        where: str, previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
-        forks: list[int]) -> None:
+        where: str, previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+        ) -> None:
     module, name, failure = FAILURES[where]
     brief, before = previous
     brief.write_text(brief.read_text().replace("Minimal brief", "Changed brief"))
@@ -151,45 +133,79 @@ def test_a_failing_build_leaves_the_previous_outputs_no_temporary_file_and_no_ch
     monkeypatch.setattr(module, name, fail)
     with pytest.raises(type(failure), match=str(failure) or None):
         build(brief, out=brief.parent / "out")
-    assert forks == [1]
     assert no_child_processes_left()
     assert snapshot(brief.parent / "out") == before
     assert temporary_files(brief.parent / "out") == []
 
 
-def test_a_bad_brief_stops_the_memo_child_and_writes_nothing(
-        previous: tuple[Path, dict[str, str]], forks: list[int]) -> None:
-    brief, before = previous
-    brief.write_text(BROKEN)
-    with pytest.raises(BriefError):
-        build(brief, out=brief.parent / "out")
-    assert forks == [1]
-    assert no_child_processes_left()
-    assert snapshot(brief.parent / "out") == before
+def test_a_build_runs_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> NoReturn:
+        raise AssertionError("a build forked")
 
-
-def test_a_build_goes_on_without_the_memo_child_when_it_cannot_fork(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]) -> None:
-    def refuse() -> int:
-        forks.append(1)
-        raise BlockingIOError(11, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(os, "fork", refuse)
+    monkeypatch.setattr(os, "fork", no_fork)
     result = build(MINIMAL, out=tmp_path)
-    assert forks == [1]
     assert sorted(result.outputs) == ["pdf", "pptx"]
+    assert no_child_processes_left()
 
 
-def test_the_memo_made_in_the_child_is_the_memo_made_here(
-        tmp_path: Path, forks: list[int]) -> None:
-    forked = build(EVERY_BLOCK, out=tmp_path / "forked")
-    assert forks == [1]
-    here = build(EVERY_BLOCK, out=tmp_path / "here")
-    assert forks == [1], "a process that has built before makes both files itself"
-    assert (forked.slides, forked.pages, forked.warnings) == (here.slides, here.pages,
-                                                              here.warnings)
-    for fmt in ("pptx", "pdf"):
-        assert sha256(forked.outputs[fmt]) == sha256(here.outputs[fmt]), fmt
+def test_when_the_second_rename_fails_the_first_output_is_put_back(
+        previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    brief, before = previous
+    brief.write_text(brief.read_text().replace("Minimal brief", "Changed brief"))
+    real_replace = os.replace
+    calls: list[tuple[str, str]] = []
+
+    def second_fails(source: str | Path, target: str | Path) -> None:
+        calls.append((Path(source).name, Path(target).name))
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", second_fails)
+    with pytest.raises(BuildError, match="No space left"):
+        build(brief, out=brief.parent / "out")
+    assert [target for _, target in calls] == ["brief.pptx", "brief.pdf", "brief.pptx"], (
+        "the new deck went in, the memo failed, and the old deck was put back")
+    assert snapshot(brief.parent / "out") == before, "the old pair is there, not a mix"
+    assert temporary_files(brief.parent / "out") == []
+
+
+def test_a_first_build_whose_second_rename_fails_leaves_no_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_replace = os.replace
+
+    def memo_fails(source: str | Path, target: str | Path) -> None:
+        if Path(target).suffix == ".pdf":
+            raise OSError(28, "No space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", memo_fails)
+    with pytest.raises(BuildError):
+        build(MINIMAL, out=tmp_path / "out")
+    assert snapshot(tmp_path / "out") == {}
+
+
+@pytest.mark.parametrize("name", ["brief.pdf", "brief.pptx"])
+def test_a_build_never_overwrites_its_own_brief(name: str, tmp_path: Path) -> None:
+    brief = tmp_path / name
+    brief.write_bytes(MINIMAL.read_bytes())
+    with pytest.raises(BuildError, match="would overwrite"):
+        build(brief, out=tmp_path)
+    assert brief.read_bytes() == MINIMAL.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_a_build_never_overwrites_an_image_it_reads(tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), "navy").save(tmp_path / "brief.pptx", format="PNG")
+    brief = tmp_path / "brief.yaml"
+    brief.write_text(MINIMAL.read_text() + "sections:\n  - title: S\n    blocks:\n"
+                     "      - image: {path: brief.pptx, alt: A picture}\n")
+    result = runner.invoke(app, ["build", str(brief), "-o", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert "would overwrite" in result.output
+    assert (tmp_path / "brief.pptx").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_a_failed_rename_leaves_the_previous_outputs_and_no_temporary_file(

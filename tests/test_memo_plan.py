@@ -142,4 +142,5 @@ def test_a_legend_too_tall_for_its_chart_says_how_many_names_it_leaves_out() -> 
     assert figure.legend is not None
     shown = len(figure.legend.names) - 1
     assert figure.legend.names[-1] == f"+{300 - shown}"
-    assert any("legend" in str(w) for w in plan.warnings)
+    assert [(w.level, w.key) for w in plan.messages if "legend" in w.text] == [
+        ("warning", "sections[0].blocks[0].chart")]

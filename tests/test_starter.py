@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from briefgen.brief.loader import load_brief
 from briefgen.brief.model import BLOCK_TYPES, json_schema_text
-from briefgen.build import plan_brief
+from briefgen.build import check
 from briefgen.cli import app
 
 runner = CliRunner()
@@ -38,8 +38,8 @@ def test_the_starter_shows_every_block_type_once(tmp_path: Path) -> None:
 def test_the_starter_plans_without_layout_warnings(tmp_path: Path) -> None:
     path = tmp_path / "brief.yaml"
     runner.invoke(app, ["new", str(path)])
-    _, _, warnings = plan_brief(load_brief(path), None, tmp_path)
-    assert warnings == []
+    result = check(path)
+    assert (result.warnings, result.notes) == ([], [])
 
 
 def test_new_refuses_to_overwrite_a_file_without_force(tmp_path: Path) -> None:

@@ -140,7 +140,35 @@ def test_a_logo_that_is_not_an_image_is_a_located_error(tmp_path: Path) -> None:
     errors = theme_errors(theme_file, "name: brand\nextends: corporate\nlogo: logo.png\n")
     assert errors == [
         f"{theme_file}:3:7: logo: logo 'logo.png' is not a PNG or JPEG file — "
-        "give the path of a PNG or JPEG relative to the theme file"]
+        "convert it to PNG or JPEG"]
+
+
+def test_a_logo_that_claims_too_many_pixels_gets_the_error_a_brief_image_gets(
+        tmp_path: Path) -> None:
+    from tests.test_hostile import png
+
+    png(tmp_path / "logo.png", 20_000, 20_000)  # 400 megapixels claimed by a few bytes
+    theme_file = tmp_path / "brand.yaml"
+    errors = theme_errors(theme_file, "name: brand\nextends: corporate\nlogo: logo.png\n")
+    assert errors == [
+        f"{theme_file}:3:7: logo: logo 'logo.png' is over 178 megapixels, more than the 25 "
+        "megapixels allowed — scale it down; a slide or a page needs at most about 4000 "
+        "pixels across"]
+
+
+def test_a_template_named_relative_to_a_theme_in_another_folder_is_found(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_template import make_template
+
+    brand = tmp_path / "brand"
+    brand.mkdir()
+    make_template(brand)
+    (brand / "acme.yaml").write_text("name: acme\nextends: corporate\ndeck:\n"
+                                     "  template: house.pptx\n")
+    monkeypatch.chdir(tmp_path)
+    theme = load_theme("brand/acme.yaml")
+    assert theme.template_info is not None
+    assert theme.template_info.path == str((brand / "house.pptx").resolve())
 
 
 def test_the_memo_shows_the_theme_logo_in_its_running_header(tmp_path: Path) -> None:

@@ -41,26 +41,41 @@ def check_image_path(value: str, base: Path) -> Path:
         raise RuleViolation(f"image path '{value}' points outside the brief's folder", hint)
     if not target.is_file():
         raise RuleViolation(f"image '{value}' does not exist", f"check the path; {hint}")
-    if target.stat().st_size > MAX_IMAGE_BYTES:
-        raise RuleViolation(f"image '{value}' is larger than 20 MB", "use a smaller image")
-    with target.open("rb") as handle:
-        head = handle.read(8)
-    if image_kind(head) is None:
-        raise RuleViolation(f"image '{value}' is not a PNG or JPEG file",
-                            "convert it to PNG or JPEG")
-    width, height = _readable_size(target, value)
-    if width * height > MAX_IMAGE_PIXELS:
-        raise _too_large(value, f"{width:,} x {height:,} pixels")
+    check_image_file(target, value)
     return target
 
 
-def _too_large(value: str, size: str) -> RuleViolation:
-    return RuleViolation(f"image '{value}' is {size}, more than the "
+def check_image_file(target: Path, value: str, what: str = "image") -> tuple[int, int]:
+    """The pixel size of an existing image file, or a RuleViolation if it is too large, not a
+    PNG or JPEG, or damaged; messages call it `what` and `value` (image 'a.png')."""
+    if target.stat().st_size > MAX_IMAGE_BYTES:
+        raise RuleViolation(f"{what} '{value}' is larger than 20 MB", "use a smaller image")
+    with target.open("rb") as handle:
+        head = handle.read(8)
+    if image_kind(head) is None:
+        raise RuleViolation(f"{what} '{value}' is not a PNG or JPEG file",
+                            "convert it to PNG or JPEG")
+    width, height = _readable_size(target, value, what)
+    if width * height > MAX_IMAGE_PIXELS:
+        raise _too_large(value, what, f"{width:,} x {height:,} pixels")
+    return width, height
+
+
+def image_size(target: Path) -> tuple[int, int]:
+    """The pixel size of an image that has passed check_image_file."""
+    from PIL import Image
+
+    with Image.open(target) as picture:
+        return picture.size
+
+
+def _too_large(value: str, what: str, size: str) -> RuleViolation:
+    return RuleViolation(f"{what} '{value}' is {size}, more than the "
                          f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels allowed",
                          "scale it down; a slide or a page needs at most about 4000 pixels across")
 
 
-def _readable_size(target: Path, value: str) -> tuple[int, int]:
+def _readable_size(target: Path, value: str, what: str) -> tuple[int, int]:
     """The image's pixel size, read from its header by Pillow; its chunks are checked too."""
     import warnings
 
@@ -77,9 +92,9 @@ def _readable_size(target: Path, value: str) -> tuple[int, int]:
                     picture.verify()  # a PNG's chunks and checksums, without decoding pixels
     except Image.DecompressionBombError:
         limit = 2 * (Image.MAX_IMAGE_PIXELS or 0)  # where Pillow refuses to open an image
-        raise _too_large(value, f"over {limit // 1_000_000} megapixels") from None
+        raise _too_large(value, what, f"over {limit // 1_000_000} megapixels") from None
     except (OSError, SyntaxError, ValueError) as exc:
-        raise RuleViolation(f"image '{value}' is damaged or cannot be read ({exc})",
+        raise RuleViolation(f"{what} '{value}' is damaged or cannot be read ({exc})",
                             "open it in an image editor and save it again as PNG or JPEG"
                             ) from None
     return size

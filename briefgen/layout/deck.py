@@ -30,6 +30,7 @@ from briefgen.layout.common import (
     sort_predictions,
 )
 from briefgen.layout.measure import line_height, longest_word, wrap
+from briefgen.layout.messages import LayoutMessage, note, unique, warning
 from briefgen.theme.model import DECK_FONT_METRICS, Theme
 
 MARGIN = 48.0
@@ -63,6 +64,7 @@ class Piece:
     split: Callable[[float], tuple[Piece | None, Piece | None]] | None = None
     min_head: float = 0.0
     flexible: bool = False  # a chart or image: shrinks to the room left instead of splitting
+    key: str = ""  # where in the brief the piece comes from, for layout messages
 
 
 class DeckPlanner:
@@ -76,7 +78,7 @@ class DeckPlanner:
         self.fonts = theme.fonts.deck
         self.labels: Labels
         self.labels, warnings = labels_for(brief.meta.language, brief.meta.labels)
-        self.warnings: list[str] = list(warnings)
+        self.messages: list[LayoutMessage] = [warning("meta.language", w) for w in warnings]
         self.image_sizes = image_sizes or {}
         self.template = theme.template_info
         self.width = 960.0 if theme.deck.aspect == "16:9" else 720.0
@@ -147,7 +149,7 @@ class DeckPlanner:
                 break
             current = max(floor, current - 2)
         if current < size and where:
-            self.warnings.append(f"{where}: title shrunk to {current:g} pt")
+            self.messages.append(note(where, f"title shrunk to {current:g} pt"))
         return style, measured.height
 
     def layout_for(self, kind: str) -> str | None:
@@ -163,8 +165,8 @@ class DeckPlanner:
             if found is None:
                 found = "Blank" if self.template.layout("Blank") else self.template.layouts[0].name
             if found != wanted[0]:
-                self.warnings.append(f"template has no layout '{wanted[0]}' for {kind} slides; "
-                                     f"using '{found}'")
+                self.messages.append(warning("", f"template has no layout '{wanted[0]}' for "
+                                             f"{kind} slides; using '{found}'"))
             self.layouts[kind] = found
         return self.layouts[kind]
 
@@ -347,7 +349,8 @@ class DeckPlanner:
 
         return [Piece(total, GAP, draw=draw)]
 
-    def table_pieces(self, table: Table, width: float, size: float, number: int) -> list[Piece]:
+    def table_pieces(self, table: Table, width: float, size: float, number: int, key: str
+                     ) -> list[Piece]:
         pieces: list[Piece] = []
         if table.title:
             title = plan.Para(table.title.paragraphs[0] if table.title.paragraphs else (),
@@ -357,7 +360,7 @@ class DeckPlanner:
         # What the table may take so that it, its title and takeaway share one slide.
         budget = self.continuation_room - sum(p.height + p.gap for p in (*pieces, *after))
         pieces.extend(self.grid_pieces([c for c in table.columns], [list(r) for r in table.rows],
-                                       width, size, name=f"table {number}",
+                                       width, size, name=f"table {number}", key=key,
                                        keep_with_next=bool(table.takeaway), budget=budget))
         pieces.extend(after)
         return pieces
@@ -401,7 +404,7 @@ class DeckPlanner:
         return [m + extra * w / total_want for m, w in zip(least, want, strict=True)], fits
 
     def grid_pieces(self, columns: list[RichText], rows: list[list[RichText]], width: float,
-                    size: float, name: str, keep_with_next: bool = False,
+                    size: float, name: str, key: str, keep_with_next: bool = False,
                     budget: float | None = None) -> list[Piece]:
         """A native table measured row by row; splits between rows with the header repeated.
 
@@ -447,7 +450,7 @@ class DeckPlanner:
         widths, fits, tallest, total = layout(current)
         cell_style = self.style(current)
         if current < size:
-            self.warnings.append(f"{name}: text shrunk to {current:g} pt to fit the slide")
+            self.messages.append(note(key, f"text shrunk to {current:g} pt to fit the slide"))
         head_style = self.style(current, self.c.on_primary, bold=True)
 
         def cell(spans: tuple[Span, ...], style: plan.Style, c: int) -> plan.Cell:
@@ -459,11 +462,11 @@ class DeckPlanner:
         body_rows = [tuple(cell(s, cell_style, c) for c, s in enumerate(r)) for r in body]
         body_hs = [row_height(r, cell_style, widths) for r in body]
         return [self._table_piece(head_cells, head_h, body_rows, body_hs, widths, keep_with_next,
-                                  name)]
+                                  name, key)]
 
     def _table_piece(self, head: tuple[plan.Cell, ...], head_h: float,
                      rows: list[tuple[plan.Cell, ...]], heights: list[float],
-                     widths: list[float], keep_with_next: bool, name: str,
+                     widths: list[float], keep_with_next: bool, name: str, key: str,
                      part: int = 1, band: int = 0) -> Piece:
         """Rows under the header, banded from each slide's first row; `band` 1 shades the first
         row, the rest of a row cut on the slide before, to match its beginning."""
@@ -501,10 +504,10 @@ class DeckPlanner:
             if not first or not rest:
                 return None, None
             head_part = self._table_piece(head, head_h, first, first_hs, widths, False, name,
-                                          part, band)
+                                          key, part, band)
             tail = self._table_piece(head, head_h, rest, rest_hs, widths, keep_with_next, name,
-                                     part + 1, rest_band)
-            self.splits[name] = max(self.splits.get(name, 1), part + 1)
+                                     key, part + 1, rest_band)
+            self.splits[key] = max(self.splits.get(key, 1), part + 1)
             return head_part, tail
 
         can_split = len(rows) > 1 or (bool(rows) and head_h + heights[0] > self.continuation_room)
@@ -668,7 +671,8 @@ class DeckPlanner:
             return self.bullet_pieces(items, width, size, numbered=kind == "numbered")
         if kind == "table":
             counters["table"] += 1
-            return self.table_pieces(content, width, table_size, counters["table"])
+            return self.table_pieces(content, width, table_size, counters["table"],
+                                     f"{where}.table")
         if kind == "chart":
             counters["chart"] += 1
             return self.chart_pieces(content, width, counters["chart"])
@@ -760,7 +764,7 @@ class DeckPlanner:
                     continue
             place(piece, 0.0)
             if piece.height > room + 0.01:
-                self.warnings.append("a block is taller than a slide and was not split")
+                self.messages.append(warning(piece.key, "taller than a slide and was not split"))
         return [s for s in slides if s]
 
     @staticmethod
@@ -832,7 +836,7 @@ class DeckPlanner:
         size, table_size = self.s.body, self.s.table
         while True:
             self.splits = {}
-            packed = self.pack(build(size, table_size), rooms)
+            packed = self.pack(self._keyed(build(size, table_size), where), rooms)
             if best is None:
                 best, base_splits = packed, dict(self.splits)
             if len(packed) == 1:
@@ -844,16 +848,16 @@ class DeckPlanner:
             table_size = max(self.s.table_floor, table_size - 1)
             steps += 1
         if len(best) == 1 and steps and where:
-            self.warnings.append(f"{where}: text shrunk to {size:g} pt to fit one slide")
+            self.messages.append(note(where, f"text shrunk to {size:g} pt to fit one slide"))
         elif steps:
             self.splits = {}
-            best = self.pack(build(self.s.body, self.s.table), rooms)
+            best = self.pack(self._keyed(build(self.s.body, self.s.table), where), rooms)
             base_splits = dict(self.splits)
         for name, parts in base_splits.items():
-            self.warnings.append(f"{where}: {name} split across {parts} slides")
+            self.messages.append(note(name, f"split across {parts} slides"))
         if len(best) > 1 and where:
-            self.warnings.append(f"{where} continues on {len(best) - 1} more "
-                                 f"slide{'s' if len(best) > 2 else ''}")
+            self.messages.append(note(where, f"continues on {len(best) - 1} more "
+                                             f"slide{'s' if len(best) > 2 else ''}"))
         if not best:
             best = [[]]  # nothing but the title: the title itself is the slide's message
         slides = []
@@ -866,6 +870,11 @@ class DeckPlanner:
             items.extend(self.draw(placed, x, body_top, width))
             slides.append(self.slide(kind, items, notes))
         return slides
+
+    @staticmethod
+    def _keyed(pieces: list[Piece], key: str) -> list[Piece]:
+        """Pieces that do not say which block they come from are the flow's own."""
+        return [p if p.key else replace(p, key=key) for p in pieces]
 
     def slide(self, kind: str, items: Sequence[plan.Item], notes: str) -> plan.Slide:
         background = None if self.template else self.c.background
@@ -883,7 +892,7 @@ class DeckPlanner:
                                              name="Title band")]
         title_style, _ = self.fit_title(meta.title.paragraphs[0], width, self.s.title + 10,
                                         self.s.title_floor + 4, max_lines=3,
-                                        where="title slide")
+                                        where="meta.title")
         title_style = replace(title_style, color=self.c.on_primary)
         paras = [plan.Para(meta.title.paragraphs[0], title_style)]
         if meta.subtitle:
@@ -925,7 +934,7 @@ class DeckPlanner:
         x, y, width, least = placeholder
         title = self.brief.meta.title.paragraphs[0]
         style, height = self.fit_title(title, width, self.s.title + 6, self.s.title_floor,
-                                       max_lines=3, where="title slide")
+                                       max_lines=3, where="meta.title")
         box = plan.TextBox(x, y, width, max(height, least), (plan.Para(title, style),),
                            name="Title", placeholder="title")
         items: list[plan.Item] = [box]
@@ -948,7 +957,7 @@ class DeckPlanner:
 
         return self.flow_slides("summary", thesis.headline.paragraphs[0],
                                 self.labels.get("executive_summary"), build, notes,
-                                "executive summary")
+                                "thesis.headline")
 
     def agenda_slide(self) -> list[plan.Slide]:
         entries = [s.title for s in self.brief.sections]
@@ -962,7 +971,7 @@ class DeckPlanner:
                                       size, numbered=True)
 
         label = self.labels.get("agenda")
-        return self.flow_slides("agenda", (Span(label),), None, build, "", "agenda")
+        return self.flow_slides("agenda", (Span(label),), None, build, "", "sections")
 
     def section_slides(self, index: int, section: Section, counters: dict[str, int]
                        ) -> list[plan.Slide]:
@@ -973,9 +982,10 @@ class DeckPlanner:
         def build(size: float, table_size: float) -> list[Piece]:
             saved = dict(counters)
             pieces: list[Piece] = []
-            for block in section.blocks:
-                pieces.extend(self.block_pieces(block, self.content_w, size, table_size,
-                                                counters, where))
+            for m, block in enumerate(section.blocks):
+                key = f"{where}.blocks[{m}]"
+                pieces.extend(replace(piece, key=key) for piece in self.block_pieces(
+                    block, self.content_w, size, table_size, counters, key))
             built_counters.update(counters)
             counters.update(saved)
             return pieces
@@ -1004,14 +1014,14 @@ class DeckPlanner:
         def matrix(top: float) -> list[plan.Item]:
             return self.risk_matrix(risks, MARGIN + 52, top, matrix_size)
 
-        mark = len(self.warnings)
+        mark = len(self.messages)
         beside = self.flow_slides("risks", (Span(label),), None,
                                   lambda size, _t: self.risk_list(risks, list_w, size - 2),
                                   notes, "risks", x=list_x, width=list_w, first_extra=matrix)
         if len(beside) == 1:
             return beside
         # Too long to stand beside the matrix: the matrix gets a slide, the list follows.
-        del self.warnings[mark:]
+        del self.messages[mark:]
         items, top = self.frame((Span(label),), None)
         size = min(self.body_bottom - top - 40, self.content_w * 0.6)
         items.extend(self.risk_matrix(risks, (self.width - size) / 2 + 26, top, size))
@@ -1273,12 +1283,12 @@ class DeckPlanner:
         # Re-planning a section at smaller sizes repeats some warnings; keep each once.
         return plan.DeckPlan(self.width, self.height, tuple(numbered), metadata,
                              self.c.primary, self.template.path if self.template else None,
-                             tuple(dict.fromkeys(self.warnings)))
+                             tuple(unique(self.messages)))
 
 
 def plan_deck(brief: Brief, theme: Theme, image_sizes: ImageSizes | None = None
-              ) -> tuple[plan.DeckPlan, list[str]]:
-    """Plan the deck of a brief; returns the plan and the layout warnings."""
+              ) -> tuple[plan.DeckPlan, list[LayoutMessage]]:
+    """Plan the deck of a brief; returns the plan and its layout messages."""
     deck = DeckPlanner(brief, theme, image_sizes).plan()
-    return deck, list(deck.warnings)
+    return deck, list(deck.messages)
 

@@ -53,6 +53,7 @@ from briefgen.layout.memo_plan import (
     Spans,
     VerdictBox,
 )
+from briefgen.layout.messages import LayoutMessage, note, warning
 from briefgen.theme.model import MemoSizes, Theme
 
 PAGE_SIZES = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0)}
@@ -157,7 +158,8 @@ class MemoPlanner:
         self.labels: Labels
         self.labels, warnings = labels_for(brief.meta.language, brief.meta.labels)
         self.punct = punctuation(self.labels.language)
-        self.warnings = list(warnings)
+        self.messages: list[LayoutMessage] = [warning("meta.language", w) for w in warnings]
+        self.key = ""  # where in the brief the block being planned is
         self.image_sizes = image_sizes or {}
         self.page = PAGE_SIZES[theme.memo.page]
         top, right, bottom, left = theme.memo.margins
@@ -268,8 +270,8 @@ class MemoPlanner:
         size = max(TABLE_FLOOR, min(self.sizes.table, share / 3))
         pad = min(CELL_PAD, max(1.0, (share - 2 * size) / 2))
         if size < self.sizes.table:
-            self.warnings.append(f"a table of {len(columns)} columns is set at {size:.1f} pt "
-                                 "to fit the page")
+            self.messages.append(note(self.key, f"{len(columns)} columns set at {size:.1f} pt "
+                                      "to fit the page"))
         widths = self.column_widths([[(c,) for c in columns], *rows], size, pad, has_chips)
         fitted = tuple(tuple(None if chip is None else self.fitted_chip(chip, w - 2 * pad)
                              for chip, w in zip(row, widths, strict=True)) for row in chips)
@@ -372,7 +374,8 @@ class MemoPlanner:
         keep = max(1, rows * legend.columns - 1)
         hidden = len(legend.names) - keep
         more = f"+{hidden}"
-        self.warnings.append(f"a chart's legend shows {keep} of {len(legend.names)} names")
+        self.messages.append(warning(self.key, f"the legend shows {keep} of "
+                                     f"{len(legend.names)} names; the chart has no room for more"))
         return replace(legend, names=(*legend.names[:keep], more),
                        colors=(*legend.colors[:keep], self.c.background), rows=rows,
                        y=rows * legend.row_height + 4)
@@ -537,10 +540,12 @@ class MemoPlanner:
             elements.append(self.heading(number, self.joined(section.title), f"section-{index}"))
             if section.lead:
                 elements.append(Para(self.joined(section.lead), "lead"))
-            for block in section.blocks:
+            for at, block in enumerate(section.blocks):
+                self.key = f"sections[{index}].blocks[{at}].{block.kind}"
                 elements.extend(self.block(block))
         if brief.risks:
             number += 1
+            self.key = "risks"
             elements.extend(self.risks(number))
         if brief.verdict:
             number += 1
@@ -551,6 +556,7 @@ class MemoPlanner:
                                        self.c.primary))
         if brief.predictions:
             number += 1
+            self.key = "predictions"
             elements.extend(self.predictions(number))
         conclusion = brief.conclusion
         if conclusion and (conclusion.text or conclusion.title):
@@ -587,7 +593,7 @@ class MemoPlanner:
             lang_tag=meta.language,
             date=meta.date,
             pages=pages,
-            warnings=tuple(self.warnings),
+            messages=tuple(self.messages),
         )
 
     def pages(self, elements: list[Element]) -> tuple[tuple[Element, ...], int]:
@@ -604,7 +610,7 @@ class MemoPlanner:
 
 
 def plan_memo(brief: Brief, theme: Theme, image_sizes: dict[str, tuple[int, int]] | None = None
-              ) -> tuple[MemoPlan, list[str]]:
-    """Plan the memo of a brief; returns the plan and its warnings."""
+              ) -> tuple[MemoPlan, list[LayoutMessage]]:
+    """Plan the memo of a brief; returns the plan and its layout messages."""
     memo = MemoPlanner(brief, theme, image_sizes).plan()
-    return memo, list(memo.warnings)
+    return memo, list(memo.messages)

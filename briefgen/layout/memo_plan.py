@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from briefgen.brief.markup import Span
 from briefgen.layout.memo_metrics import TextStyle
+from briefgen.layout.messages import LayoutMessage
 
 Spans = tuple[Span, ...]
 Cell = tuple[Spans, ...]  # one paragraph of a table cell, in chunks
@@ -253,7 +254,7 @@ class MemoPlan:
     lang_tag: str
     date: str = "2000-01-01"  # the brief's date, ISO: the memo's creation date
     pages: int = 1  # the planner's estimate of the page count
-    warnings: tuple[str, ...] = field(default=())
+    messages: tuple[LayoutMessage, ...] = field(default=())
 
     @property
     def frame_width(self) -> float:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from briefgen.brief.markup import Span
+from briefgen.layout.messages import LayoutMessage
 
 Align = Literal["left", "center", "right"]
 
@@ -159,4 +160,4 @@ class DeckPlan:
     metadata: Metadata
     link_color: str = "0563C1"
     template: str | None = None  # a .pptx whose master, layouts and size the deck uses
-    warnings: tuple[str, ...] = field(default=())
+    messages: tuple[LayoutMessage, ...] = field(default=())

@@ -74,6 +74,7 @@ def _anchor_paths(data: dict[str, Any], folder: Path) -> dict[str, Any]:
 
 
 def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], Document]:
+    """A theme merged with its `extends:` parents; `seen` are its children, for cycles."""
     document = read_yaml(path, str(path), what="theme")
     document.data = _anchor_paths(document.data, path.parent)
     parent_name = document.data.get("extends")
@@ -99,40 +100,47 @@ def load_theme(name_or_path: str | None = None) -> Theme:
     merged = Document(document.file, {**data, "extends": document.data.get("extends")},
                       document.key_marks, document.value_marks)
     theme = validate(merged, Theme, base=path.parent)
+    files = [path]
     if theme.deck.template:
-        theme._template = _template(document, path, theme.deck.template)
+        theme._template = _template(document, theme.deck.template)
+        files.append(Path(theme._template.path))
     if theme.logo:
         theme._logo = _logo(document, Path(theme.logo))
+        files.append(Path(theme._logo[0]))
+    theme._files = tuple(str(f) for f in files)
     return theme
 
 
 def _logo(document: Document, file: Path) -> tuple[str, int, int]:
-    from PIL import Image
-
-    from briefgen.brief.images import image_kind
+    from briefgen.brief.images import check_image_file
+    from briefgen.brief.model import RuleViolation
 
     hint = "give the path of a PNG or JPEG relative to the theme file"
     try:
-        head = file.read_bytes()[:8]
+        if not file.is_file():
+            raise RuleViolation(f"logo '{file.name}' cannot be read", hint)
+        width, height = check_image_file(file.resolve(), file.name, "logo")
+    except RuleViolation as exc:
+        raise BriefError([document.problem(("logo",), exc.message, exc.hint)]) from None
     except OSError:
         raise BriefError([document.problem(("logo",), f"logo '{file.name}' cannot be read",
                                            hint)]) from None
-    if image_kind(head) is None:
-        raise BriefError([document.problem(("logo",), f"logo '{file.name}' is not a PNG or "
-                                           "JPEG file", hint)])
-    with Image.open(file) as picture:
-        width, height = picture.size
     return str(file.resolve()), width, height
 
 
-def _template(document: Document, theme_path: Path, name: str) -> TemplateInfo:
-    from briefgen.theme.template import read_template
+def _template(document: Document, name: str) -> TemplateInfo:
+    from briefgen.theme.template import MAX_TEMPLATE_BYTES, read_template
 
     where = ("deck", "template")
-    file = (theme_path.parent / name).resolve()
+    file = Path(name).resolve()  # already anchored at the folder of the theme that names it
     if file.suffix.lower() != ".pptx" or not file.is_file():
         raise BriefError([document.problem(where, f"template '{name}' is not a .pptx file here",
                                            "give the path of a .pptx relative to the theme")])
+    if file.stat().st_size > MAX_TEMPLATE_BYTES:
+        raise BriefError([document.problem(where, f"template '{name}' is larger than "
+                                           f"{MAX_TEMPLATE_BYTES // 2**20} MB",
+                                           "remove the example slides and large pictures "
+                                           "from the template")])
     try:
         return read_template(file)
     except ValueError as exc:

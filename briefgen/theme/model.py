@@ -197,6 +197,12 @@ class Theme(Model):
 
     _template: TemplateInfo | None = PrivateAttr(None)
     _logo: tuple[str, int, int] | None = PrivateAttr(None)
+    _files: tuple[str, ...] = PrivateAttr(())
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The files the theme was read from: its YAML, template and logo."""
+        return self._files
 
     @property
     def logo_info(self) -> tuple[str, int, int] | None:

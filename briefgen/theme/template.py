@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Any
 
 EMU_PER_PT = 12700
+# A company template is a master, layouts and some artwork; past this it is mostly pictures
+# or example slides, which every deck would carry.
+MAX_TEMPLATE_BYTES = 50 * 2**20
 
 
 @dataclass(frozen=True)
