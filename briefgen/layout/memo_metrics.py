@@ -6,12 +6,12 @@ import re
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
 from briefgen.brief.markup import Span
-from briefgen.layout.measure import is_wide
+from briefgen.layout.measure import has_wide, is_wide
 
 _SANS = "source-sans/ttf/SourceSans3-"
 # The files of the memo's faces, by the name the renderer registers them under.
@@ -112,7 +112,13 @@ def char_em(char: str, face: str) -> float:
 
 
 def text_width(text: str, face: str, size: float) -> float:
-    return sum(char_em(ch, face) for ch in text) * size
+    return _text_em(text, face) * size
+
+
+# Pagination measures the same paragraphs at several widths and sizes: words repeat.
+@lru_cache(maxsize=1 << 16)
+def _text_em(text: str, face: str) -> float:
+    return sum(char_em(ch, face) for ch in text)
 
 
 def face_of(span: Span, bold: bool = False, italic: bool = False) -> str:
@@ -178,7 +184,7 @@ def count_lines(spans: Sequence[Span], width: float, style: TextStyle) -> int:
 
 def _pieces(word: str) -> list[str]:
     """A word in the pieces a line may end between: each CJK character alone."""
-    if not any(map(is_wide, word)):
+    if not has_wide(word):
         return [word]
     out: list[str] = []
     for ch in word:
