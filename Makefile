@@ -1,11 +1,11 @@
 # Two entry points for a machine that has never seen the project:
-#   make demo   builds the sample brief into out/
+#   make demo   builds the sample briefs into out/
 #   make test   runs the test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-fast lint wheel bench clean
 
 $(BIN)/briefgen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,14 +14,23 @@ $(BIN)/briefgen: pyproject.toml
 	touch $@
 
 demo: $(BIN)/briefgen
-	$(BIN)/briefgen build briefs/alibaba-one-ai.yaml --out out
+	$(BIN)/briefgen build briefs/alibaba-one-ai.yaml briefs/cloud-infrastructure.yaml --out out
 
 test: $(BIN)/briefgen
 	$(BIN)/pytest
 
+# The edit-test loop: everything but the LibreOffice renders, subprocess builds and fuzzers.
+test-fast: $(BIN)/briefgen
+	$(BIN)/pytest -m "not slow"
+
 lint: $(BIN)/briefgen
 	$(BIN)/ruff check briefgen tests bench
 	$(BIN)/mypy briefgen
+
+wheel: $(BIN)/briefgen
+	rm -rf dist
+	$(BIN)/pip wheel --quiet --no-deps -w dist .
+	$(BIN)/python .ci/check_wheel.py dist/briefgen-*.whl
 
 bench: $(BIN)/briefgen
 	$(BIN)/python bench/run.py

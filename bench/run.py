@@ -202,6 +202,39 @@ def two_core_slowdown(rounds: int) -> float:
     return statistics.median(ratios)
 
 
+# Briefs of 0, 4, 16 and 64 sections, each section the same mix of blocks (text, bullets, a
+# table, a chart): cost per section should not grow with the brief.
+SECTION_COUNTS = (0, 4, 16, 64)
+_SECTION = """  - title: "Section {n}: where the market moves"
+    lead: "Demand in segment {n} grows faster than supply for a third year"
+    notes: "Speaker notes for section {n}."
+    blocks:
+      - text: "Revenue in segment {n} rose while costs fell. The **margin** widened."
+      - bullets: ["Price cuts drew new customers", "Capacity lagged demand", "Rivals held back"]
+      - table:
+          columns: ["Quarter", "Revenue", "Margin"]
+          rows: [["Q1", "12.1", "31%"], ["Q2", "13.4", "33%"], ["Q3", "15.0", "34%"]]
+          takeaway: "Growth came with a wider margin"
+      - chart: {{type: column, categories: ["2024", "2025", "2026"],
+                 series: [{{name: Revenue, values: [41, 52, 66]}}]}}
+"""
+
+
+def sections_brief(work: Path, count: int) -> Path:
+    path = work / f"sections-{count}.yaml"
+    head = ('meta: {title: "Scaling brief", date: 2026-04-15}\n'
+            'thesis: {headline: "Cost per section stays flat", points: ["One", "Two"]}\n')
+    body = "sections:\n" + "".join(_SECTION.format(n=n) for n in range(count)) if count else ""
+    path.write_text(head + body)
+    return path
+
+
+def per_section_costs(medians: dict[int, float]) -> dict[int, float]:
+    """Seconds each section adds, over the brief without sections, for each brief size."""
+    base = medians[0]
+    return {n: (seconds - base) / n for n, seconds in medians.items() if n}
+
+
 def fmt_seconds(value: float) -> str:
     return f"{value:7.3f} s"
 
@@ -242,7 +275,7 @@ def _run(args: argparse.Namespace, work: Path) -> int:
         Case("briefgen --help", [*cli, "--help"], args.repeat, "<= 0.15 s",
              lambda c, floor: c.median <= 0.15),
         Case("sample -> deck + memo", [*cli, "build", str(SAMPLE), "--out", str(out), "-q"],
-             args.repeat, "<= 1.5x floor", lambda c, floor: c.median <= 1.5 * floor),
+             args.repeat, "<= 2.3x floor", lambda c, floor: c.median <= 2.3 * floor),
         Case("sample, fonts not cached", [*cli, "build", str(SAMPLE), "--out", str(out), "-q"],
              args.repeat, env=no_cache),
         Case("sample -> deck", [*cli, "build", str(SAMPLE), "--out", str(out), "-q",
@@ -250,11 +283,15 @@ def _run(args: argparse.Namespace, work: Path) -> int:
         Case("sample -> memo", [*cli, "build", str(SAMPLE), "--out", str(out), "-q",
                                 "-f", "pdf"], args.repeat),
         Case("stress -> deck + memo", [*cli, "build", str(STRESS), "--out", str(out), "-q"],
-             max(1, min(args.repeat, 3)), "<= 10 s and <= 300 MB",
-             lambda c, floor: c.median <= 10 and c.max_rss_kb <= 300 * 1024),
-        Case(f"batch of {count}", batch_command, 1, f">= 10 briefs/s with {args.jobs} jobs",
-             lambda c, floor: count / c.median >= 10, note=batch_note),
+             max(1, min(args.repeat, 3)), "<= 3 s and <= 200 MB",
+             lambda c, floor: c.median <= 3 and c.max_rss_kb <= 200 * 1024),
+        Case(f"batch of {count}", batch_command, 1, f">= 40 briefs/s with {args.jobs} jobs",
+             lambda c, floor: count / c.median >= 40, note=batch_note),
     ]
+    scaling = {n: Case(f"{n} sections -> deck + memo",
+                       [*cli, "build", str(sections_brief(work, n)), "--out", str(out), "-q"],
+                       max(1, min(args.repeat, 3))) for n in SECTION_COUNTS}
+    cases += scaling.values()
     pandoc = shutil.which("pandoc")
     if pandoc:
         markdown = work / "sample.md"
@@ -284,10 +321,19 @@ def _run(args: argparse.Namespace, work: Path) -> int:
                         "ratio": case.median / floor, "max_rss_mb": case.max_rss_kb / 1024,
                         "target": case.target, "verdict": verdict, "note": case.note})
     warm = warm_rebuild(out / "warm", args.repeat, env)
-    verdict = "ok" if warm <= 0.25 else "MISSED"
-    print(f"{'warm rebuild (watch)':28} {fmt_seconds(warm)} {'':8} {'':8}  <= 0.25 s {verdict}")
-    figures.append({"case": "warm rebuild (watch)", "median": warm, "target": "<= 0.25 s",
+    verdict = "ok" if warm <= 0.15 else "MISSED"
+    print(f"{'warm rebuild (watch)':28} {fmt_seconds(warm)} {'':8} {'':8}  <= 0.15 s {verdict}")
+    figures.append({"case": "warm rebuild (watch)", "median": warm, "target": "<= 0.15 s",
                     "verdict": verdict, "note": "the sample rebuilt in a process that built it"})
+    costs = per_section_costs({n: c.median for n, c in scaling.items()})
+    mean = statistics.mean(costs.values())
+    spread = max(abs(cost / mean - 1) for cost in costs.values())
+    verdict = "ok" if spread <= 0.3 else "MISSED"
+    shown = ", ".join(f"{n}: {cost * 1000:.1f} ms" for n, cost in costs.items())
+    print(f"{'cost per section':28} {shown}  within 30% of their mean {verdict} "
+          f"({spread:.0%})")
+    figures.append({"case": "cost per section", "seconds": costs, "spread": spread,
+                    "target": "within 30% of their mean", "verdict": verdict})
     for case in cases:
         if case.note:
             print(f"note: {case.name}: {case.note}")
