@@ -65,8 +65,9 @@ def test_every_object_refuses_unknown_keys() -> None:
 
 def test_a_block_is_one_of_the_block_types_and_exactly_one() -> None:
     block = json_schema()["$defs"]["Block"]
-    assert list(block["properties"]) == list(BLOCK_TYPES)
-    assert (block["minProperties"], block["maxProperties"]) == (1, 1)
+    assert list(block["properties"]) == [*BLOCK_TYPES, "only"]
+    assert block["oneOf"] == [{"required": [kind]} for kind in BLOCK_TYPES]
+    assert (block["minProperties"], block["maxProperties"]) == (1, 2)
     assert block["properties"]["table"] == {"$ref": "#/$defs/Table",
                                             "description": "A data table."}
 

@@ -531,11 +531,22 @@ def _not_under(kind: str, stray: list[str]) -> RuleViolation:
 
 
 def _one_key_schema(schema: dict[str, Any]) -> None:
-    # In the file a block is one key with content, never null, so editors should demand both.
+    # In the file a block is one key with content, never null, so editors should demand both;
+    # `only` may stand beside it.
+    kinds = [k for k in schema["properties"] if k != "only"]
     for prop in schema["properties"].values():
-        prop.update(next(o for o in prop.pop("anyOf") if o != {"type": "null"}))
+        choices = [o for o in prop.pop("anyOf") if o != {"type": "null"}]
+        prop.update(choices[0] if len(choices) == 1 else {"anyOf": choices})
         prop.pop("default", None)
-    schema.update(minProperties=1, maxProperties=1)
+    schema["oneOf"] = [{"required": [kind]} for kind in kinds]
+    schema.update(minProperties=1, maxProperties=2)
+
+
+_output_schema = {"anyOf": [{"enum": ["deck", "memo"]},
+                            {"type": "string", "pattern": _any_case(["deck", "memo"])}]}
+Output = Annotated[Literal["deck", "memo"],
+                   BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v),
+                   WithJsonSchema(_output_schema)]
 
 
 class Block(Model):
@@ -552,6 +563,8 @@ class Block(Model):
     callout: Callout | None = Field(None, description="A highlighted band of text.")
     players: list[Player] | None = Field(None, description="Key people.")
     image: Image | None = Field(None, description="A PNG or JPEG image.")
+    only: Output | None = Field(
+        None, description="deck | memo: show the block in that output only (default: both).")
 
     @model_validator(mode="before")
     @classmethod
@@ -561,11 +574,11 @@ class Block(Model):
                                 "write it as '- text: ...' or '- bullets: [...]'")
         # `- quote:` with its keys at the column of `quote` makes them the block's keys.
         for kind in (k for k in value if k in _BLOCK_KEYS and value[k] is None):
-            stray = [k for k in value if k != kind]
+            stray = [k for k in value if k not in (kind, "only")]
             if stray and all(k in _BLOCK_KEYS[kind] for k in stray):
                 raise _not_under(kind, stray)
         keys = [k for k in value if k in BLOCK_TYPES]
-        if len(value) == len(keys) and len(keys) != 1:
+        if len(value) - ("only" in value) == len(keys) and len(keys) != 1:
             if not keys:
                 raise RuleViolation("a block needs one key",
                                     "give one of: " + ", ".join(BLOCK_TYPES))
@@ -588,6 +601,10 @@ class Block(Model):
     @property
     def content(self) -> Any:
         return getattr(self, self.kind)
+
+    def shown_in(self, output: str) -> bool:
+        """Whether the block belongs in `output` ("deck" or "memo")."""
+        return self.only is None or self.only == output
 
 
 def slugify(text: str) -> str:

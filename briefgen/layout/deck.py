@@ -1149,6 +1149,8 @@ class DeckPlanner:
             saved = dict(counters)
             pieces: list[Piece] = []
             for m, block in enumerate(section.blocks):
+                if not block.shown_in("deck"):
+                    continue
                 key = f"{where}.blocks[{m}]"
                 pieces.extend(replace(piece, key=key) for piece in self.block_pieces(
                     block, self.content_w, size, table_size, counters, key))

@@ -541,6 +541,8 @@ class MemoPlanner:
             if section.lead:
                 elements.append(Para(self.joined(section.lead), "lead"))
             for at, block in enumerate(section.blocks):
+                if not block.shown_in("memo"):
+                    continue
                 self.key = f"sections[{index}].blocks[{at}].{block.kind}"
                 elements.extend(self.block(block))
         if brief.risks:
