@@ -85,3 +85,14 @@ def sort_predictions(predictions: Sequence[Prediction], brief_date: str
         months = horizon_months(item[1].horizon, brief_date)
         return (months if months is not None else float("inf"), item[0])
     return sorted(numbered, key=key)
+
+
+def risk_tone(likelihood: str, impact: str) -> str:
+    """The colour role of a cell of the risk matrix: "positive", "warning" or "negative"."""
+    score = level_score(likelihood) + level_score(impact)
+    return "positive" if score <= 1 else "warning" if score == 2 else "negative"
+
+
+def source_link(url: str | None) -> str | None:
+    """The address a source's title links to: web addresses only."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None

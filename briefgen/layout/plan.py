@@ -23,6 +23,7 @@ class Style:
     east_asian: str = ""
     code_font: str = "Courier New"
     line_spacing: float = 1.2
+    heading: bool = False  # in the theme's heading font (else its body font)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,9 @@ class TextBox:
     inset: float = 0.0
     anchor: Literal["top", "middle", "bottom"] = "top"
     name: str = "Text"
-    placeholder: str | None = None  # "title": drawn in the template layout's title placeholder
+    # The layout's placeholder the box is drawn in: "title", "footer" or "number".
+    placeholder: str | None = None
+    field: int | None = None  # the span of the first paragraph that is the slide-number field
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class Table:
     padding: float
     border: str
     name: str = "Table"
+    alt: str = ""  # what a screen reader says of it
 
     @property
     def w(self) -> float:
@@ -137,8 +141,7 @@ class Slide:
     kind: str
     items: tuple[Item, ...]
     notes: str = ""
-    background: str | None = "FFFFFF"  # None: the template master's background shows
-    layout: str | None = None  # the template layout the slide is built on
+    layout: str | None = None  # the layout the slide is built on
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,20 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class DeckTheme:
+    """The theme as PowerPoint's theme part holds it: colour slots and heading/body fonts."""
+
+    name: str
+    # Scheme slot → hex colour: dk1, lt1, dk2, lt2, accent1…accent6, hlink, folHlink.
+    colors: tuple[tuple[str, str], ...]
+    heading_font: str
+    body_font: str
+    east_asian_font: str
+    title_size: float  # the master's title and body text, for slides added by hand
+    body_size: float
+
+
+@dataclass(frozen=True)
 class DeckPlan:
     width: float
     height: float
@@ -161,3 +178,4 @@ class DeckPlan:
     link_color: str = "0563C1"
     template: str | None = None  # a .pptx whose master, layouts and size the deck uses
     messages: tuple[LayoutMessage, ...] = field(default=())
+    theme: DeckTheme | None = None  # the deck's own theme part; None on a template

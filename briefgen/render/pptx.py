@@ -8,6 +8,7 @@ import functools
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from pptx.parts.slide import NotesSlidePart
 from pptx.util import Emu, Pt
 
 from briefgen.layout import plan
+from briefgen.layout.measure import has_wide
 
 _ALIGN = {"left": "l", "center": "ctr", "right": "r"}
 _ANCHOR = {"top": "t", "middle": "ctr", "bottom": "b"}
@@ -66,8 +68,54 @@ def _sub(parent: Any, tag: str, **attrs: str) -> Any:
     return etree.SubElement(parent, _tag(tag), attrs)
 
 
-def _solid(parent: Any, color: str) -> None:
-    _sub(_sub(parent, "a:solidFill"), "a:srgbClr", val=color)
+@dataclass(frozen=True)
+class _Look:
+    """How runs and shapes refer to the theme: by scheme slot and theme font on the deck's own
+    theme, literally on a template (whose theme the plan was not measured for)."""
+
+    slots: dict[str, str]  # hex colour → scheme colour name, e.g. "tx1", "accent2"
+    theme_fonts: bool
+    language: str  # the brief's, on every run
+
+    def color(self, parent: Any, color: str) -> None:
+        slot = self.slots.get(color)
+        if slot:
+            _sub(parent, "a:schemeClr", val=slot)
+        else:
+            _sub(parent, "a:srgbClr", val=color)
+
+    def solid(self, parent: Any, color: str) -> None:
+        self.color(_sub(parent, "a:solidFill"), color)
+
+
+# The slide's names of the theme's colour slots, by the master's colour map.
+_SLOT_NAMES = {"dk1": "tx1", "lt1": "bg1", "dk2": "tx2", "lt2": "bg2", "hlink": "hlink",
+               **{f"accent{n}": f"accent{n}" for n in range(1, 7)}}
+
+
+def _look(deck: plan.DeckPlan) -> _Look:
+    language = deck.metadata.language
+    if not deck.theme:
+        return _Look({}, False, language)
+    slots: dict[str, str] = {}
+    for slot, color in deck.theme.colors:
+        if slot in _SLOT_NAMES:
+            slots.setdefault(color, _SLOT_NAMES[slot])
+    return _Look(slots, True, language)
+
+
+def _east_asian_language(text: str, language: str) -> str | None:
+    """The language of a run with CJK characters: the brief's if it is Chinese, Japanese or
+    Korean, else the one its characters say (kana: Japanese, hangul: Korean, Han: Chinese)."""
+    if not has_wide(text):
+        return None
+    if language.split("-")[0].lower() in ("zh", "ja", "ko"):
+        return language
+    if any("\u3040" <= c <= "\u30ff" for c in text):
+        return "ja-JP"
+    if any("\uac00" <= c <= "\ud7af" or "\u1100" <= c <= "\u11ff" for c in text):
+        return "ko-KR"
+    return "zh-CN"
 
 
 def _c_nv_pr(shape: Any) -> Any:
@@ -81,16 +129,28 @@ def _escape_control(text: str) -> str:
 
 # The text is written as lxml elements in schema order rather than through python-pptx's
 # property setters, which search each element's children on every call.
-def _write_run(p: Any, text: str, span: Any, style: plan.Style, part: Any) -> None:
-    r = _sub(p, "a:r")
-    r_pr = _sub(r, "a:rPr", sz=_centipoints(style.size),
-                b="1" if style.bold or span.bold else "0",
+# A fixed id for the slide-number field, as PowerPoint's own decks share one; builds stay
+# byte-identical.
+_SLIDENUM_FIELD_ID = "{B2C3D4E5-0F1A-4B2C-8D3E-4F5A6B7C8D9E}"
+
+
+def _write_run(p: Any, text: str, span: Any, style: plan.Style, part: Any, look: _Look,
+               field: bool = False) -> None:
+    r = (_sub(p, "a:fld", id=_SLIDENUM_FIELD_ID, type="slidenum") if field
+         else _sub(p, "a:r"))
+    r_pr = _sub(r, "a:rPr", lang=_east_asian_language(text, look.language) or look.language,
+                sz=_centipoints(style.size), b="1" if style.bold or span.bold else "0",
                 i="1" if style.italic or span.italic else "0")
-    _solid(r_pr, style.color)
+    look.solid(r_pr, style.color)
     typeface = style.code_font if span.code else style.font
-    _sub(r_pr, "a:latin", typeface=typeface)
+    # The theme's fonts, which the plan was measured with, follow a change of theme; code
+    # keeps its monospace font.
+    theme_font = look.theme_fonts and not span.code
+    major = "mj" if style.heading else "mn"
+    _sub(r_pr, "a:latin", typeface=f"+{major}-lt" if theme_font else typeface)
     # East Asian and complex-script text need their own typefaces, right after <a:latin>.
-    _sub(r_pr, "a:ea", typeface=style.east_asian or typeface)
+    _sub(r_pr, "a:ea", typeface=f"+{major}-ea" if theme_font else
+         style.east_asian or typeface)
     _sub(r_pr, "a:cs", typeface=typeface)
     if span.href:
         link = _sub(r_pr, "a:hlinkClick")
@@ -98,7 +158,8 @@ def _write_run(p: Any, text: str, span: Any, style: plan.Style, part: Any) -> No
     _sub(r, "a:t").text = _escape_control(text)
 
 
-def _write_para(tx_body: Any, para: plan.Para, part: Any) -> None:
+def _write_para(tx_body: Any, para: plan.Para, part: Any, look: _Look,
+                field: int | None = None) -> None:
     style = para.style
     p = _sub(tx_body, "a:p")
     p_pr = _sub(p, "a:pPr", algn=_ALIGN[para.align])
@@ -109,7 +170,7 @@ def _write_para(tx_body: Any, para: plan.Para, part: Any) -> None:
     _sub(_sub(p_pr, "a:spcBef"), "a:spcPts", val=_centipoints(para.space_before))
     _sub(_sub(p_pr, "a:spcAft"), "a:spcPts", val="0")
     if para.bullet:
-        _sub(_sub(p_pr, "a:buClr"), "a:srgbClr", val=style.color)
+        look.color(_sub(p_pr, "a:buClr"), style.color)
         _sub(p_pr, "a:buSzPct", val="100000")
         number = _NUMBERED.match(para.bullet)
         if number:
@@ -120,30 +181,31 @@ def _write_para(tx_body: Any, para: plan.Para, part: Any) -> None:
             _sub(p_pr, "a:buChar", char=para.bullet)
     else:
         _sub(p_pr, "a:buNone")
-    for span in para.spans:
+    for index, span in enumerate(para.spans):
         for n, piece in enumerate(span.text.split("\n")):
             if n:
                 _sub(p, "a:br")
             if piece:
-                _write_run(p, piece, span, style, part)
+                _write_run(p, piece, span, style, part, look, field=index == field)
     _sub(p, "a:endParaRPr", sz=str(round(style.size * 100)))
 
 
-def _write_paras(tx_body: Any, paras: tuple[plan.Para, ...], part: Any) -> None:
+def _write_paras(tx_body: Any, paras: tuple[plan.Para, ...], part: Any, look: _Look,
+                 field: int | None = None) -> None:
     """The plan's paragraphs in place of the empty one a new text body holds."""
     if not paras:
         return
     for p in tx_body.findall(_tag("a:p")):
         tx_body.remove(p)
-    for para in paras:
-        _write_para(tx_body, para, part)
+    for n, para in enumerate(paras):
+        _write_para(tx_body, para, part, look, field if n == 0 else None)
 
 
 _AUTOFITS = {qn("a:noAutofit"), qn("a:normAutofit"), qn("a:spAutoFit")}
 
 
 def _fill_frame(tx_body: Any, paras: tuple[plan.Para, ...], inset: float, anchor: str,
-                part: Any) -> None:
+                part: Any, look: _Look, field: int | None = None) -> None:
     body_pr = tx_body.find(_tag("a:bodyPr"))
     body_pr.set("wrap", "square")
     # A new shape's <a:bodyPr> holds nothing but its autofit choice.
@@ -154,56 +216,92 @@ def _fill_frame(tx_body: Any, paras: tuple[plan.Para, ...], inset: float, anchor
     for side in ("lIns", "rIns", "tIns", "bIns"):
         body_pr.set(side, margin)
     body_pr.set("anchor", _ANCHOR[anchor])
-    _write_paras(tx_body, paras, part)
+    _write_paras(tx_body, paras, part, look, field)
 
 
 _FILLS = {qn(tag) for tag in ("a:noFill", "a:solidFill", "a:gradFill", "a:blipFill",
                               "a:pattFill", "a:grpFill")}
 
 
-def _set_fill(sp_pr: Any, color: str | None) -> None:
+def _set_fill(sp_pr: Any, color: str | None, look: _Look) -> None:
     """A solid fill, or none, in place of the shape's own, where the schema wants it."""
     for fill in [child for child in sp_pr if child.tag in _FILLS]:
         sp_pr.remove(fill)
     fill = etree.Element(_tag("a:solidFill" if color else "a:noFill"))
     if color:
-        _sub(fill, "a:srgbClr", val=color)
+        look.color(fill, color)
     sp_pr.find(_tag("a:prstGeom")).addnext(fill)
 
 
-def _add_textbox(shapes: Any, box: plan.TextBox, part: Any) -> None:
+def _add_textbox(shapes: Any, box: plan.TextBox, part: Any, look: _Look) -> Any:
     shape = shapes.add_textbox(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
     _c_nv_pr(shape).set("name", box.name)
     sp = shape._element
     if box.fill:
-        _set_fill(sp.spPr, box.fill)
-    _fill_frame(sp.txBody, box.paras, box.inset, box.anchor, part)
+        _set_fill(sp.spPr, box.fill, look)
+    _fill_frame(sp.txBody, box.paras, box.inset, box.anchor, part, look, box.field)
+    return shape
 
 
-def _add_shape(shapes: Any, item: plan.Shape, part: Any) -> None:
+_PLACEHOLDER_TYPES = {"footer": "ftr", "number": "sldNum"}
+
+
+def _add_in_placeholder(slide: Any, box: plan.TextBox, part: Any, look: _Look) -> None:
+    """A footer or slide number in the layout's placeholder of its kind, where the layout has
+    one (python-pptx's add_slide leaves those out), else as a text box."""
+    shape = _add_textbox(slide.shapes, box, part, look)
+    kind = _PLACEHOLDER_TYPES[box.placeholder or ""]
+    found = slide.slide_layout._element.xpath(f".//p:nvPr/p:ph[@type='{kind}']")
+    if not found:
+        return
+    nv = shape._element[0]
+    c_nv_sp_pr = nv[1]
+    c_nv_sp_pr.attrib.pop("txBox", None)
+    _sub(c_nv_sp_pr, "a:spLocks", noGrp="1")
+    ph = _sub(nv[2], "p:ph", type=kind)
+    for key in ("sz", "idx"):
+        if found[0].get(key):
+            ph.set(key, found[0].get(key))
+
+
+_DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+_DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+
+def _mark_decorative(shape: Any) -> None:
+    """A shape that says nothing (a rule, band, card or bar): screen readers pass over it."""
+    ext = _sub(_sub(_c_nv_pr(shape), "a:extLst"), "a:ext", uri=_DECORATIVE_EXT)
+    etree.SubElement(ext, f"{{{_DECORATIVE_NS}}}decorative", {"val": "1"},
+                     nsmap={"adec": _DECORATIVE_NS})
+
+
+def _add_shape(shapes: Any, item: plan.Shape, part: Any, look: _Look) -> None:
     shape = shapes.add_shape(_SHAPES[item.kind], _emu(item.x), _emu(item.y), _emu(item.w),
                              _emu(item.h))
     _c_nv_pr(shape).set("name", item.name)
+    if not item.text:
+        _mark_decorative(shape)
     sp = shape._element
     # The default shape style adds a theme shadow and outline; the plan says exactly what to draw.
     style = sp.find(_tag("p:style"))
     if style is not None:
         sp.remove(style)
     sp_pr, tx_body = sp.spPr, sp.txBody
-    _set_fill(sp_pr, item.fill)
+    _set_fill(sp_pr, item.fill, look)
     if item.line:
-        _solid(_sub(sp_pr, "a:ln", w=str(int(_emu(0.75)))), item.line)
+        look.solid(_sub(sp_pr, "a:ln", w=str(int(_emu(0.75)))), item.line)
     else:
         _sub(_sub(sp_pr, "a:ln"), "a:noFill")
     if item.text:
-        _fill_frame(tx_body, item.text.paras, item.text.inset, item.text.anchor, part)
+        _fill_frame(tx_body, item.text.paras, item.text.inset, item.text.anchor, part, look)
     else:
         for p in tx_body.findall(_tag("a:p")):
             tx_body.remove(p)
         _sub(tx_body, "a:p")
 
 
-def _cell_borders(tc: Any, fill: str | None, border: str, padding: float) -> None:
+def _cell_borders(tc: Any, fill: str | None, border: str, padding: float, look: _Look
+                  ) -> None:
     tc_pr = tc.find(_tag("a:tcPr"))
     del tc_pr[:]
     for key, value in (("marL", padding), ("marR", padding), ("marT", 4.0), ("marB", 4.0)):
@@ -212,19 +310,20 @@ def _cell_borders(tc: Any, fill: str | None, border: str, padding: float) -> Non
     for side in ("a:lnL", "a:lnR", "a:lnT", "a:lnB"):
         line = _sub(tc_pr, side, w=str(int(_emu(0.75))))
         if side == "a:lnB":
-            _solid(line, border)
+            look.solid(line, border)
         else:
             _sub(line, "a:noFill")
     if fill:
-        _solid(tc_pr, fill)
+        look.solid(tc_pr, fill)
     else:
         _sub(tc_pr, "a:noFill")
 
 
-def _add_table(shapes: Any, item: plan.Table, part: Any) -> None:
+def _add_table(shapes: Any, item: plan.Table, part: Any, look: _Look) -> None:
     rows, cols = len(item.rows), len(item.col_widths)
     frame = shapes.add_table(rows, cols, _emu(item.x), _emu(item.y), _emu(item.w), _emu(item.h))
     _c_nv_pr(frame).set("name", item.name)
+    _set_alt(frame, item.alt)
     table = frame.table
     table.first_row = item.header_rows > 0
     table.horz_banding = False
@@ -240,8 +339,8 @@ def _add_table(shapes: Any, item: plan.Table, part: Any) -> None:
         for tc, cell_plan in zip(tr.iterchildren(_tag("a:tc")), row, strict=True):
             tx_body = tc.find(_tag("a:txBody"))
             tx_body.find(_tag("a:bodyPr")).set("wrap", "square")
-            _write_paras(tx_body, cell_plan.paras, part)
-            _cell_borders(tc, cell_plan.fill, item.border, item.padding)
+            _write_paras(tx_body, cell_plan.paras, part, look)
+            _cell_borders(tc, cell_plan.fill, item.border, item.padding, look)
 
 
 def _set_alt(shape: Any, alt: str) -> None:
@@ -342,25 +441,94 @@ def _set_metadata(prs: Any, meta: plan.Metadata) -> None:
     props.last_printed = day
 
 
-def _set_link_color(prs: Any, color: str) -> None:
-    """PowerPoint draws hyperlinks in the theme's hlink colour, whatever the run's colour."""
+def _edit_theme(prs: Any, edit: Any) -> None:
     theme_part = prs.slide_master.part.part_related_by(RT.THEME)
     theme = etree.fromstring(theme_part.blob)
-    for tag in ("a:hlink", "a:folHlink"):
-        for slot in theme.iter(qn(tag)):
-            for child in list(slot):
-                slot.remove(child)
-            _sub(slot, "a:srgbClr", val=color)
+    edit(theme)
     theme_part._blob = etree.tostring(theme, xml_declaration=True, encoding="UTF-8",
                                       standalone=True)
 
 
+def _set_link_color(prs: Any, color: str) -> None:
+    """PowerPoint draws hyperlinks in the theme's hlink colour, whatever the run's colour."""
+    def edit(theme: Any) -> None:
+        for tag in ("a:hlink", "a:folHlink"):
+            for slot in theme.iter(qn(tag)):
+                for child in list(slot):
+                    slot.remove(child)
+                _sub(slot, "a:srgbClr", val=color)
+
+    _edit_theme(prs, edit)
+
+
+def _set_theme(prs: Any, deck_theme: plan.DeckTheme) -> None:
+    """The theme part holds the deck's colours and fonts, so that PowerPoint's Design tab,
+    a new slide and the master all look like the deck."""
+    def edit(theme: Any) -> None:
+        theme.set("name", deck_theme.name)
+        scheme = theme.find(f"{_tag('a:themeElements')}/{_tag('a:clrScheme')}")
+        scheme.set("name", deck_theme.name)
+        for slot, color in deck_theme.colors:
+            element = scheme.find(_tag(f"a:{slot}"))
+            for child in list(element):
+                element.remove(child)
+            _sub(element, "a:srgbClr", val=color)
+        fonts = theme.find(f"{_tag('a:themeElements')}/{_tag('a:fontScheme')}")
+        fonts.set("name", deck_theme.name)
+        for which, latin in (("a:majorFont", deck_theme.heading_font),
+                             ("a:minorFont", deck_theme.body_font)):
+            font = fonts.find(_tag(which))
+            font.find(_tag("a:latin")).set("typeface", latin)
+            font.find(_tag("a:ea")).set("typeface", deck_theme.east_asian_font)
+
+    _edit_theme(prs, edit)
+
+
+def _style_master(prs: Any, deck_theme: plan.DeckTheme) -> None:
+    """The master's text styles in the theme's sizes and colours: a title on the left in the
+    primary colour (tx2), body text in three levels."""
+    styles = prs.slide_master._element.find(_tag("p:txStyles"))
+    title = styles.find(f"{_tag('p:titleStyle')}/{_tag('a:lvl1pPr')}")
+    title.set("algn", "l")
+    run = title.find(_tag("a:defRPr"))
+    run.set("sz", _centipoints(deck_theme.title_size))
+    run.set("b", "1")
+    run.find(f"{_tag('a:solidFill')}/{_tag('a:schemeClr')}").set("val", "tx2")
+    body = styles.find(_tag("p:bodyStyle"))
+    for level, size in ((1, deck_theme.body_size), (2, deck_theme.body_size - 2),
+                        (3, deck_theme.body_size - 4)):
+        body.find(f"{_tag(f'a:lvl{level}pPr')}/{_tag('a:defRPr')}").set(
+            "sz", _centipoints(size))
+
+
+def _scale_master(prs: Any, width: float) -> None:
+    """The default master and layouts are drawn for 4:3; stretch them across the deck's width
+    so that a slide added by hand has its title and footers where the deck has them."""
+    factor = width / prs.slide_width
+    parts = [prs.slide_master, *prs.slide_layouts]
+    for part in parts:
+        for xfrm in part._element.iter(_tag("a:xfrm")):
+            off, ext = xfrm.find(_tag("a:off")), xfrm.find(_tag("a:ext"))
+            if off is not None:
+                off.set("x", str(round(int(off.get("x")) * factor)))
+            if ext is not None:
+                ext.set("cx", str(round(int(ext.get("cx")) * factor)))
+
+
 def _open(deck: plan.DeckPlan) -> Any:
-    """A new presentation, or the template with its own slides removed."""
+    """A new presentation on its own master, or the template with its own slides removed."""
     if not deck.template:
         prs = Presentation()
+        _scale_master(prs, _emu(deck.width))
         prs.slide_width = _emu(deck.width)
         prs.slide_height = _emu(deck.height)
+        # The default says "screen4x3" whatever the size; without a type the size speaks.
+        prs.part._element.find(_tag("p:sldSz")).attrib.pop("type", None)
+        # The default package carries a 4:3 thumbnail of an empty slide.
+        package = prs.part.package
+        for rel_id, rel in list(package._rels.items()):
+            if rel.reltype == RT.THUMBNAIL:
+                package._rels.pop(rel_id)
         return prs
     prs = Presentation(deck.template)
     slide_ids = prs.slides._sldIdLst
@@ -368,15 +536,6 @@ def _open(deck: plan.DeckPlan) -> Any:
         prs.part.drop_rel(slide_id.rId)
         slide_ids.remove(slide_id)
     return prs
-
-
-def _set_background(slide: Any, color: str) -> None:
-    background = etree.Element(_tag("p:bg"))
-    properties = _sub(background, "p:bgPr")
-    _solid(properties, color)
-    _sub(properties, "a:effectLst")
-    # A new slide has no background of its own; <p:bg> comes first in <p:cSld>.
-    slide._element.cSld.insert(0, background)
 
 
 class _NotesSlides:
@@ -407,26 +566,29 @@ class _NotesSlides:
         notes_slide.notes_text_frame.text = text
 
 
-def _fill_placeholder(slide: Any, box: plan.TextBox) -> None:
+def _fill_placeholder(slide: Any, box: plan.TextBox, look: _Look) -> None:
     title = slide.shapes.title
+    # Drawn where the plan lists it, above what comes before it (the title slide's band).
+    element = title._element
+    tree = element.getparent()
+    tree.remove(element)
+    tree.append(element)
     title.left, title.top = _emu(box.x), _emu(box.y)
     title.width, title.height = _emu(box.w), _emu(box.h)
     frame = title.text_frame
     frame.clear()
-    _fill_frame(frame._txBody, box.paras, box.inset, box.anchor, slide.part)
+    _fill_frame(frame._txBody, box.paras, box.inset, box.anchor, slide.part, look)
 
 
 def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
     """The .pptx file of a deck plan, as bytes; `base` is the folder image paths start from."""
     prs = _open(deck)
-    blank = prs.slide_layouts[6] if not deck.template else None
+    look = _look(deck)
     notes_slides = _NotesSlides()
+    titles = []
     for slide_plan in deck.slides:
-        layout = (prs.slide_layouts.get_by_name(slide_plan.layout) if slide_plan.layout
-                  else blank)
+        layout = prs.slide_layouts.get_by_name(slide_plan.layout or "Blank")
         slide = prs.slides.add_slide(layout)
-        if slide_plan.background:
-            _set_background(slide, slide_plan.background)
         # Placeholders the plan does not use would show "Click to add text" in PowerPoint;
         # the layout's are listed now, before the slide holds many shapes to look through.
         placeholders = list(slide.placeholders)
@@ -434,15 +596,18 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
         shapes = slide.shapes
         part = slide.part
         for item in slide_plan.items:
-            if isinstance(item, plan.TextBox) and item.placeholder and shapes.title is not None:
-                _fill_placeholder(slide, item)
+            if (isinstance(item, plan.TextBox) and item.placeholder == "title"
+                    and shapes.title is not None):
+                _fill_placeholder(slide, item, look)
                 filled.add(shapes.title.shape_id)
+            elif isinstance(item, plan.TextBox) and item.placeholder in _PLACEHOLDER_TYPES:
+                _add_in_placeholder(slide, item, part, look)
             elif isinstance(item, plan.TextBox):
-                _add_textbox(shapes, item, part)
+                _add_textbox(shapes, item, part, look)
             elif isinstance(item, plan.Shape):
-                _add_shape(shapes, item, part)
+                _add_shape(shapes, item, part, look)
             elif isinstance(item, plan.Table):
-                _add_table(shapes, item, part)
+                _add_table(shapes, item, part, look)
             elif isinstance(item, plan.Chart):
                 _add_chart(shapes, item)
             elif isinstance(item, plan.Picture):
@@ -452,11 +617,58 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
                 placeholder._element.getparent().remove(placeholder._element)
         if slide_plan.notes:
             notes_slides.add(slide, slide_plan.notes)
+        titles.append(slide.shapes.title.text_frame.text if slide.shapes.title is not None
+                      else "")
     _set_metadata(prs, deck.metadata)
-    _set_link_color(prs, deck.link_color)
+    if deck.theme:
+        _set_theme(prs, deck.theme)
+        _style_master(prs, deck.theme)
+    else:
+        _set_link_color(prs, deck.link_color)
+    _set_app_properties(prs, deck, titles, notes_slides.made)
     buffer = io.BytesIO()
     prs.save(buffer)
     return _normalise_zip(buffer.getvalue(), deck.metadata.date)
+
+
+_EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+
+
+def _set_app_properties(prs: Any, deck: plan.DeckPlan, titles: list[str], notes: int) -> None:
+    """docProps/app.xml as PowerPoint writes it: how many slides and notes, the theme's name
+    and every slide's title."""
+    app = next(part for part in prs.part.package.iter_parts()
+               if str(part.partname) == "/docProps/app.xml")
+    theme = deck.theme.name if deck.theme else "Office Theme"
+    root = etree.Element(f"{{{_EXTENDED}}}Properties", nsmap={None: _EXTENDED, "vt": _VT})
+
+    def add(name: str, text: str) -> Any:
+        element = etree.SubElement(root, f"{{{_EXTENDED}}}{name}")
+        element.text = text
+        return element
+
+    def vector(parent: Any, base: str, values: list[tuple[str, str]]) -> None:
+        vec = etree.SubElement(parent, f"{{{_VT}}}vector", size=str(len(values)), baseType=base)
+        for kind, value in values:
+            holder = etree.SubElement(vec, f"{{{_VT}}}variant") if base == "variant" else vec
+            etree.SubElement(holder, f"{{{_VT}}}{kind}").text = value
+
+    add("TotalTime", "0")
+    add("Application", "briefgen")
+    add("PresentationFormat", "Custom")
+    add("Slides", str(len(deck.slides)))
+    add("Notes", str(notes))
+    add("HiddenSlides", "0")
+    vector(add("HeadingPairs", ""), "variant",
+           [("lpstr", "Theme"), ("i4", "1"), ("lpstr", "Slide Titles"), ("i4", str(len(titles)))])
+    vector(add("TitlesOfParts", ""), "lpstr",
+           [("lpstr", theme), *(("lpstr", _escape_control(t)) for t in titles)])
+    add("LinksUpToDate", "false")
+    add("SharedDoc", "false")
+    add("HyperlinksChanged", "false")
+    add("AppVersion", "16.0000")
+    app._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _normalise_zip(data: bytes, date: str) -> bytes:

@@ -1,0 +1,138 @@
+"""Exhibits as pieces: charts and images that shrink to the room left, and rows of player
+cards that continue on the next slide."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from briefgen.brief.markup import Span
+from briefgen.brief.model import Chart, Image, Player
+from briefgen.layout import plan
+from briefgen.layout.common import mix, number_format
+from briefgen.layout.deck.context import GAP, Context, first_para
+from briefgen.layout.deck.flow import Group, Piece
+from briefgen.layout.deck.text import para_piece, takeaway_pieces
+
+CHART_MIN = 180.0
+IMAGE_MIN = 110.0
+
+
+def chart_pieces(ctx: Context, chart: Chart, width: float, number: int) -> list[Piece]:
+    pieces: list[Piece] = []
+    if chart.title:
+        title = plan.Para(first_para(chart.title),
+                          ctx.style(ctx.s.body - 1, ctx.c.primary, bold=True))
+        pieces.append(para_piece(ctx, title, width, GAP, Group(), True))
+    values = [v for s in chart.series for v in s.values]
+    fmt = number_format(values, chart.unit)
+    categories = tuple(c.plain for c in chart.categories)
+    series = tuple(plan.SeriesData(s.name.plain, tuple(s.values)) for s in chart.series)
+    # "12%" and "12pp", but "120 pages".
+    unit = "" if not chart.unit else chart.unit if chart.unit in ("%", "pp") else f" {chart.unit}"
+    alt = f"{chart.type} chart" + (f": {chart.title.plain}" if chart.title else "") + ". " + \
+        "; ".join(f"{s.name}: " + ", ".join(f"{c} {v:g}{unit}"
+                                            for c, v in zip(categories, s.values, strict=True))
+                  for s in series)
+    colors = tuple(ctx.c.series)
+
+    def make(height: float) -> Piece:
+        def draw(x: float, y: float, w: float, h: float) -> list[plan.Item]:
+            return [plan.Chart(x, y, w, height, chart.type, categories, series, colors, fmt,
+                               ctx.theme.fonts.deck.body, ctx.s.small + 1, ctx.c.text,
+                               mix(ctx.c.muted, ctx.c.background, 0.7), alt,
+                               name=f"Chart {number}")]
+
+        def shrink(room: float) -> tuple[Piece | None, Piece | None]:
+            return (make(min(room, height)), None) if room >= CHART_MIN else (None, None)
+
+        return Piece(height, GAP, draw=draw, split=shrink, min_head=CHART_MIN,
+                     keep_with_next=bool(chart.takeaway or chart.source), flexible=True)
+
+    pieces.append(make(min(300.0, ctx.body_bottom - 200)))
+    pieces.extend(takeaway_pieces(ctx, chart.takeaway, chart.source, width))
+    return pieces
+
+
+def image_pieces(ctx: Context, image: Image, width: float) -> list[Piece]:
+    size = ctx.image_sizes.get(image.path, (4, 3))
+    aspect = size[0] / size[1]
+    pieces: list[Piece] = []
+
+    def make(height: float) -> Piece:
+        def draw(x: float, y: float, w: float, h: float) -> list[plan.Item]:
+            pic_w = min(w, height * aspect)
+            pic_h = pic_w / aspect
+            return [plan.Picture(x + (w - pic_w) / 2, y, pic_w, pic_h, image.path,
+                                 image.alt.plain, name="Picture")]
+
+        def shrink(room: float) -> tuple[Piece | None, Piece | None]:
+            return (make(min(room, height)), None) if room >= IMAGE_MIN else (None, None)
+
+        return Piece(height, GAP, draw=draw, split=shrink, min_head=IMAGE_MIN,
+                     keep_with_next=bool(image.caption), flexible=True)
+
+    pieces.append(make(min(width / aspect, 300.0)))
+    if image.caption:
+        para = plan.Para(first_para(image.caption),
+                         ctx.style(ctx.s.small + 1, ctx.c.muted, italic=True), align="center")
+        pieces.append(para_piece(ctx, para, width, 6, Group()))
+    return pieces
+
+
+def player_pieces(ctx: Context, players: Sequence[Player], width: float) -> list[Piece]:
+    per_row = 3 if ctx.width > 800 else 2
+    if len(players) == 4 and per_row == 3:
+        per_row = 2
+    gap = 14.0
+    card_w = (width - gap * (per_row - 1)) / per_row
+    pieces: list[Piece] = []
+    for start in range(0, len(players), per_row):
+        row = [(n, card_paras(ctx, p)) for n, p in enumerate(players[start:start + per_row])]
+        pieces.append(card_row(ctx, row, card_w, gap, GAP if start == 0 else gap))
+    return pieces
+
+
+def card_row(ctx: Context, cards: Sequence[tuple[int, Sequence[plan.Para]]], card_w: float,
+             gap: float, gap_before: float, continued: bool = False) -> Piece:
+    """A row of cards, each at its column; a row taller than a slide continues on the next
+    with the rest of each card's text, cut between lines."""
+    inner = card_w - 24
+    heights = [ctx.paras_height(paras, inner) for _, paras in cards]
+    card_h = max(heights) + 24
+
+    def draw(x: float, y: float, w: float, h: float) -> list[plan.Item]:
+        items: list[plan.Item] = []
+        for (n, paras), text_h in zip(cards, heights, strict=True):
+            cx = x + n * (card_w + gap)
+            items.append(plan.Shape("rect", cx, y, card_w, card_h, ctx.c.surface, name="Card"))
+            if not continued:
+                items.append(plan.Shape("rect", cx, y, card_w, 3, ctx.c.primary,
+                                        name="Card accent"))
+            items.append(plan.TextBox(cx + 12, y + 12, inner, text_h, tuple(paras),
+                                      name="Card text"))
+        return items
+
+    def split(room: float) -> tuple[Piece | None, Piece | None]:
+        if card_h <= room:
+            return None, None
+        cut = [(n, *ctx.split_paras(paras, inner, room - 24)) for n, paras in cards]
+        head = [(n, shown) for n, shown, _ in cut if shown]
+        tail = [(n, rest) for n, _, rest in cut if rest]
+        if not head or not tail:
+            return None, None
+        return (card_row(ctx, head, card_w, gap, gap_before, continued),
+                card_row(ctx, tail, card_w, gap, 0.0, continued=True))
+
+    return Piece(card_h, gap_before, draw=draw, split=split, min_head=card_h)
+
+
+def card_paras(ctx: Context, player: Player) -> list[plan.Para]:
+    size = ctx.s.body - 3
+    paras = [plan.Para(first_para(player.name), ctx.style(size + 2, ctx.c.primary, bold=True))]
+    role = ", ".join(t.plain for t in (player.role, player.org) if t)
+    if role:
+        paras.append(plan.Para((Span(role),), ctx.style(size - 1, ctx.c.accent, bold=True),
+                               space_before=2))
+    if player.note:
+        paras.append(plan.Para(first_para(player.note), ctx.style(size - 1), space_before=6))
+    return paras

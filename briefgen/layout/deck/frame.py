@@ -1,0 +1,151 @@
+"""The frame of a slide: kicker, title, rule or band, footer, slide number and logo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from briefgen.brief.markup import Span
+from briefgen.layout import plan
+from briefgen.layout.deck.context import LOGO_H, MARGIN, Context, styled
+from briefgen.layout.measure import line_height, wrap
+from briefgen.layout.messages import LayoutMessage, note, warning
+
+TITLE_SHARE = 0.25  # of the slide's height, the most a title at its floor size may take
+NUMBER_MARK = "\ue000"  # where the slide number goes in its label
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A slide's frame: its items, where its body starts, and what fitting the title said."""
+
+    items: tuple[plan.Item, ...]
+    top: float
+    messages: tuple[LayoutMessage, ...] = ()
+
+
+def fit_title(ctx: Context, text: tuple[Span, ...], width: float, size: float, floor: float,
+              max_lines: int = 2, where: str = ""
+              ) -> tuple[plan.Para, float, list[LayoutMessage]]:
+    """The title at the largest size from `size` down to `floor` at which it fits
+    `max_lines`; at the floor, cut where it would take the body's room."""
+    said: list[LayoutMessage] = []
+    current = size
+    while True:
+        style = ctx.style(current, ctx.c.primary, bold=True, heading=True)
+        measured = wrap(styled(text, style), width, current, ctx.heading_family,
+                        style.line_spacing)
+        if len(measured.lines) <= max_lines or current <= floor:
+            break
+        current = max(floor, current - 2)
+    if current < size and where:
+        said.append(note(where, f"title shrunk to {current:g} pt"))
+    # At the floor a title wraps on, as far as a quarter of the slide; there it is cut.
+    most = max(max_lines, int(ctx.height * TITLE_SHARE // line_height(current,
+                                                                      style.line_spacing)))
+    para, cut = ctx.cut_to_lines(plan.Para(text, style), width, most)
+    if cut and where:
+        said.append(warning(where, f"title cut to {most} lines at {current:g} pt; shorten it"))
+    return para, ctx.measure(para.spans, width, style), said
+
+
+def continued_title(ctx: Context, title: tuple[Span, ...], width: float) -> tuple[Span, ...]:
+    """The title of a continuation slide, its text shortened so that the label fits."""
+    plain = "".join(s.text for s in title)
+
+    def label(text: str) -> tuple[Span, ...]:
+        return (Span(ctx.labels.format("continued", title=text)),)
+
+    style = ctx.style(ctx.s.title_floor, bold=True, heading=True)
+    most = max(2, int(ctx.height * TITLE_SHARE // line_height(style.size, style.line_spacing)))
+
+    def fits(spans: tuple[Span, ...]) -> bool:
+        return len(ctx.wrapped(plan.Para(spans, style), width).lines) <= most
+
+    if fits(label(plain)):
+        return label(plain)
+    low, high = 0, len(plain)  # the longest prefix whose label fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(label(plain[:middle].rstrip() + "…")):
+            low = middle
+        else:
+            high = middle - 1
+    return label(plain[:low].rstrip() + "…")
+
+
+def title_width(ctx: Context, kind: str) -> float:
+    placeholder = ctx.title_placeholder(kind)
+    return placeholder[2] if placeholder else ctx.content_w - (ctx.logo_w + 16 if ctx.logo
+                                                               else 0)
+
+
+def frame(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
+          where: str = "") -> Frame:
+    """Kicker, title and rule of a content slide, and the top of its body."""
+    items: list[plan.Item] = []
+    said: list[LayoutMessage] = []
+    placeholder = ctx.title_placeholder(kind)
+    x, y, width = MARGIN, 26.0, title_width(ctx, kind)
+    if placeholder:
+        x, y, width, least = placeholder
+    if kicker and (not placeholder or y >= 24):
+        kick, cut = ctx.cut_to_lines(
+            plan.Para((Span(kicker),), ctx.style(ctx.s.small + 1, ctx.c.accent, bold=True)),
+            width, 1)
+        if cut and where:
+            said.append(warning(f"{where}.title",
+                                "cut to one line above the slide's title; shorten it"))
+        kick_h = line_height(ctx.s.small + 1, ctx.s.line_spacing)
+        if placeholder:
+            items.append(ctx.box(x, y - kick_h - 4, width, [kick], name="Kicker"))
+        else:
+            items.append(ctx.box(x, y, width, [kick], name="Kicker"))
+            y += kick_h + 4
+    para, height, fitted = fit_title(ctx, title, width, ctx.s.title, ctx.s.title_floor,
+                                     where=where)
+    said.extend(fitted)
+    if placeholder:
+        height = max(height, least)
+    items.append(plan.TextBox(x, y, width, height, (para,), name="Title", placeholder="title"))
+    y += height + 8
+    if ctx.theme.deck.style == "rule" and not placeholder:
+        items.append(plan.Shape("rect", MARGIN, y, 56, 3, ctx.c.accent, name="Rule"))
+        y += 3
+    elif ctx.theme.deck.style == "band" and not placeholder:
+        items.insert(0, plan.Shape("rect", 0, 0, 14, ctx.height, ctx.c.primary, name="Band"))
+    return Frame(tuple(items), y + 16, tuple(said))
+
+
+def logo_items(ctx: Context, slide: plan.Slide) -> list[plan.Item]:
+    if not ctx.logo:
+        return []
+    band = next((i for i in slide.items if i.name == "Title band"), None)
+    top = band.y + band.h + 28 if band else 24.0
+    return [plan.Picture(ctx.width - MARGIN - ctx.logo_w, top, ctx.logo_w, LOGO_H,
+                         ctx.logo[0], "Logo", name="Logo")]
+
+
+def footer(ctx: Context, number: int, total: int
+           ) -> tuple[list[plan.Item], list[LayoutMessage]]:
+    """The footer line and the slide number; a footer too long for its line is cut."""
+    style = ctx.style(ctx.s.small, ctx.c.muted)
+    left = " · ".join(t for t in (ctx.brief.meta.classification, ctx.theme.footer,
+                                  ctx.date_text) if t)
+    y = ctx.height - 28
+    right_w = 80.0
+    line, cut = ctx.cut_to_lines(plan.Para((Span(left),), style), ctx.content_w - right_w, 1)
+    said = [warning("meta.classification" if ctx.brief.meta.classification else "",
+                    "the footer is cut to fit its line; shorten the classification or the "
+                    "theme's footer")] if cut else []
+    # The number is a field, which stays right when slides are added; the rest of the label
+    # ("/ 17") is text.
+    before, _, after = ctx.labels.format("slide", number=NUMBER_MARK, total=total).partition(
+        NUMBER_MARK)
+    spans = tuple(Span(t) for t in (before, str(number), after) if t)
+    items: list[plan.Item] = [
+        ctx.box(MARGIN, y, ctx.content_w - right_w, [line], name="Footer", placeholder="footer"),
+        ctx.box(ctx.width - MARGIN - right_w, y, right_w,
+                [plan.Para(spans, style, align="right")], name="Slide number",
+                placeholder="number", field=1 if before else 0),
+    ]
+    return items, said
