@@ -16,9 +16,8 @@ from briefgen.brief.loader import load_brief
 from briefgen.brief.markup import RichText, Span
 from briefgen.brief.model import Brief
 from briefgen.build import build
-from briefgen.layout import memo as m
-from briefgen.layout.memo import CHUNK_CHARS, plan_memo
-from briefgen.render import pdf
+from briefgen.layout import memo_plan as m
+from briefgen.layout.memo import CHUNK_CHARS, plain, plan_memo
 from briefgen.render.fonts import register
 from briefgen.render.pdf import MemoDoc, Styles, markup
 from briefgen.theme.loader import load_theme
@@ -265,15 +264,14 @@ def test_a_short_memo_is_laid_out_once(tmp_path: Path, monkeypatch: pytest.Monke
     assert len(built) == 1
 
 
-@pytest.mark.parametrize(("brief", "guess"), [(SAMPLE, 0.0), (FIXTURES / "minimal.yaml", 50.0)])
-def test_a_wrong_guess_of_the_length_costs_one_more_layout_and_changes_nothing(
-        brief: Path, guess: float, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    right = build(brief, out=tmp_path / "right", formats=["pdf"]).outputs["pdf"].read_bytes()
-    built = layouts(monkeypatch)
-    monkeypatch.setattr(pdf, "_likely_pages", lambda plan: guess)
-    wrong = build(brief, out=tmp_path / "wrong", formats=["pdf"]).outputs["pdf"].read_bytes()
-    assert len(built) == 2
-    assert wrong == right
+@pytest.mark.parametrize(("brief", "listed"), [(SAMPLE, True), (FIXTURES / "minimal.yaml", False)])
+def test_the_planner_decides_the_contents_list_from_its_estimate_of_the_pages(
+        brief: Path, listed: bool, tmp_path: Path) -> None:
+    plan, _ = plan_memo(load_brief(brief), load_theme(None))
+    contents = [e for e in plan.elements if isinstance(e, m.Contents)]
+    assert bool(contents) == listed == (plan.pages > 3)
+    pages = len(PdfReader(str(build(brief, out=tmp_path, formats=["pdf"]).outputs["pdf"])).pages)
+    assert pages == plan.pages
 
 
 def test_a_long_memo_of_only_a_bottom_line_has_no_contents_list(tmp_path: Path) -> None:
@@ -416,9 +414,9 @@ def test_a_2000_word_paragraph_goes_out_in_pieces_cut_after_sentences(tmp_path: 
     pieces = [e for e in plan.elements if isinstance(e, m.Para) and e.role == "body"]
     assert len(pieces) > 5
     assert all(p.continues for p in pieces[:-1]) and not pieces[-1].continues
-    assert all(len(m.plain(p.spans)) <= CHUNK_CHARS for p in pieces)
-    assert all(m.plain(p.spans).rstrip().endswith("year.") for p in pieces)
-    assert "".join(m.plain(p.spans) for p in pieces) == paragraph
+    assert all(len(plain(p.spans)) <= CHUNK_CHARS for p in pieces)
+    assert all(plain(p.spans).rstrip().endswith("year.") for p in pieces)
+    assert "".join(plain(p.spans) for p in pieces) == paragraph
     built = build(path, out=tmp_path, formats=["pdf"]).outputs["pdf"]
     assert squash(paragraph) in "".join(page_bodies(built, load_brief(path)))
 

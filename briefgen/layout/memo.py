@@ -1,10 +1,11 @@
-"""Brief + Theme → MemoPlan: the memo's structure, numbering, column widths and colours."""
+"""Brief + Theme → MemoPlan: the memo's structure, numbering, text styles, column widths,
+chart geometry, running header and colours; page breaks are placed by memo_pages."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from briefgen.brief.markup import LINK_SCHEMES, RichText, Span
 from briefgen.brief.model import Block, Brief, Chart, Table
@@ -17,21 +18,54 @@ from briefgen.layout.common import (
     number_format,
     sort_predictions,
 )
-from briefgen.layout.measure import has_wide, longest_word, wrap
-from briefgen.layout.messages import LayoutMessage, warning
-from briefgen.theme.model import Theme
+from briefgen.layout.measure import has_wide
+from briefgen.layout.memo_metrics import (
+    TextStyle,
+    fit_text,
+    longest_word,
+    spans_width,
+    text_width,
+)
+from briefgen.layout.memo_pages import TALL_ROW, Measure, paginate
+from briefgen.layout.memo_plan import (
+    CELL_PAD,
+    CHIP_PAD,
+    LOGO_HEIGHT,
+    BottomLine,
+    Callout,
+    Cell,
+    Chip,
+    Colors,
+    Contents,
+    Element,
+    Exhibit,
+    Figure,
+    Grid,
+    HeaderBlock,
+    Heading,
+    Legend,
+    ListBlock,
+    MemoPlan,
+    Para,
+    Picture,
+    Quote,
+    RiskMatrix,
+    Spans,
+    VerdictBox,
+)
+from briefgen.layout.messages import LayoutMessage, note, warning
+from briefgen.theme.model import MemoSizes, Theme
 
-Spans = tuple[Span, ...]
-Cell = tuple[Spans, ...]  # one paragraph of a table cell, in chunks
-LOGO_HEIGHT = 14.0  # the logo in the running header, pt
 PAGE_SIZES = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0)}
 MIN_COLUMN = 24.0
+TABLE_FLOOR = 6.0  # pt: the smallest table text, for a table of many columns on a narrow page
+CONTENTS_AFTER_PAGES = 3  # a memo longer than this gets a contents list
 MAX_LEAST_COLUMN = 110.0
-CELL_PAD = 4.0
-CHIP_PAD = 5.0  # between a chip's rounded edge and its text
+# A column whose values are all at most this share of the frame wide ("18-24 months", "12%")
+# keeps each value on one line while the table still fits.
+SHORT_VALUES = 0.16
 # reportlab wraps one paragraph in quadratic time: longer paragraphs go out in pieces.
 CHUNK_CHARS = 1200
-TALL_ROW = 200.0  # pt: a table row taller than this may be cut across pages; others move whole
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]* +|[。！？][」』”’）]*")
 _LINKABLE = LINK_SCHEMES  # the same addresses become links in the deck and the memo
 
@@ -72,192 +106,46 @@ def http_links(spans: Iterable[Span]) -> Spans:
                  else replace(s, href=None) for s in spans)
 
 
+def _lines(spans: Spans) -> list[Spans]:
+    """The spans cut at their line breaks."""
+    lines: list[list[Span]] = [[]]
+    for span in spans:
+        for n, text in enumerate(span.text.split("\n")):
+            if n:
+                lines.append([])
+            if text:
+                lines[-1].append(replace(span, text=text))
+    return [tuple(line) for line in lines]
+
+
 def plain(spans: Spans) -> str:
     return "".join(s.text for s in spans)
 
 
-@dataclass(frozen=True)
-class Para:
-    """A paragraph in a named style of the memo: body, lead, muted, caption."""
-
-    spans: Spans
-    role: str = "body"
-    continues: bool = False  # the next Para is the rest of this paragraph: no space between
-
-
-@dataclass(frozen=True)
-class Heading:
-    text: Spans
-    number: str
-    level: int  # 1 for a section, 2 for a table or chart title
-    key: str  # bookmark and outline key
-    outline: str
-
-
-@dataclass(frozen=True)
-class ListBlock:
-    items: tuple[tuple[Cell, int], ...]  # text in chunks and nesting level (0 or 1)
-    numbered: bool = False
-
-
-@dataclass(frozen=True)
-class Callout:
-    label: str | None
-    paras: tuple[Para, ...]
-    fill: str
-    accent: str
-
-
-@dataclass(frozen=True)
-class Quote:
-    paras: tuple[Para, ...]  # quote marks included
-    by: str | None
-    accent: str
-
-
-@dataclass(frozen=True)
-class Chip:
-    """A small rounded label in a table cell: a risk's likelihood or impact."""
-
-    text: str
-    fill: str
-    border: str
-    color: str
-
-
-@dataclass(frozen=True)
-class Grid:
-    """A table with its header row, column widths in pt and per-cell chips."""
-
-    columns: tuple[Spans, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-    widths: tuple[float, ...]
-    numeric: tuple[bool, ...]
-    header_fill: str
-    header_text: str
-    band_fill: str
-    rule: str
-    chips: tuple[tuple[Chip | None, ...], ...] = ()  # per body cell, drawn instead of its text
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A chart drawn from the brief's data."""
-
-    kind: str
-    categories: tuple[str, ...]
-    series: tuple[tuple[str, tuple[float, ...]], ...]
-    colors: tuple[str, ...]
-    number_format: str
-    unit: str
-    width: float
-    height: float
-    grid: str
-    text: str
-
-
-@dataclass(frozen=True)
-class RiskMatrix:
-    markers: tuple[tuple[int, str, str], ...]  # number, likelihood, impact
-    levels: tuple[str, str, str]  # labels for low, medium, high
-    x_label: str
-    y_label: str
-    tones: tuple[tuple[str, ...], ...]  # [row from top][column] fill
-    marker: str
-    marker_text: str
-    text: str
-    size: float
-
-
-@dataclass(frozen=True)
-class Picture:
-    path: str
-    width: float
-    height: float
-    alt: str
-
-
-@dataclass(frozen=True)
-class Exhibit:
-    """A table or figure with its title, takeaway and source, kept together where possible."""
-
-    heading: Heading | None
-    body: Grid | Figure | Picture
-    takeaway: Callout | None
-    source: Para | None
-    caption: Para | None = None
-
-
-@dataclass(frozen=True)
-class HeaderBlock:
-    rows: tuple[tuple[str, Spans], ...]
-    title: str
-    rule: str
-
-
-@dataclass(frozen=True)
-class BottomLine:
-    label: str
-    headline: Spans
-    summary: tuple[Para, ...]
-    points_label: str
-    points: tuple[Cell, ...]
-    fill: str
-    accent: str
-
-
-@dataclass(frozen=True)
-class VerdictBox:
-    headline: tuple[Para, ...]
-    summary: tuple[Para, ...]
-    fill: str
-    text: str
-
-
-Element = (Para | Heading | ListBlock | Callout | Quote | Exhibit | HeaderBlock | BottomLine
-           | VerdictBox | RiskMatrix)
-
-
-@dataclass(frozen=True)
-class Colors:
-    text: str
-    muted: str
-    primary: str
-    accent: str
-    background: str
-    link: str
-
-
-@dataclass(frozen=True)
-class MemoPlan:
-    page: tuple[float, float]
-    margins: tuple[float, float, float, float]  # top, right, bottom, left
-    elements: tuple[Element, ...]
-    colors: Colors
-    sizes: dict[str, float]
-    language: str  # catalogue language, picks the CJK font
-    header_left: str
-    header_right: str
-    footer_left: str
-    logo: tuple[str, float, float] | None  # path, width and height in pt, right of the header
-    page_label: str  # "Page {page} of {pages}" in the brief's language
-    contents_label: str
-    contents_after_pages: int  # a contents list is added when the memo is longer than this
-    title: str
-    author: str
-    subject: str
-    keywords: str
-    lang_tag: str
-    date: str = "2000-01-01"  # the brief's date, ISO: the memo's creation date
-    messages: tuple[LayoutMessage, ...] = field(default=())
-
-    @property
-    def frame_width(self) -> float:
-        return self.page[0] - self.margins[1] - self.margins[3]
-
-    @property
-    def frame_height(self) -> float:
-        return self.page[1] - self.margins[0] - self.margins[2]
+def text_styles(sizes: MemoSizes) -> dict[str, TextStyle]:
+    """The memo's paragraph styles by role, from the theme's sizes."""
+    body, small, table, heading = sizes.body, sizes.small, sizes.table, sizes.heading
+    return {
+        "body": TextStyle("Body", body, body * 1.38, 0, body * 0.6),
+        "lead": TextStyle("Body-Semibold", body + 1.5, (body + 1.5) * 1.35, 0, body * 0.6),
+        "small": TextStyle("Body", small, small * 1.3, 0, body * 0.6),
+        "muted": TextStyle("Body", small, small * 1.3, 0, 6),
+        "caption": TextStyle("Body-Italic", small, small * 1.3, 0, 6),
+        "h1": TextStyle("Body-Bold", heading, heading * 1.25, heading * 1.1, 6),
+        "h2": TextStyle("Body-Bold", body + 0.5, (body + 0.5) * 1.3, 8, 4),
+        "label": TextStyle("Body-Bold", small + 0.5, (small + 0.5) * 1.3, 0, 2),
+        "cell": TextStyle("Body", table, table * 1.3),
+        "cell_head": TextStyle("Body-Bold", table, table * 1.3),
+        "quote": TextStyle("Body-Italic", body + 2, (body + 2) * 1.35, 0, body * 0.6),
+        "headline": TextStyle("Body-Bold", body + 3, (body + 3) * 1.3, 0, 6),
+        "callout": TextStyle("Body", body, body * 1.38, 0, 3),
+        "bullet": TextStyle("Body", body, body * 1.38, 0, body * 0.3, 16),
+        "sub_bullet": TextStyle("Body", body, body * 1.38, 0, body * 0.3, 32),
+        "memo_title": TextStyle("Body-Bold", 20, 24, 0, 10),
+        "field": TextStyle("Body-Bold", body - 1, table * 1.3),
+        "field_value": TextStyle("Body", body, body * 1.3),
+        "contents": TextStyle("Body", body - 0.5, (body - 0.5) * 1.3),
+    }
 
 
 class MemoPlanner:
@@ -273,13 +161,16 @@ class MemoPlanner:
         self.labels: Labels
         self.labels, warnings = labels_for(brief.meta.language, brief.meta.labels)
         self.punct = punctuation(self.labels.language)
-        self.messages = [warning("meta.language", w) for w in warnings]
+        self.messages: list[LayoutMessage] = [warning("meta.language", w) for w in warnings]
+        self.key = ""  # where in the brief the block being planned is
         self.image_sizes = image_sizes or {}
         self.page = PAGE_SIZES[theme.memo.page]
         top, right, bottom, left = theme.memo.margins
         self.margins = (top, right, bottom, left)
         self.width = self.page[0] - right - left
         self.counters = {"table": 0, "chart": 0}
+        self.styles = text_styles(self.sizes)
+        self.frame_height = self.page[1] - top - bottom
 
     def label(self, key: str) -> str:
         return self.labels.get(key)
@@ -340,23 +231,31 @@ class MemoPlanner:
                           tuple(self.cell(p) for p in thesis.points),
                           mix(self.c.primary, self.c.background, 0.07), self.c.primary)
 
-    def column_widths(self, cells: Sequence[Sequence[Cell]], size: float,
+    def column_widths(self, cells: Sequence[Sequence[Cell]], size: float, pad: float,
                       chips: Sequence[bool] = ()) -> tuple[float, ...]:
         """Column widths that sum to the frame: natural widths, squeezed toward longest words;
         the first row is the header; a column of chips also holds their padding."""
         columns = len(cells[0])
         natural = [MIN_COLUMN] * columns
         least = [MIN_COLUMN] * columns
+        values = [0.0] * columns  # the widest body value of each column, on one line
         for r, row in enumerate(cells):
+            face = "Body-Bold" if r == 0 else "Body"
             for c, cell in enumerate(row):
-                pad = 2 * CELL_PAD + (2 * CHIP_PAD if chips and chips[c] else 0.0)
+                room = 2 * pad + (2 * CHIP_PAD if chips and chips[c] else 0.0)
                 for spans in cell:
-                    width = wrap(spans, 10_000, size).widest + pad
+                    width = max((spans_width(line, size, face) for line in _lines(spans)),
+                                default=0.0) + room
                     natural[c] = max(natural[c], width)
+                    values[c] = max(values[c], width) if r else values[c]
                     # A CJK header could break after any character: keep it on one line.
                     wide = r == 0 and has_wide(plain(spans))
-                    shortest = width if wide else longest_word(spans, size) + pad
+                    shortest = width if wide else longest_word(spans, size, face) + room
                     least[c] = max(least[c], min(shortest, MAX_LEAST_COLUMN))
+        unbroken = [max(m, v) if v <= SHORT_VALUES * self.width else m
+                    for m, v in zip(least, values, strict=True)]
+        if sum(unbroken) <= self.width:
+            least = unbroken
         if sum(least) > self.width:
             least = [self.width / columns] * columns
         if sum(natural) <= self.width:
@@ -374,11 +273,36 @@ class MemoPlanner:
             numeric = [is_numeric_column([" ".join(plain(p) for p in r[c]) for r in rows])
                        if rows else False for c in range(len(columns))]
         has_chips = [any(row[c] for row in chips) for c in range(len(columns))] if chips else []
-        widths = self.column_widths([[(c,) for c in columns], *rows], self.sizes.table,
-                                    has_chips)
-        return Grid(tuple(columns), tuple(tuple(r) for r in rows), widths, tuple(numeric),
+        # Many columns on a narrow page: smaller text and padding, so every column keeps room
+        # for a few letters.
+        share = self.width / len(columns)
+        size = max(TABLE_FLOOR, min(self.sizes.table, share / 3))
+        pad = min(CELL_PAD, max(1.0, (share - 2 * size) / 2))
+        if size < self.sizes.table:
+            self.messages.append(note(self.key, f"{len(columns)} columns set at {size:.1f} pt "
+                                      "to fit the page"))
+        widths = self.column_widths([[(c,) for c in columns], *rows], size, pad, has_chips)
+        fitted = tuple(tuple(None if chip is None else self.fitted_chip(chip, w - 2 * pad)
+                             for chip, w in zip(row, widths, strict=True)) for row in chips)
+        grid = Grid(tuple(columns), tuple(tuple(r) for r in rows), widths, tuple(numeric),
                     self.c.primary, self.c.on_primary, mix(self.c.surface, self.c.background, 0.9),
-                    mix(self.c.muted, self.c.background, 0.5), chips)
+                    mix(self.c.muted, self.c.background, 0.5), fitted, size, pad)
+        return self.grid_breaks(grid)
+
+    def grid_breaks(self, grid: Grid) -> Grid:
+        """Where a table may break: rows move whole to the next page, except a tall row (or
+        one that would not fit a page under the header), which may be cut; the header is
+        repeated on each page unless it would take a quarter of one."""
+        styles = dict(self.styles)
+        styles["cell"] = replace(styles["cell"], size=grid.size, leading=grid.size * 1.3)
+        styles["cell_head"] = replace(styles["cell_head"], size=grid.size,
+                                      leading=grid.size * 1.3)
+        measure = Measure(styles, self.width, self.frame_height)
+        header = measure.header_row(grid)
+        repeat = header <= self.frame_height / 4
+        room = self.frame_height * 0.9 - (header if repeat else 0.0)
+        cut = tuple(h > TALL_ROW or h > room for h in measure.rows(grid))
+        return replace(grid, cut_rows=cut, least_cut=TALL_ROW / 2, repeat_header=repeat)
 
     def exhibit_heading(self, kind: str, title: RichText | None) -> Heading:
         self.counters[kind] += 1
@@ -406,15 +330,64 @@ class MemoPlanner:
 
     def chart(self, chart: Chart) -> Exhibit:
         values = [v for s in chart.series for v in s.values]
-        categories = tuple(c.plain for c in chart.categories)
-        height = 200.0 if chart.type != "bar" else max(160.0, 24.0 * len(categories) + 60)
-        figure = Figure(chart.type, categories,
-                        tuple((s.name.plain, tuple(s.values)) for s in chart.series),
-                        tuple(self.c.series), number_format(values, chart.unit),
-                        chart.unit or "", self.width, min(height, 320.0),
-                        mix(self.c.muted, self.c.background, 0.35), self.c.text)
+        figure = self.figure(chart, number_format(values, chart.unit))
         return Exhibit(self.exhibit_heading("chart", chart.title), figure,
                        self.takeaway(chart.takeaway), self.source(chart.source))
+
+    def figure(self, chart: Chart, fmt: str) -> Figure:
+        """A chart's geometry: a plot area of a useful height whatever the data, the legend
+        below it in as many columns as fit, and the whole no taller than a page leaves."""
+        size = self.sizes.small
+        categories = tuple(c.plain for c in chart.categories)
+        series = tuple((s.name.plain, tuple(s.values)) for s in chart.series)
+        colors = tuple(self.c.series)
+        pie = chart.type == "pie"
+        legend = self.legend(categories if pie else tuple(n for n, _ in series), colors, size,
+                             pie or len(series) > 1)
+        legend_h = legend.y + 4 if legend else 0.0
+        plot_h = 200.0 if chart.type != "bar" else max(160.0, 24.0 * len(categories) + 60)
+        # Most of a page at most: room is left for the chart's heading and the page's furniture.
+        most = self.frame_height * 0.75
+        height = min(max(min(plot_h, 320.0), legend_h + 120), most)
+        if legend and legend_h > height - 100:
+            legend = self.legend_cut(legend, height - 100)
+            legend_h = legend.y + 4
+        if pie:
+            side = max(height - legend_h - 30, 20.0)
+            plot = ((self.width - side) / 2, legend_h + 12, side, side)
+        else:
+            x = 60.0 if chart.type == "bar" else 40.0
+            y = legend_h + 24
+            plot = (x, y, self.width - x - (40 if chart.type == "bar" else 20), height - y - 12)
+        shown = tuple(c if len(c) < 22 else c[:20] + "…" for c in categories)
+        return Figure(chart.type, shown, series, colors, fmt, chart.unit or "", self.width,
+                      height, mix(self.c.muted, self.c.background, 0.35), self.c.text, plot,
+                      legend, chart.type != "line" or len(categories) <= 8, size)
+
+    def legend(self, names: tuple[str, ...], colors: tuple[str, ...], size: float, shown: bool
+               ) -> Legend | None:
+        """A pie's or a several-series chart's legend, in as many columns as fit."""
+        if not shown:
+            return None
+        names = tuple(n if len(n) <= 40 else n[:39] + "…" for n in names)
+        column = max(text_width(n, "Body", size) for n in names) + 30
+        columns = max(1, min(len(names), int((self.width - 10) // column)))
+        rows = -(-len(names) // columns)
+        row = size + 5
+        return Legend(names, tuple(colors[n % len(colors)] for n in range(len(names))),
+                      columns, rows, column, row, 10.0, rows * row + 4)
+
+    def legend_cut(self, legend: Legend, room: float) -> Legend:
+        """A legend too tall for its chart shows the names that fit and says how many not."""
+        rows = max(1, int((room - 4) // legend.row_height))
+        keep = max(1, rows * legend.columns - 1)
+        hidden = len(legend.names) - keep
+        more = f"+{hidden}"
+        self.messages.append(warning(self.key, f"the legend shows {keep} of "
+                                     f"{len(legend.names)} names; the chart has no room for more"))
+        return replace(legend, names=(*legend.names[:keep], more),
+                       colors=(*legend.colors[:keep], self.c.background), rows=rows,
+                       y=rows * legend.row_height + 4)
 
     def quote(self, text: RichText, by: RichText | None) -> Quote:
         opening, closing = self.punct.quotes
@@ -454,8 +427,9 @@ class MemoPlanner:
             width_px, height_px = self.image_sizes.get(content.path, (4, 3))
             width = min(self.width, width_px * 0.75)
             height = width * height_px / width_px
-            if height > 320:
-                width, height = width * 320 / height, 320.0
+            tallest = min(320.0, self.frame_height * 0.75)
+            if height > tallest:
+                width, height = width * tallest / height, tallest
             caption = Para(self.joined(content.caption), "caption") if content.caption else None
             return [Exhibit(None, Picture(content.path, width, height, content.alt.plain), None,
                             None, caption)]
@@ -467,7 +441,17 @@ class MemoPlanner:
     def chip(self, level: str) -> Chip:
         tone = {"low": self.c.positive, "medium": self.c.warning, "high": self.c.negative}[level]
         return Chip(self.label(level), mix(tone, self.c.background, 0.16),
-                    mix(tone, self.c.background, 0.55), mix(tone, self.c.text, 0.5))
+                    mix(tone, self.c.background, 0.55), mix(tone, self.c.text, 0.5),
+                    self.sizes.table - 0.5)
+
+    @staticmethod
+    def fitted_chip(chip: Chip, room: float) -> Chip:
+        """A chip whose label is set smaller where it is wider than its column (a long word in
+        some language), down to 5 pt."""
+        natural = text_width(chip.text, "Body-Bold", chip.size)
+        fits = max(room - 2 * CHIP_PAD, 1.0)
+        return chip if natural <= fits else replace(
+            chip, size=max(5.0, chip.size * fits / natural))
 
     def risks(self, number: int) -> list[Element]:
         risks = self.brief.risks
@@ -539,10 +523,22 @@ class MemoPlanner:
                 ListBlock(tuple(items), numbered=True)]
 
     def logo(self) -> tuple[str, float, float] | None:
+        """The logo at the header's height, no wider than a quarter of the line."""
         if not self.theme.logo_info:
             return None
         path, width, height = self.theme.logo_info
-        return path, LOGO_HEIGHT * width / height, LOGO_HEIGHT
+        scale = min(LOGO_HEIGHT / height, self.width / 4 / width)
+        return path, width * scale, height * scale
+
+    def running_header(self, logo: tuple[str, float, float] | None) -> tuple[str, str]:
+        """The running header's title and classification, each shortened to fit: the
+        classification takes at most half the line, the title what is left."""
+        size = self.sizes.small
+        line = self.width - (logo[1] + 8 if logo else 0.0) - 24
+        right = " · ".join(t for t in (self.brief.meta.classification, self.theme.footer) if t)
+        right = fit_text(right, line / 2, size)
+        room = line - text_width(right, "Body", size)
+        return fit_text(self.brief.meta.title.plain, room, size), right
 
     def plan(self) -> MemoPlan:
         brief = self.brief
@@ -553,10 +549,14 @@ class MemoPlanner:
             elements.append(self.heading(number, self.joined(section.title), f"section-{index}"))
             if section.lead:
                 elements.append(Para(self.joined(section.lead), "lead"))
-            for block in section.blocks:
+            for at, block in enumerate(section.blocks):
+                if not block.shown_in("memo"):
+                    continue
+                self.key = f"sections[{index}].blocks[{at}].{block.kind}"
                 elements.extend(self.block(block))
         if brief.risks:
             number += 1
+            self.key = "risks"
             elements.extend(self.risks(number))
         if brief.verdict:
             number += 1
@@ -567,6 +567,7 @@ class MemoPlanner:
                                        self.c.primary))
         if brief.predictions:
             number += 1
+            self.key = "predictions"
             elements.extend(self.predictions(number))
         conclusion = brief.conclusion
         if conclusion and (conclusion.text or conclusion.title):
@@ -577,31 +578,46 @@ class MemoPlanner:
         if brief.sources:
             number += 1
             elements.extend(self.sources(number))
+        placed, pages = self.pages(elements)
         meta = brief.meta
+        logo = self.logo()
+        header_left, header_right = self.running_header(logo)
         return MemoPlan(
             page=self.page,
             margins=self.margins,
-            elements=tuple(elements),
+            elements=placed,
             colors=Colors(self.c.text, self.c.muted, self.c.primary, self.c.accent,
                           self.c.background, self.c.primary),
+            styles=self.styles,
             sizes={"body": self.sizes.body, "table": self.sizes.table,
                    "heading": self.sizes.heading, "small": self.sizes.small},
             language=self.labels.language,
-            header_left=meta.title.plain,
-            header_right=" · ".join(t for t in (meta.classification, self.theme.footer) if t),
-            logo=self.logo(),
+            header_left=header_left,
+            header_right=header_right,
+            logo=logo,
             footer_left=self.date(meta.date),
             page_label=self.labels.get("page"),
-            contents_label=self.label("contents"),
-            contents_after_pages=3,
             title=meta.title.plain,
             author=meta.author.plain if meta.author else "",
             subject=meta.subtitle.plain if meta.subtitle else brief.thesis.headline.plain,
             keywords=", ".join(meta.tags),
             lang_tag=meta.language,
             date=meta.date,
+            pages=pages,
             messages=tuple(self.messages),
         )
+
+    def pages(self, elements: list[Element]) -> tuple[tuple[Element, ...], int]:
+        """The elements with their page breaks, and the page count; a memo longer than
+        CONTENTS_AFTER_PAGES pages gets a contents list after its bottom line."""
+        measure = Measure(self.styles, self.width, self.frame_height)
+        placed, pages = paginate(elements, measure)
+        entries = tuple(e for e in elements if isinstance(e, Heading) and e.level == 1)
+        if pages <= CONTENTS_AFTER_PAGES or not entries:
+            return placed, pages
+        at = next(n for n, e in enumerate(elements) if isinstance(e, BottomLine)) + 1
+        contents = Contents(self.label("contents"), entries)
+        return paginate([*elements[:at], contents, *elements[at:]], measure)
 
 
 def plan_memo(brief: Brief, theme: Theme, image_sizes: dict[str, tuple[int, int]] | None = None

@@ -24,9 +24,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
-    KeepTogether,
     PageTemplate,
     Paragraph,
     Table,
@@ -43,7 +43,7 @@ from reportlab.rl_config import _FUZZ
 
 from briefgen.brief.markup import Span
 from briefgen.labels import NO_LINE_END, NO_LINE_START
-from briefgen.layout import memo as m
+from briefgen.layout import memo_plan as m
 from briefgen.layout.measure import has_wide, is_wide
 from briefgen.render.fonts import (
     Fonts,
@@ -64,55 +64,42 @@ def _hex(color: str) -> Any:
 
 
 class Styles:
-    """Paragraph styles for the memo's roles, built from the plan's sizes and colours."""
+    """reportlab paragraph styles for the plan's text styles, in the plan's colours."""
 
     def __init__(self, plan: m.MemoPlan, fonts: Fonts) -> None:
-        c, s = plan.colors, plan.sizes
-        body = s["body"]
+        c = plan.colors
         self.fonts = fonts
         self.link = c.link
-        base = ParagraphStyle("body", fontName="Body", fontSize=body, leading=body * 1.38,
-                              textColor=_hex(c.text), spaceAfter=body * 0.6, splitLongWords=1,
-                              allowWidows=0, allowOrphans=0, bulletFontName="Body")
-        self.body = base
-        self.lead = ParagraphStyle("lead", base, fontName="Body-Semibold", fontSize=body + 1.5,
-                                   leading=(body + 1.5) * 1.35, textColor=_hex(c.primary))
-        self.small = ParagraphStyle("small", base, fontSize=s["small"], leading=s["small"] * 1.3)
-        self.muted = ParagraphStyle("muted", self.small, textColor=_hex(c.muted), spaceAfter=6)
-        self.caption = ParagraphStyle("caption", self.muted, alignment=TA_CENTER,
-                                      fontName="Body-Italic")
-        self.h1 = ParagraphStyle("h1", base, fontName="Body-Bold", fontSize=s["heading"],
-                                 leading=s["heading"] * 1.25, textColor=_hex(c.primary),
-                                 spaceBefore=s["heading"] * 1.1, spaceAfter=6)
-        self.h2 = ParagraphStyle("h2", base, fontName="Body-Bold", fontSize=body + 0.5,
-                                 leading=(body + 0.5) * 1.3, textColor=_hex(c.primary),
-                                 spaceBefore=8, spaceAfter=4)
-        self.label = ParagraphStyle("label", base, fontName="Body-Bold", fontSize=s["small"] + 0.5,
-                                    leading=(s["small"] + 0.5) * 1.3, textColor=_hex(c.accent),
-                                    spaceAfter=2)
-        table = s["table"]
-        self.cell = ParagraphStyle("cell", base, fontSize=table, leading=table * 1.3,
-                                   spaceAfter=0)
+        colors = {"lead": c.primary, "muted": c.muted, "caption": c.muted, "h1": c.primary,
+                  "h2": c.primary, "label": c.accent, "headline": c.primary,
+                  "memo_title": c.primary, "field": c.muted}
+        alignment = {"caption": TA_CENTER}
+        made: dict[str, ParagraphStyle] = {}
+        for role, style in plan.styles.items():
+            made[role] = ParagraphStyle(
+                role, fontName=style.face, fontSize=style.size, leading=style.leading,
+                spaceBefore=style.space_before, spaceAfter=style.space_after,
+                leftIndent=style.indent, bulletIndent=max(style.indent - 12, 0),
+                textColor=_hex(colors.get(role, c.text)), alignment=alignment.get(role, 0),
+                splitLongWords=1, allowWidows=0, allowOrphans=0, bulletFontName="Body")
+        self.roles = made
+        self.body, self.lead, self.muted = made["body"], made["lead"], made["muted"]
+        self.caption, self.h1, self.h2, self.label = (made["caption"], made["h1"], made["h2"],
+                                                      made["label"])
+        self.cell, self.cell_head, self.quote = made["cell"], made["cell_head"], made["quote"]
         self.cell_right = ParagraphStyle("cell-right", self.cell, alignment=TA_RIGHT)
-        self.cell_head = ParagraphStyle("cell-head", self.cell, fontName="Body-Bold")
-        self.quote = ParagraphStyle("quote", base, fontName="Body-Italic", fontSize=body + 2,
-                                    leading=(body + 2) * 1.35, textColor=_hex(c.text))
-        self.headline = ParagraphStyle("headline", base, fontName="Body-Bold",
-                                       fontSize=body + 3, leading=(body + 3) * 1.3,
-                                       textColor=_hex(c.primary), spaceAfter=6)
-        self.bullet = ParagraphStyle("bullet", base, leftIndent=16, bulletIndent=4,
-                                     spaceAfter=body * 0.3)
-        self.sub_bullet = ParagraphStyle("sub-bullet", self.bullet, leftIndent=32,
-                                         bulletIndent=20)
-        self.memo_title = ParagraphStyle("memo-title", base, fontName="Body-Bold", fontSize=20,
-                                         leading=24, textColor=_hex(c.primary), spaceAfter=10)
-        self.field = ParagraphStyle("field", self.cell, fontName="Body-Bold", fontSize=body - 1,
-                                    textColor=_hex(c.muted))
-        self.field_value = ParagraphStyle("field-value", self.cell, fontSize=body,
-                                          leading=body * 1.3)
-        self.contents = ParagraphStyle("contents", self.cell, fontSize=body - 0.5,
-                                       leading=(body - 0.5) * 1.3)
+        self.headline, self.bullet, self.sub_bullet = (made["headline"], made["bullet"],
+                                                       made["sub_bullet"])
+        self.callout, self.memo_title = made["callout"], made["memo_title"]
+        self.field, self.field_value = made["field"], made["field_value"]
+        self.contents = made["contents"]
         self.contents_page = ParagraphStyle("contents-page", self.contents, alignment=TA_RIGHT)
+
+    def sized(self, style: ParagraphStyle, size: float) -> ParagraphStyle:
+        """A style at another size, for a table set smaller than the theme's table text."""
+        if size == style.fontSize:
+            return style
+        return ParagraphStyle(f"{style.name}-{size:g}", style, fontSize=size, leading=size * 1.3)
 
 
 def _table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
@@ -247,31 +234,37 @@ def words(text: str, style: ParagraphStyle, styles: Styles) -> Text:
 
 
 class Heading(Text):
-    """A heading that leaves a bookmark and an outline entry, and its page for the contents."""
+    """A heading that leaves a bookmark and an outline entry, and its page for the contents;
+    a heading too long for a page splits like any paragraph, its first part keeping the mark."""
 
-    def __init__(self, heading: m.Heading, style: ParagraphStyle, styles: Styles) -> None:
+    heading: m.Heading | None = None
+
+    @classmethod
+    def of(cls, heading: m.Heading, style: ParagraphStyle, styles: Styles) -> Heading:
         text = markup(heading.text, styles, bold=True)
         if heading.number:
             text = f"{escape(heading.number)}&nbsp;&nbsp;{text}"
-        super().__init__(text, text_style(heading.text, style))
-        self.heading = heading
+        made = cls(text, text_style(heading.text, style))
+        made.heading = heading
+        return made
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = list(super().split(availWidth, availHeight))
+        for n, part in enumerate(parts):
+            part.heading = self.heading if n == 0 else None
+        return parts
 
 
 class Chip(Flowable):  # type: ignore[misc]
     """A small rounded coloured label, as a table cell's content."""
 
-    def __init__(self, chip: m.Chip, fonts: Fonts, size: float) -> None:
+    def __init__(self, chip: m.Chip, fonts: Fonts) -> None:
         super().__init__()
         self.chip = chip
         self.fonts = fonts
-        self.natural_size = self.size = size
+        self.size = chip.size
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        # A label wider than its column (a long word in some language) is set smaller.
-        natural = _runs_width(self.chip.text, self.natural_size, self.fonts, bold=True)
-        room = max(availWidth - 2 * m.CHIP_PAD, 1.0)
-        self.size = max(5.0, self.natural_size * min(1.0, room / natural)) if natural else (
-            self.natural_size)
         self.width = min(availWidth, _runs_width(self.chip.text, self.size, self.fonts, True)
                          + 2 * m.CHIP_PAD)
         self.height = self.size + 5
@@ -302,53 +295,47 @@ def _draw_runs(canvas: Canvas, x: float, y: float, text: str, size: float, fonts
         x += stringWidth(run, face, size)
 
 
-class Keep(KeepTogether):  # type: ignore[misc]
-    """Keeps its flowables on one page, except that a run too long for the space left starts
-    here when more than `least` points are left, rather than leaving that space empty."""
-
-    def __init__(self, flowables: list[Any], least: float) -> None:
-        super().__init__(flowables)
-        self.least = least
-
-    def split(self, aW: float, aH: float) -> list[Any]:
-        if aH > self.least:
-            return list(self._content)
-        return list(super().split(aW, aH))
-
-
-class Box(Table):  # type: ignore[misc]
-    """A one-cell table around a callout, quote or verdict: only a box taller than `least`
-    splits across pages, so a short one never leaves its label behind."""
-
-    least = 0.0  # the pieces of a split box split freely
-
-    def split(self, availWidth: float, availHeight: float) -> list[Any]:
-        if self.wrap(availWidth, availHeight)[1] <= self.least:
-            return []
-        return list(super().split(availWidth, availHeight))
-
-
 class DataTable(Table):  # type: ignore[misc]
-    """A data table whose rows move whole to the next page, except a row taller than
-    m.TALL_ROW, which starts where it is when a good part of it fits and continues under the
-    repeated header. (reportlab cuts any row that does not fit, which leaves the repeated
-    header and a sliver of a row at the foot of a page.)"""
+    """A data table that breaks as its plan says: rows move whole to the next page, except a
+    row the plan lets be cut, which starts where it is when `least_cut` points are left and
+    continues under the repeated header. A row that fits on no page is cut whatever the plan
+    measured. (reportlab cuts any row that does not fit, which leaves the repeated header and
+    a sliver of a row at the foot of a page.)"""
+
+    grid: m.Grid
+    frame_height = 0.0  # a row that does not fit a page this tall is cut
+    first = 0  # the plan's index of this part's first body row
+    head_rows = 1  # rows above it: the header, or its repetition (none when not repeated)
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         self._calc(availWidth, availHeight)
+        heights = self._rowHeights
+        head = self.head_rows
         used, fit = 0.0, 0
-        for height in self._rowHeights:
+        for height in heights:
             if used + height > availHeight:
                 break
             used, fit = used + height, fit + 1
-        cut = (fit < len(self._rowHeights) and self._rowHeights[fit] > m.TALL_ROW
-               and availHeight - used >= m.TALL_ROW / 2)
+        row = self.first + fit - head  # the plan's index of the row that does not fit
+        cut_rows = self.grid.cut_rows
+        may_cut = 0 <= row < len(cut_rows) and cut_rows[row]
+        empty_page = fit <= head and availHeight >= self.frame_height - 1
+        cut = fit < len(heights) and (
+            empty_page or (may_cut and availHeight - used >= self.grid.least_cut))
         # The parts a split makes are of this class, and so decide for themselves again.
         self.splitByRow, self.splitInRow = (0, 1) if cut else (1, 0)
         try:
-            return list(super().split(availWidth, availHeight))
+            parts = list(super().split(availWidth, availHeight))
         finally:
             self.splitByRow, self.splitInRow = 1, 1
+        if len(parts) == 2:
+            done = len(parts[0]._cellvalues) - head
+            for part in parts:
+                part.grid, part.frame_height = self.grid, self.frame_height
+            parts[0].first, parts[0].head_rows = self.first, head
+            parts[1].first = self.first + done - (1 if cut else 0)
+            parts[1].head_rows = self.repeatRows
+        return parts
 
 
 class MemoCanvas(Canvas):  # type: ignore[misc]
@@ -430,8 +417,8 @@ class MemoDoc(BaseDocTemplate):  # type: ignore[misc]
     """Leaves a bookmark, an outline entry and the page of every heading."""
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        if isinstance(flowable, Heading):
-            heading = flowable.heading
+        heading = flowable.heading if isinstance(flowable, Heading) else None
+        if heading is not None:
             top = self.frame._y + flowable.height + 4
             self.canv.bookmarkPage(heading.key, fit="XYZ", left=0, top=top)
             self.canv.addOutlineEntry(heading.outline, heading.key, level=heading.level - 1,
@@ -439,27 +426,7 @@ class MemoDoc(BaseDocTemplate):  # type: ignore[misc]
             self.canv.heading_pages[heading.key] = self.page
 
 
-def _running_title(plan: m.MemoPlan, fonts: Fonts) -> str:
-    """The title as the running header shows it: cut short with an ellipsis to leave room for
-    the classification."""
-    size = plan.sizes["small"]
-    logo = plan.logo[1] + 8 if plan.logo else 0.0
-    room = plan.frame_width - _runs_width(plan.header_right, size, fonts) - 24 - logo
-    title = plan.header_left
-    if _runs_width(title, size, fonts) <= room:
-        return title
-    low, high = 0, len(title)  # the longest prefix that fits, found by bisection
-    while low < high:
-        middle = (low + high + 1) // 2
-        if _runs_width(title[:middle] + "…", size, fonts) <= room:
-            low = middle
-        else:
-            high = middle - 1
-    return title[:low].rstrip() + "…"
-
-
-def _furniture(canvas: MemoCanvas, plan: m.MemoPlan, fonts: Fonts, title: str, page: int
-               ) -> None:
+def _furniture(canvas: MemoCanvas, plan: m.MemoPlan, fonts: Fonts, page: int) -> None:
     """The running header (title, classification) and footer (date, 'Page X of Y', drawn once
     the page count is known)."""
     width, height = plan.page
@@ -470,7 +437,7 @@ def _furniture(canvas: MemoCanvas, plan: m.MemoPlan, fonts: Fonts, title: str, p
     canvas.setStrokeColor(_hex(plan.colors.muted))
     canvas.setLineWidth(0.4)
     header_y = height - top + 18
-    _draw_runs(canvas, left, header_y, title, size, fonts)
+    _draw_runs(canvas, left, header_y, plan.header_left, size, fonts)
     right_x = width - right
     text_right = right_x
     if plan.logo:
@@ -492,75 +459,62 @@ def _furniture(canvas: MemoCanvas, plan: m.MemoPlan, fonts: Fonts, title: str, p
     canvas.restoreState()
 
 
-SHORT_LIST = 5  # items; a list this short is kept on one page
-
-
 class Flow:
-    """Turns memo elements into flowables."""
+    """Translates memo elements into flowables, one for one."""
 
-    def __init__(self, plan: m.MemoPlan, styles: Styles, base: Path, with_contents: bool
-                 ) -> None:
+    def __init__(self, plan: m.MemoPlan, styles: Styles, base: Path) -> None:
         self.plan = plan
         self.s = styles
         self.fonts = styles.fonts
         self.base = base
         self.width = plan.frame_width
-        self.third = plan.frame_height / 3
-        self.with_contents = with_contents
-
-    def keep(self, flowables: list[Any], least: float | None = None) -> KeepTogether:
-        """Keep flowables together; a long run that can split may start low on a page, when
-        more than `least` (a third of the page) is left."""
-        if any(isinstance(f, (Drawing, PlatypusImage)) for f in flowables):
-            return KeepTogether(flowables)
-        return Keep(flowables, self.third if least is None else least)
 
     def box(self, content: list[Any], fill: str | None, accent: str | None,
-            padding: float = 10) -> Table:
-        table = Box([[content]], colWidths=[self.width], splitInRow=1)
-        table.least = self.third
+            padding: float = m.BOX_PAD) -> Table:
+        table = Table([[content]], colWidths=[self.width], splitInRow=1)
         commands: list[tuple[Any, ...]] = [
-            ("LEFTPADDING", (0, 0), (-1, -1), padding + (3 if accent else 0)),
+            ("LEFTPADDING", (0, 0), (-1, -1), padding + (m.BOX_ACCENT if accent else 0)),
             ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-            ("TOPPADDING", (0, 0), (-1, -1), padding * 0.8),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), padding * 0.6),
+            ("TOPPADDING", (0, 0), (-1, -1), padding * m.BOX_TOP),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), padding * m.BOX_BOTTOM),
         ]
         if fill:
             commands.append(("BACKGROUND", (0, 0), (-1, -1), _hex(fill)))
         if accent:
             # A butt cap keeps the accent bar flush with the box's top and bottom.
-            commands.append(("LINEBEFORE", (0, 0), (0, -1), 3, _hex(accent), 0))
+            commands.append(("LINEBEFORE", (0, 0), (0, -1), m.BOX_ACCENT, _hex(accent), 0))
         table.setStyle(_table_style(commands))
-        table.spaceAfter = 10
+        table.spaceAfter = m.BOX_SPACE_AFTER
         return table
 
     def header(self, block: m.HeaderBlock) -> list[Any]:
         rows = [[words(label, self.s.field, self.s), para(value, self.s.field_value, self.s)]
                 for label, value in block.rows]
-        table = Table(rows, colWidths=[92, self.width - 92])
+        # A long sender or many recipients continue on the next page, inside their row.
+        table = Table(rows, colWidths=[m.FIELD_COLUMN, self.width - m.FIELD_COLUMN],
+                      splitInRow=1)
         table.setStyle(_table_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), m.FIELD_GAP),
             ("TOPPADDING", (0, 0), (-1, -1), 2),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ("LINEBELOW", (0, -1), (-1, -1), 1.2, _hex(block.rule)),
         ]))
-        table.spaceAfter = 14
+        table.spaceAfter = m.HEADER_SPACE_AFTER
         return [words(block.title, self.s.memo_title, self.s), table]
 
-    def contents(self) -> list[Any]:
+    def contents(self, contents: m.Contents) -> list[Any]:
         rows = []
-        for element in self.plan.elements:
-            if isinstance(element, m.Heading) and element.level == 1:
-                link = f'<a href="#{element.key}">'
-                title = markup(tuple(replace(s, href=None) for s in element.text), self.s)
-                rows.append([
-                    Text(f"{link}{escape(element.number)}&nbsp;&nbsp;{title}</a>",
-                         text_style(element.text, self.s.contents)),
-                    HeadingPage(element.key, self.s.contents_page)])
-        if not rows:
-            return []  # a long memo of only a bottom line has no sections to list
-        table = Table(rows, colWidths=[self.width - 36, 36], splitInRow=1)
+        for heading in contents.entries:
+            link = f'<a href="#{heading.key}">'
+            title = markup(tuple(replace(s, href=None) for s in heading.text), self.s)
+            rows.append([
+                Text(f"{link}{escape(heading.number)}&nbsp;&nbsp;{title}</a>",
+                     text_style(heading.text, self.s.contents)),
+                HeadingPage(heading.key, self.s.contents_page)])
+        table = Table(rows, colWidths=[self.width - m.CONTENTS_PAGE_COLUMN,
+                                       m.CONTENTS_PAGE_COLUMN], splitInRow=1)
         table.setStyle(_table_style([
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -569,37 +523,32 @@ class Flow:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
             ("LINEBELOW", (0, 0), (-1, -1), 0.3, _hex(self.plan.colors.muted), 0, (0.5, 2)),
         ]))
-        table.spaceAfter = 10
-        return [self.keep([words(self.plan.contents_label, self.s.h2, self.s), table])]
+        table.spaceAfter = m.BOX_SPACE_AFTER
+        return [words(contents.label, self.s.h2, self.s), table]
 
-    def bullets(self, items: tuple[tuple[m.Cell, int], ...], numbered: bool) -> list[list[Any]]:
-        """The paragraphs of each item of a list."""
-        out = []
-        number = 0
+    def bullets(self, items: tuple[tuple[m.Cell, int], ...], numbered: bool, start: int = 1
+                ) -> list[Text]:
+        """The paragraphs of a list's items, each item's first with its marker."""
+        out: list[Text] = []
+        number = start - 1
         for pieces, level in items:
             style = self.s.sub_bullet if level else self.s.bullet
             if level == 0:
                 number += 1
             marker = f"{number}." if numbered and level == 0 else ("–" if level else "•")
-            out.append([para(spans, style, self.s, n < len(pieces) - 1,
-                             **({"bulletText": marker} if n == 0 else {}))
-                        for n, spans in enumerate(pieces)])
+            out.extend(para(spans, style, self.s, n < len(pieces) - 1,
+                            **({"bulletText": marker} if n == 0 else {}))
+                       for n, spans in enumerate(pieces))
         return out
 
     def list_block(self, block: m.ListBlock) -> list[Any]:
-        items = self.bullets(block.items, block.numbered)
-        # The last item does not stand alone at the top of a page, unless that would leave
-        # more than a sixth of the page before it empty.
-        tail = [self.keep([*items[-2], *items[-1]], self.third / 2)] if len(items) > 1 else (
-            items[-1])
-        last = items[-1][-1]
-        # Space after the list goes on its last paragraph: a spacer could start a blank page.
-        last.style = ParagraphStyle(last.style.name + "-end", last.style,
-                                    spaceAfter=last.style.spaceAfter + 4)
-        if len(items) <= SHORT_LIST:
-            # A short list reads as one block: it moves whole rather than leave a line or two.
-            return [self.keep([p for item in items for p in item], self.third / 2)]
-        return [*(p for item in items[:-2] for p in item), *tail]
+        paragraphs = self.bullets(block.items, block.numbered, block.start)
+        if not block.more:
+            # Space after the list goes on its last paragraph: a spacer could start a blank page.
+            last = paragraphs[-1]
+            last.style = ParagraphStyle(last.style.name + "-end", last.style,
+                                        spaceAfter=last.style.spaceAfter + m.LIST_SPACE_AFTER)
+        return paragraphs
 
     def bottom_line(self, block: m.BottomLine) -> list[Any]:
         content: list[Any] = [words(block.label, self.s.label, self.s),
@@ -607,16 +556,18 @@ class Flow:
         content.extend(paras(block.summary, self.s.body, self.s))
         if block.points:
             content.append(words(block.points_label, self.s.label, self.s))
-            for item in self.bullets(tuple((p, 0) for p in block.points), False):
-                content.extend(item)
-        return [self.box(content, block.fill, block.accent, padding=12)]
+            content.extend(self.bullets(tuple((p, 0) for p in block.points), False))
+        return [self.box(content, block.fill, block.accent, padding=m.PANEL_PAD)]
 
     def cell(self, pieces: m.Cell, style: ParagraphStyle) -> list[Text]:
         return [para(spans, style, self.s, n < len(pieces) - 1)
                 for n, spans in enumerate(pieces)]
 
     def grid(self, grid: m.Grid) -> Table:
-        head_style = ParagraphStyle("head", self.s.cell_head, textColor=_hex(grid.header_text))
+        cell = self.s.sized(self.s.cell, grid.size)
+        cell_right = self.s.sized(self.s.cell_right, grid.size)
+        head_style = ParagraphStyle("head", self.s.sized(self.s.cell_head, grid.size),
+                                    textColor=_hex(grid.header_text))
         head_right = ParagraphStyle("head-right", head_style, alignment=TA_RIGHT)
         rows: list[list[Any]] = [[para(c, head_right if grid.numeric[n] else head_style, self.s)
                                   for n, c in enumerate(grid.columns)]]
@@ -625,23 +576,24 @@ class Flow:
             for c, pieces in enumerate(row):
                 chip = grid.chips[r][c] if grid.chips else None
                 if chip is not None:
-                    cells.append(Chip(chip, self.fonts, self.plan.sizes["table"] - 0.5))
+                    cells.append(Chip(chip, self.fonts))
                 else:
-                    cells.append(self.cell(pieces,
-                                           self.s.cell_right if grid.numeric[c] else self.s.cell))
+                    cells.append(self.cell(pieces, cell_right if grid.numeric[c] else cell))
             rows.append(cells)
-        table = DataTable(rows, colWidths=list(grid.widths), repeatRows=1, splitInRow=1)
+        table = DataTable(rows, colWidths=list(grid.widths),
+                          repeatRows=1 if grid.repeat_header else 0, splitInRow=1)
+        table.grid, table.frame_height = grid, self.plan.frame_height
         table.setStyle(_table_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("BACKGROUND", (0, 0), (-1, 0), _hex(grid.header_fill)),
             ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, _hex(grid.band_fill)]),
             ("LINEBELOW", (0, 0), (-1, -1), 0.4, _hex(grid.rule)),
-            ("LEFTPADDING", (0, 0), (-1, -1), m.CELL_PAD),
-            ("RIGHTPADDING", (0, 0), (-1, -1), m.CELL_PAD),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ("LEFTPADDING", (0, 0), (-1, -1), grid.pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), grid.pad),
+            ("TOPPADDING", (0, 0), (-1, -1), m.CELL_TOP),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), m.CELL_BOTTOM),
         ]))
-        table.spaceAfter = 6
+        table.spaceAfter = m.TABLE_SPACE_AFTER
         return table
 
     def face_for(self, texts: Iterable[str], bold: bool = False) -> str:
@@ -656,17 +608,15 @@ class Flow:
     def figure(self, figure: m.Figure) -> Drawing:
         # A drawing's text starts out in Helvetica, which is never embedded.
         drawing = Drawing(figure.width, figure.height, initialFontName="Body")
-        size = self.plan.sizes["small"]
+        size = figure.size
         fmt = _formatter(figure.number_format)
         colors = [_hex(c) for c in figure.colors]
         body = self.fonts.face("Body")
-        legend = self.legend(figure, colors, size)
-        legend_h = legend.y + 4 if legend else 0
+        legend = self.legend(figure.legend, size) if figure.legend else None
+        x, y, width, height = figure.plot
         if figure.kind == "pie":
             chart: Any = Pie()
-            chart.width = chart.height = figure.height - legend_h - 30
-            chart.x = (figure.width - chart.width) / 2
-            chart.y = legend_h + 12
+            chart.x, chart.y, chart.width, chart.height = x, y, width, height
             chart.data = list(figure.series[0][1])
             chart.labels = [fmt(v) for v in chart.data]
             chart.simpleLabels = 1
@@ -683,12 +633,9 @@ class Flow:
                 chart = VerticalBarChart()
             else:
                 chart = HorizontalLineChart()
-            chart.x = 60 if figure.kind == "bar" else 40
-            chart.y = legend_h + 24
-            chart.width = figure.width - chart.x - (40 if figure.kind == "bar" else 20)
-            chart.height = figure.height - chart.y - 12
+            chart.x, chart.y, chart.width, chart.height = x, y, width, height
             chart.data = [list(values) for _, values in figure.series]
-            names = [visual(c if len(c) < 22 else c[:20] + "…") for c in figure.categories]
+            names = [visual(c) for c in figure.categories]
             chart.categoryAxis.categoryNames = names
             chart.categoryAxis.labels.fontSize = size
             for n, name in enumerate(names):
@@ -720,7 +667,7 @@ class Flow:
             if figure.kind == "line":
                 labels = chart.lineLabels
                 # Values on a long line would overlap: the grid carries them instead.
-                chart.lineLabelFormat = fmt if len(figure.categories) <= 8 else None
+                chart.lineLabelFormat = fmt if figure.value_labels else None
             else:
                 labels = chart.barLabels
                 chart.barLabelFormat = fmt
@@ -736,23 +683,18 @@ class Flow:
             drawing.add(legend)
         return drawing
 
-    def legend(self, figure: m.Figure, colors: list[Any], size: float) -> Legend | None:
-        """The legend of a pie or a chart of several series, in as many columns as fit."""
-        if figure.kind != "pie" and len(figure.series) < 2:
-            return None
-        names = [visual(name if len(name) <= 40 else name[:39] + "…") for name in (
-            figure.categories if figure.kind == "pie" else [n for n, _ in figure.series])]
+    def legend(self, plan: m.Legend, size: float) -> Legend:
+        names = [visual(name) for name in plan.names]
         legend = Legend()
-        legend.colorNamePairs = [(colors[n % len(colors)], name) for n, name in enumerate(names)]
+        legend.colorNamePairs = [(_hex(color), name)
+                                 for color, name in zip(plan.colors, names, strict=True)]
         legend.fontName = self.face_for(names)
         legend.fontSize = size
         legend.dx = legend.dy = 7
-        legend.deltax = max(stringWidth(n, legend.fontName, size) for n in names) + 30
-        legend.deltay = size + 5
-        columns = max(1, min(len(names), int((figure.width - 10) // legend.deltax)))
-        legend.columnMaximum = -(-len(names) // columns)
-        legend.x = 10
-        legend.y = legend.columnMaximum * legend.deltay + 4
+        legend.deltax = plan.column_width
+        legend.deltay = plan.row_height
+        legend.columnMaximum = plan.rows
+        legend.x, legend.y = plan.x, plan.y
         legend.alignment = "right"
         legend.boxAnchor = "nw"
         return legend
@@ -804,7 +746,7 @@ class Flow:
     def exhibit(self, exhibit: m.Exhibit) -> list[Any]:
         out: list[Any] = []
         if exhibit.heading:
-            out.append(Heading(exhibit.heading, self.s.h2, self.s))
+            out.append(Heading.of(exhibit.heading, self.s.h2, self.s))
         body = exhibit.body
         if isinstance(body, m.Grid):
             out.append(self.grid(body))
@@ -822,14 +764,13 @@ class Flow:
             out.append(box)
         if exhibit.source:
             out.append(para(exhibit.source.spans, self.s.muted, self.s))
-        return [self.keep(out)]
+        return out
 
     def callout(self, callout: m.Callout) -> list[Any]:
         content: list[Any] = []
         if callout.label:
             content.append(words(callout.label, self.s.label, self.s))
-        content.extend(paras(callout.paras, ParagraphStyle("callout", self.s.body, spaceAfter=3),
-                             self.s))
+        content.extend(paras(callout.paras, self.s.callout, self.s))
         return [self.box(content, callout.fill, callout.accent)]
 
     def quote(self, quote: m.Quote) -> list[Any]:
@@ -841,41 +782,25 @@ class Flow:
     def verdict(self, box: m.VerdictBox) -> list[Any]:
         content: list[Any] = paras(box.headline, self.s.headline, self.s)
         content.extend(paras(box.summary, self.s.body, self.s))
-        return [self.box(content, box.fill, box.text, padding=12)]
+        return [self.box(content, box.fill, box.text, padding=m.PANEL_PAD)]
 
     def flowables(self) -> list[Any]:
-        out: list[Any] = []
-        pending: list[Any] = []  # headings and leads waiting to be kept with what follows
-        for element in self.plan.elements:
-            if isinstance(element, m.Heading):
-                style = self.s.h1 if element.level == 1 else self.s.h2
-                pending.append(Heading(element, style, self.s))
-                continue
-            if isinstance(element, m.Para) and element.role == "lead":
-                pending.append(para(element.spans, self.s.lead, self.s))
-                continue
-            parts = self.element(element)
-            if pending and parts:
-                first, rest = parts[0], parts[1:]
-                group = list(first._content) if isinstance(first, KeepTogether) else [first]
-                parts = [self.keep([*pending, *group]), *rest]
-                pending = []
-            out.extend(parts)
-        out.extend(pending)
-        return out
+        return [f for element in self.plan.elements for f in self.element(element)]
 
     def element(self, element: m.Element) -> list[Any]:
+        if isinstance(element, m.Break):
+            return [CondPageBreak(element.need)]
+        if isinstance(element, m.Heading):
+            style = self.s.h1 if element.level == 1 else self.s.h2
+            return [Heading.of(element, style, self.s)]
         if isinstance(element, m.HeaderBlock):
             return self.header(element)
         if isinstance(element, m.BottomLine):
-            found = self.bottom_line(element)
-            if self.with_contents:
-                found.extend(self.contents())
-            return found
+            return self.bottom_line(element)
+        if isinstance(element, m.Contents):
+            return self.contents(element)
         if isinstance(element, m.Para):
-            style = {"body": self.s.body, "muted": self.s.muted,
-                     "caption": self.s.caption}[element.role]
-            return [para(element.spans, style, self.s, element.continues)]
+            return [para(element.spans, self.s.roles[element.role], self.s, element.continues)]
         if isinstance(element, m.ListBlock):
             return self.list_block(element)
         if isinstance(element, m.Callout):
@@ -890,7 +815,6 @@ class Flow:
             return [self.matrix(element)]
         raise AssertionError(element)  # pragma: no cover - every element kind is handled above
 
-
 def _formatter(number_format: str) -> Any:
     decimals = number_format.split('"')[0].count("0") - 1
     suffix = number_format.split('"')[1] if '"' in number_format else ""
@@ -901,7 +825,8 @@ def _formatter(number_format: str) -> Any:
     return fmt
 
 
-def _build(plan: m.MemoPlan, base: Path, with_contents: bool) -> tuple[bytes, int]:
+def render_pdf(plan: m.MemoPlan, base: Path) -> tuple[bytes, int]:
+    """The memo as PDF bytes and its page count; `base` is the folder image paths start from."""
     fonts = register(plan.language)
     styles = Styles(plan, fonts)
     buffer = io.BytesIO()
@@ -914,51 +839,11 @@ def _build(plan: m.MemoPlan, base: Path, with_contents: bool) -> tuple[bytes, in
     frame = Frame(left, bottom, plan.frame_width, plan.frame_height, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
-    title = _running_title(plan, fonts)
-
     def on_page(canvas: MemoCanvas, doc: MemoDoc) -> None:
         canvas.showOutline()
-        _furniture(canvas, plan, fonts, title, doc.page)
+        _furniture(canvas, plan, fonts, doc.page)
 
     doc.addPageTemplates([PageTemplate(id="memo", frames=[frame], onPage=on_page)])
-    doc.build(Flow(plan, styles, base, with_contents).flowables(),
+    doc.build(Flow(plan, styles, base).flowables(),
               canvasmaker=partial(MemoCanvas, date=plan.date))
     return buffer.getvalue(), doc.page
-
-
-def _likely_pages(plan: m.MemoPlan) -> float:
-    """A rough page count: a page holds ~3,000 characters of text (a CJK character takes the
-    room of two), a chart, picture or risk matrix takes its height, and every element some
-    space around it."""
-    per_character = plan.frame_height / 3000
-
-    def points(value: Any) -> float:
-        if isinstance(value, Span):
-            return (len(value.text) + sum(map(is_wide, value.text))) * per_character
-        if isinstance(value, (m.Figure, m.Picture)):
-            return value.height
-        if isinstance(value, m.RiskMatrix):
-            return value.size + 44
-        if isinstance(value, (tuple, list)):
-            return sum(points(item) for item in value)
-        if hasattr(value, "__dataclass_fields__"):
-            return sum(points(getattr(value, name)) for name in value.__dataclass_fields__)
-        return 0.0
-
-    return (points(plan.elements) + 20 * len(plan.elements)) / plan.frame_height
-
-
-def render_pdf(plan: m.MemoPlan, base: Path) -> tuple[bytes, int]:
-    """The memo as PDF bytes and its page count; `base` is the folder image paths start from."""
-    # Whether the memo has a contents list depends on its page count, which the list itself
-    # changes: it is guessed, and only a memo that contradicts the guess is built again with
-    # the other choice. Where both choices hold (the list alone makes the memo long) the guess
-    # stands; where neither does, the memo keeps the list. So it is built at most twice.
-    limit = plan.contents_after_pages
-    with_contents = _likely_pages(plan) > limit
-    data, pages = _build(plan, base, with_contents)
-    if (pages > limit) != with_contents:
-        other, other_pages = _build(plan, base, not with_contents)
-        if (other_pages > limit) != with_contents or not with_contents:
-            data, pages = other, other_pages
-    return data, pages

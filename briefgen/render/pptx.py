@@ -580,9 +580,36 @@ def _fill_placeholder(slide: Any, box: plan.TextBox, look: _Look) -> None:
     _fill_frame(frame._txBody, box.paras, box.inset, box.anchor, slide.part, look)
 
 
+class _PartNames:
+    """New part names (charts, their workbooks) without python-pptx's walk of the whole package
+    for each one, which makes a deck of n charts cost n²: the names in use are read once per
+    name pattern, then numbers are handed out above the last one given."""
+
+    def __init__(self, package: Any) -> None:
+        self.package = package
+        self.taken: dict[str, set[str]] = {}
+        self.last: dict[str, int] = {}
+
+    def __call__(self, template: str) -> Any:
+        from pptx.opc.packuri import PackURI
+
+        if template not in self.taken:
+            prefix = template[: (template % 42).find("42")]
+            self.taken[template] = {str(part.partname) for part in self.package.iter_parts()
+                                    if str(part.partname).startswith(prefix)}
+            self.last[template] = 0
+        n = self.last[template] + 1
+        while template % n in self.taken[template]:
+            n += 1
+        self.last[template] = n
+        return PackURI(template % n)
+
+
 def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
     """The .pptx file of a deck plan, as bytes; `base` is the folder image paths start from."""
     prs = _open(deck)
+    package = prs.part.package
+    package.next_partname = _PartNames(package)
     look = _look(deck)
     notes_slides = _NotesSlides()
     titles = []

@@ -25,6 +25,8 @@ def section_slides(ctx: Context, index: int, section: Section, numbers: dict[str
         pieces: list[Piece] = []
         counted = dict(numbers)
         for m, block in enumerate(section.blocks):
+            if not block.shown_in("deck"):
+                continue
             key = f"{where}.blocks[{m}]"
             if block.kind in counted:
                 counted[block.kind] += 1
