@@ -184,10 +184,12 @@ class Measure:
             return whole
         need = self.heading(exhibit.heading) if exhibit.heading else 0.0
         if isinstance(body, p.Grid):
-            rows = self.rows(body)
-            first = min(rows[0], body.least_cut) if body.cut_rows and body.cut_rows[0] else (
-                rows[0])
-            need += self.header_row(body) + first
+            # The header and first row, or as much of them as may start a page when cut.
+            header = self.header_row(body)
+            if not body.repeat_header:
+                return need + min(header, body.least_cut)
+            first = self.rows(body)[0]
+            need += header + (min(first, body.least_cut) if body.cut_rows[0] else first)
         else:
             need += body.height
             if exhibit.caption:

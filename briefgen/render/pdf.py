@@ -318,7 +318,8 @@ class DataTable(Table):  # type: ignore[misc]
             used, fit = used + height, fit + 1
         row = self.first + fit - head  # the plan's index of the row that does not fit
         cut_rows = self.grid.cut_rows
-        may_cut = 0 <= row < len(cut_rows) and cut_rows[row]
+        # A header too tall to repeat is cut like a tall row.
+        may_cut = cut_rows[row] if 0 <= row < len(cut_rows) else not self.grid.repeat_header
         empty_page = fit <= head and availHeight >= self.frame_height - 1
         cut = fit < len(heights) and (
             empty_page or (may_cut and availHeight - used >= self.grid.least_cut))
