@@ -11,6 +11,7 @@ from briefgen.brief.markup import LINK_SCHEMES, RichText, Span
 from briefgen.brief.model import Block, Brief, Chart, Table
 from briefgen.labels import Labels, format_date, labels_for, punctuation
 from briefgen.layout.common import (
+    chart_description,
     confidence_value,
     is_numeric_column,
     level_score,
@@ -353,7 +354,8 @@ class MemoPlanner:
         shown = tuple(c if len(c) < 22 else c[:20] + "…" for c in categories)
         return Figure(chart.type, shown, series, colors, fmt, chart.unit or "", self.width,
                       height, mix(self.c.muted, self.c.background, 0.35), self.c.text, plot,
-                      legend, chart.type != "line" or len(categories) <= 8, size)
+                      legend, chart.type != "line" or len(categories) <= 8, size,
+                      chart_description(chart))
 
     def legend(self, names: tuple[str, ...], colors: tuple[str, ...], size: float, shown: bool
                ) -> Legend | None:
@@ -477,7 +479,9 @@ class MemoPlanner:
             elements.append(RiskMatrix(
                 rated, (self.label("low"), self.label("medium"), self.label("high")),
                 self.label("likelihood_axis"), self.label("impact_axis"), tuple(tones),
-                self.c.primary, self.c.on_primary, self.c.text, min(240.0, self.width * 0.5)))
+                self.c.primary, self.c.on_primary, self.c.text, min(240.0, self.width * 0.5),
+                f"{self.label('likelihood_axis')} / {self.label('impact_axis')}: " + "; ".join(
+                    f"{n}: {self.label(li)} / {self.label(im)}" for n, li, im in rated)))
         return elements
 
     def predictions(self, number: int) -> list[Element]:
