@@ -130,6 +130,10 @@ def test_lists_are_items_with_bodies_and_sub_items_nested(memos: dict[str, Path]
     (document,) = structure(memos["every-block"]).kids
     lists = [k for k in document.kids if k.tag == "L"]
     assert lists and all(item.tag == "LI" for lst in lists for item in lst.kids)
+    for item in (i for lst in lists for i in lst.find("LI")):
+        label, body = item.kids[:2]
+        assert (label.tag, body.tag) == ("Lbl", "LBody")
+        assert re.fullmatch(r"•|–|\d+\.", label.text) and body.text
     nested = [item for lst in lists for item in lst.kids if item.find("L")]
     assert nested, "a bullet's sub-bullets are a list inside its item"
     assert any(k.tag == "BlockQuote" for k in document.kids)
@@ -191,3 +195,11 @@ def test_the_catalog_declares_marked_content_language_and_pdf_ua(
     xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
     assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
     assert load_brief(BRIEFS["cjk"]).meta.title.plain in xmp
+
+
+def test_a_source_with_a_chinese_title_is_marked_as_chinese(memos: dict[str, Path]) -> None:
+    elements = _elements(_tree(PdfReader(str(memos["sample"]))))
+    marked = [e for e in elements if e.get("/Lang") == "zh"]
+    sources = [s for s in load_brief(SAMPLE).sources if re.search("[\u4e00-\u9fff]", s.title.plain)]
+    assert len(marked) == len(sources) and all(e["/S"] == "/LBody" for e in marked)
+    assert not [e for e in elements if e.get("/Lang") not in (None, "zh")]

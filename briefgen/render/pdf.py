@@ -199,28 +199,40 @@ class Text(Paragraph):  # type: ignore[misc]
     memo's kinsoku rules."""
 
     tag: Element | None = None
+    label: Element | None = None  # a list item's Lbl, for its marker
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         tagger: Tagger = canvas.tagger
         # Only now, when the lines are final: a space added before a split would widen them.
         _space_line_ends(self.blPara, self.style.alignment)
-        with tagger.content(canvas, None if tagger.repeats(self) else self.tag,
-                            self.actual_text()):
+        element = None if tagger.repeats(self) else self.tag
+        if element is not None and self.label is not None and self.bulletText:
+            # The marker is the first text the paragraph draws: the canvas marks it as the
+            # label and opens the body after it.
+            canvas.marker = (self.label, element, self.actual_text(with_marker=False))
+            try:
+                super().drawOn(canvas, x, y, _sW)
+            finally:
+                canvas.marker = None
+            tagger.end(canvas)
+            return
+        with tagger.content(canvas, element, self.actual_text()):
             super().drawOn(canvas, x, y, _sW)
 
-    def actual_text(self) -> str:
+    def actual_text(self, with_marker: bool = True) -> str:
         """The paragraph's text as written: its marker, its words in logical order (shaped
         Arabic back to its letters) and a space where a line ends within it."""
         text = "".join(getattr(frag, "text", "") for frag in self.frags if
                        not hasattr(frag, "lineBreak"))
         text = unicodedata.normalize("NFKC", text) if has_rtl(text) else text
-        marker = f"{self.bulletText} " if self.bulletText else ""
+        marker = f"{self.bulletText} " if self.bulletText and with_marker else ""
         return marker + text
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = list(super().split(availWidth, availHeight))
-        for part in parts:
+        for n, part in enumerate(parts):
             part.tag = self.tag  # a paragraph cut across pages stays one element
+            part.label = self.label if n == 0 else None
         return parts
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
@@ -460,6 +472,7 @@ class MemoCanvas(Canvas):  # type: ignore[misc]
 
     def __init__(self, *args: Any, date: str, tagger: Tagger, **kw: Any) -> None:
         self.tagger = tagger
+        self.marker: tuple[Element, Element, str] | None = None  # label, body and its text
         # reportlab dates a document from SOURCE_DATE_EPOCH when it is set, and fails on one
         # that is not a number; the memo is dated from the brief, as the deck is.
         saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
@@ -502,6 +515,16 @@ class MemoCanvas(Canvas):  # type: ignore[misc]
         self._code = []
         self.tagger.finish(self)
         super().save()
+
+    def drawText(self, text: Any) -> None:
+        if self.marker is None:
+            super().drawText(text)
+            return
+        label, body, words = self.marker
+        self.marker = None
+        with self.tagger.content(self, label):
+            super().drawText(text)
+        self.tagger.begin(self, body, words)
 
     def _addAnnotation(self, annotation: Any, name: str | None = None, addtopage: int = 1
                        ) -> None:
@@ -676,15 +699,18 @@ class Flow:
             if level == 0:
                 number += 1
                 item, inner = top.add("LI"), None
-                body = item.add("LBody")
+                entry = item
             else:
                 if inner is None:
                     inner = (item or top.add("LI")).add("L")
-                body = inner.add("LI").add("LBody")
+                entry = inner.add("LI")
+            label, body = entry.add("Lbl"), entry.add("LBody")
             marker = f"{number}." if numbered and level == 0 else ("–" if level else "•")
-            out.extend(para(spans, style, self.s, n < len(pieces) - 1, body,
-                            **({"bulletText": marker} if n == 0 else {}))
-                       for n, spans in enumerate(pieces))
+            texts = [para(spans, style, self.s, n < len(pieces) - 1, body,
+                          **({"bulletText": marker} if n == 0 else {}))
+                     for n, spans in enumerate(pieces)]
+            texts[0].label = label
+            out.extend(texts)
         return out
 
     def list_block(self, block: m.ListBlock) -> list[Any]:

@@ -3,6 +3,7 @@ reading order, the parent tree, and the catalog's and pages' entries for accessi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -68,6 +69,8 @@ class Tagger:
         logical order, with the spaces where lines end."""
         if self.artifacts:
             return
+        if text and element.lang is None:
+            element.lang = language_of(text, self.language) or ""
         page = canvas.getPageNumber() - 1
         marks = self.marks.setdefault(page, [])
         mcid = len(marks)
@@ -204,6 +207,33 @@ class Tagger:
             page.StructParents = n
             page.Tabs = PDFName("S")
             page.__NoDefault__ = [*type(page).__NoDefault__, "StructParents", "Tabs"]
+
+
+_KANA = re.compile("[\u3040-\u30ff]")
+_HANGUL = re.compile("[\u1100-\u11ff\uac00-\ud7af]")
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_HEBREW = re.compile("[\u0590-\u05ff]")
+
+
+def language_of(text: str, document: str) -> str | None:
+    """The language of a text written mostly in another script than the document's (the
+    Chinese title of a source in an English memo), for its element's /Lang; None when it is
+    the document's. Only the script tells: kana is Japanese, Hangul Korean, Han Chinese."""
+    letters = sum(ch.isalpha() for ch in text)
+    if not letters:
+        return None
+    found = [(len(_KANA.findall(text)), "ja"), (len(_HANGUL.findall(text)), "ko"),
+             (len(_ARABIC.findall(text)), "ar"), (len(_HEBREW.findall(text)), "he")]
+    han = len(_HAN.findall(text))
+    count, language = max(found)
+    if not count and han:
+        count, language = han, "zh"
+    elif language == "ja":
+        count += han  # Japanese writes kanji among its kana
+    if count * 2 <= letters or document.split("-")[0].lower() == language:
+        return None
+    return language
 
 
 def _utf16_hex(text: str) -> str:
