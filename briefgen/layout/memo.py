@@ -285,11 +285,7 @@ class MemoPlanner:
         """Where a table may break: rows move whole to the next page, except a tall row (or
         one that would not fit a page under the header), which may be cut; the header is
         repeated on each page unless it would take a quarter of one."""
-        styles = dict(self.styles)
-        styles["cell"] = replace(styles["cell"], size=grid.size, leading=grid.size * 1.3)
-        styles["cell_head"] = replace(styles["cell_head"], size=grid.size,
-                                      leading=grid.size * 1.3)
-        measure = Measure(styles, self.width, self.frame_height)
+        measure = Measure(self.styles, self.width, self.frame_height)
         header = measure.header_row(grid)
         repeat = header <= self.frame_height / 4
         room = self.frame_height * 0.9 - (header if repeat else 0.0)

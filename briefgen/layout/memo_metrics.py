@@ -26,6 +26,7 @@ FACE_FILES = {
     "Wide": "kurinto/ttf/KurintoSans-Rg.ttf",
     "Wide-Bold": "kurinto/ttf/KurintoSans-Bd.ttf",
 }
+_FIRST_WIDE = "\u1100"  # no character below Hangul Jamo is wide
 _WIDE_EM = 1.0  # CJK ideographs, kana and full-width forms are one em in every CJK face
 _BREAK = re.compile(r"(\s+)")
 
@@ -111,8 +112,25 @@ def char_em(char: str, face: str) -> float:
     return advance_widths(_fallback(face)).get(ord(char), _WIDE_EM)
 
 
+class _Widths(dict[str, float]):
+    """A face's widths in em by character, each looked up once."""
+
+    def __init__(self, face: str) -> None:
+        super().__init__()
+        self.face = face
+
+    def __missing__(self, char: str) -> float:
+        width = self[char] = char_em(char, self.face)
+        return width
+
+
+@cache
+def _widths(face: str) -> _Widths:
+    return _Widths(face)
+
+
 def text_width(text: str, face: str, size: float) -> float:
-    return sum(char_em(ch, face) for ch in text) * size
+    return sum(map(_widths(face).__getitem__, text)) * size
 
 
 def face_of(span: Span, bold: bool = False, italic: bool = False) -> str:
@@ -178,7 +196,7 @@ def count_lines(spans: Sequence[Span], width: float, style: TextStyle) -> int:
 
 def _pieces(word: str) -> list[str]:
     """A word in the pieces a line may end between: each CJK character alone."""
-    if not any(map(is_wide, word)):
+    if max(word, default=" ") < _FIRST_WIDE or not any(map(is_wide, word)):
         return [word]
     out: list[str] = []
     for ch in word:

@@ -213,8 +213,10 @@ class Text(Paragraph):  # type: ignore[misc]
             try:
                 super().drawOn(canvas, x, y, _sW)
             finally:
+                drawn = canvas.marker is None  # an empty item draws no marker, opens no body
                 canvas.marker = None
-            tagger.end(canvas)
+            if drawn:
+                tagger.end(canvas)
             return
         with tagger.content(canvas, element, self.actual_text()):
             super().drawOn(canvas, x, y, _sW)

@@ -19,6 +19,8 @@ from reportlab.pdfbase.pdfdoc import (
     PDFString,
 )
 
+from briefgen.render.fonts import has_rtl
+
 # Structure types whose kids are other elements only, never marked content.
 _GROUPS = frozenset({"Document", "Sect", "L", "LI", "Table", "THead", "TBody", "TR", "TOC",
                      "TOCI", "BlockQuote", "Div"})
@@ -65,8 +67,8 @@ class Tagger:
 
     def begin(self, canvas: Any, element: Element, text: str | None = None) -> None:
         """Open a marked-content sequence of `element`; `text`, when given, is what it reads
-        as (its ActualText): the words of a paragraph whose lines the renderer broke, in
-        logical order, with the spaces where lines end."""
+        as, in logical order: it sets the element's language where its script is not the
+        memo's."""
         if self.artifacts:
             return
         if text and element.lang is None:
@@ -77,7 +79,9 @@ class Tagger:
         marks.append(element)
         element.kids.append((page, mcid))
         self.open.append(element)
-        actual = f" /ActualText <FEFF{_utf16_hex(text)}>" if text else ""
+        # Right-to-left text is drawn shaped and in visual order: it reads back from its
+        # ActualText, in the order written. Other text reads back from its glyphs.
+        actual = f" /ActualText <FEFF{_utf16_hex(text)}>" if text and has_rtl(text) else ""
         canvas._code.append(f"/{_content_tag(element.tag)} <</MCID {mcid}{actual}>> BDC")
 
     def end(self, canvas: Any) -> None:
