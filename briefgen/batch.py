@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 import time
@@ -49,18 +50,64 @@ class Found:
 
     jobs: list[Job] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # notes on YAML files that are no briefs
 
 
-def _briefs_in(folder: Path, recursive: bool) -> list[Path]:
+# Folders of themes kept beside the briefs, as `--theme NAME` finds them.
+THEME_FOLDER = "themes"
+_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)", re.MULTILINE)
+
+
+def _briefs_in(folder: Path, recursive: bool, skipped: list[str]) -> list[Path]:
     found: list[Path] = []
     # os.walk does not follow symlinked folders, so a link loop cannot make the walk endless.
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [Path(root, f) for f in sorted(files)
-                  if f.lower().endswith(SUFFIXES) and not f.startswith(".")]
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != THEME_FOLDER)
+        for name in sorted(files):
+            if not name.lower().endswith(SUFFIXES) or name.startswith("."):
+                continue
+            path = Path(root, name)
+            reason = not_a_brief(path)
+            if reason:
+                skipped.append(f"note: skipped {path}: {reason}")
+            else:
+                found.append(path)
         if not recursive:
             break
     return found
+
+
+def not_a_brief(path: Path) -> str:
+    """Why a YAML file found in a folder is not a brief, or "" if it is one or may be one.
+
+    Only the keys at the left margin are looked at: a file that cannot be read, or has no such
+    key, is built like any brief so that its problems are reported.
+    """
+    from briefgen.brief.model import Brief
+    from briefgen.source import MAX_FILE_BYTES
+    from briefgen.theme.model import Theme
+
+    try:
+        with path.open("rb") as handle:
+            text = handle.read(MAX_FILE_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return ""
+    keys = set(_TOP_LEVEL_KEY.findall(text))
+    brief_keys = [f.alias or name for name, f in Brief.model_fields.items()]
+    if not keys or keys & set(brief_keys):
+        return ""
+    if keys <= {f.alias or name for name, f in Theme.model_fields.items()}:
+        return "it is a theme, not a brief"
+    return ("none of its top-level keys is one of a brief's (" + ", ".join(brief_keys[1:4])
+            + ", ...)")
+
+
+def _resolved(path: Path) -> Path:
+    # A symlink loop cannot be resolved (RuntimeError before Python 3.13); its build reports it.
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def find_briefs(inputs: Sequence[Path], out: Path, recursive: bool = False) -> Found:
@@ -74,7 +121,7 @@ def find_briefs(inputs: Sequence[Path], out: Path, recursive: bool = False) -> F
     targets: dict[str, Path] = {}
     for item in inputs:
         if item.is_dir():
-            briefs = _briefs_in(item, recursive)
+            briefs = _briefs_in(item, recursive, found.skipped)
             if not briefs:
                 where = "under" if recursive else "in"
                 found.empty.append(f"error: no briefs (*.yaml, *.yml) {where} {item}")
@@ -82,12 +129,12 @@ def find_briefs(inputs: Sequence[Path], out: Path, recursive: bool = False) -> F
         else:
             pairs = [(item, out)]  # a missing file is built anyway, to report it like any other
         for brief, folder in pairs:
-            key = brief.resolve()
+            key = _resolved(brief)
             if key in seen:
                 continue
             seen.add(key)
             target = folder / brief.stem
-            taken = str(target.resolve()).casefold()  # case-insensitive disks clash too
+            taken = str(_resolved(target)).casefold()  # case-insensitive disks clash too
             if taken in targets:
                 found.jobs.append(Job(brief, folder, (
                     f"error: its outputs {target}.* would overwrite those of "

@@ -133,7 +133,8 @@ def locate(messages: Iterable[LayoutMessage], document: Document | None
     from briefgen.layout.messages import key_path
 
     notes: list[str] = []
-    warnings: list[str] = []
+    # What the reader noticed comes first: text YAML read other than it looks.
+    warnings = [str(problem) for problem in document.warnings] if document else []
     for message in messages:
         if document is None:
             text = f"<brief>: {message}"

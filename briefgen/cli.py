@@ -111,6 +111,8 @@ def build(
 
     wanted = _formats(formats)
     found = find_briefs(briefs, out, recursive)
+    for skipped in [] if quiet else found.skipped:
+        typer.echo(skipped, err=True)
     if len(found.jobs) == 1 and not found.empty:
         _build_one(found.jobs[0].brief, found.jobs[0].out, theme, wanted, quiet, verbose)
         return
@@ -203,7 +205,7 @@ def watch(
 
     wanted = _formats(formats)
     found = find_briefs(briefs, out)
-    for message in [*found.empty, *(job.error for job in found.jobs if job.error)]:
+    for message in [*found.skipped, *found.empty, *(job.error for job in found.jobs if job.error)]:
         typer.echo(message, err=True)
     jobs = [job for job in found.jobs if not job.error]
     if not jobs:

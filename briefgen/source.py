@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import bisect
+import errno
 import re
 import stat
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from briefgen.brief.markup import VT_STAND_IN
 from briefgen.errors import BriefError, Problem
+from briefgen.syntax import Lines, explain
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a brief is text; anything larger is a mistake or an attack
 # Keys, values and list items: far more than a brief within its limits holds, so a file of
@@ -61,6 +63,15 @@ class _AnchorFound(Exception):
         self.anchor = anchor
 
 
+@dataclass(frozen=True)
+class Split:
+    """`106,9` in a list, read as two items: the warning, the text typed and how to write it."""
+
+    warning: Problem
+    typed: str
+    fix: str  # `106.9`, `"31,200"`
+
+
 @dataclass
 class Document:
     """Plain data read from a YAML file, with where each key and value stands."""
@@ -70,6 +81,10 @@ class Document:
     key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     value_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)  # found while reading, if collected
+    # Text YAML reads other than it looks: a ` #` that starts a comment, `106,9` read as two
+    # numbers. `split` holds the second kind by the path of their list.
+    warnings: list[Problem] = field(default_factory=list)
+    split: dict[Path_, list[Split]] = field(default_factory=dict)
 
     def locate(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column of a path, or of its nearest ancestor that exists in the file."""
@@ -96,84 +111,86 @@ def format_path(path: Path_) -> str:
     return out
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-class _Lines:
-    """Line and column of a YAML mark as an editor counts them: YAML also breaks lines at NEL,
-    LS and PS (U+0085, U+2028, U+2029), which editors show inside a line."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
-
-    def __call__(self, mark: Any) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, mark.index)
-        return line, mark.index - self.starts[line - 1] + 1
-
-
-# The first character of a value, after any '- ' and 'key: ' in front of it.
-_VALUE_START = re.compile(r"^\s*(?:-\s+)*(?:[^\s'\"\[{][^:]*?:\s+)?(.)")
-
-
-def _syntax_hint(problem: str, line: str) -> str:
-    if "mapping values are not allowed" in problem:
-        return "text that contains ': ' must be put in quotes"
-    if "found character '\\t'" in problem:
-        return "indent with spaces, not tabs"
-    if "escape character" in problem:
-        return "in double quotes '\\' starts an escape; write '\\\\' or use single quotes"
-    start = _VALUE_START.match(line)
-    first = start.group(1) if start else ""
-    if first in ("'", '"'):
-        return ("a quoted value ends at its closing quote; to quote words inside a text, "
-                "put the whole text in the other kind of quotes")
-    if first and first in "[]{}*&!|>@`%":
-        return f"a value starting with '{first}' is read as YAML syntax; if it is text, " \
-               "put it in quotes"
-    if "could not find expected ':'" in problem:
-        return "each key needs a ':' after it; text spanning lines must be put in quotes"
-    if "expected the end of the block" in problem:
-        return "check the indentation of this line against the lines above it"
-    if "expected a single document" in problem:
-        return "a brief is one YAML document; remove the second '---'"
-    return "check the YAML syntax at this position"
-
-
-def _syntax_error(exc: yaml.MarkedYAMLError, text: str, at: _Lines
-                  ) -> tuple[str, str, int, int]:
-    """Message, hint, line and column for a YAML syntax error, in the words of a brief's author."""
-    problem = exc.problem or "invalid YAML"
-    opened = exc.context_mark
-    if "quoted scalar" in (exc.context or "") and opened and "end of stream" in problem:
-        return ("YAML syntax error: this quote is never closed",
-                "add the closing quote; inside single quotes write a quote as ''",
-                *at(opened))
-    mark = exc.problem_mark or exc.context_mark
-    line, column = at(mark) if mark else (1, 1)
-    if problem.startswith("but ") and exc.context:
-        problem = f"{exc.context}, {problem}"
-    problem = problem.replace("<block end>", "the end of the block").replace("'<scalar>'",
-                                                                            "more text")
-    lines = _LINE_BREAK.split(text)
-    hint = _syntax_hint(problem, lines[line - 1] if line <= len(lines) else "")
-    return f"YAML syntax error: {problem}", hint, line, column
-
-
 def _tag_name(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,") else tag
 
 
+# A comment that starts right after a value on its line, with a word glued to its '#'
+# (`#1`, `#ai`): a comment written on purpose has a space after the '#'.
+_GLUED_COMMENT = re.compile(r"[ \t]+#\S")
+_INTEGER = re.compile(r"-?[0-9]+")
+
+
 class _Walker:
-    def __init__(self, file: str, at: _Lines) -> None:
+    def __init__(self, file: str, at: Lines) -> None:
         self.file = file
         self.at = at
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.split: dict[Path_, list[Split]] = {}
         self.key_marks: dict[Path_, tuple[int, int]] = {}
         self.value_marks: dict[Path_, tuple[int, int]] = {}
 
     def fail(self, node: Node, path: Path_, message: str, hint: str) -> None:
         line, column = self.at(node.start_mark)
         self.problems.append(Problem(self.file, line, column, format_path(path), message, hint))
+
+    def warn(self, index: int, path: Path_, message: str, hint: str) -> Problem:
+        line, column = self.at.at_index(index)
+        warning = Problem(self.file, line, column, format_path(path), message, hint)
+        self.warnings.append(warning)
+        return warning
+
+    def check_comment(self, node: ScalarNode, path: Path_) -> None:
+        """A plain text followed by ` #word` on its line: YAML drops the rest as a comment."""
+        text = self.at.text
+        end = node.end_mark.index
+        line_end = text.find("\n", end)
+        rest = text[end:len(text) if line_end < 0 else line_end].rstrip("\r")
+        glued = _GLUED_COMMENT.match(rest)
+        if glued is None or self.at(node.start_mark)[0] != self.at(node.end_mark)[0]:
+            return
+        meant = str(node.value) + rest.rstrip()
+        comment = rest.strip()
+        quoted = '"' + meant.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        self.warn(end + glued.end() - 2, path,
+                  f"YAML reads '{_short(comment)}' as a comment and leaves it out of the text",
+                  f"write the whole text in quotes: {quoted}" if len(quoted) <= 60 else
+                  f"put the whole text in double quotes, from '{meant.split()[0]}' to the end "
+                  "of the line")
+
+    def check_split_numbers(self, node: SequenceNode, path: Path_) -> None:
+        """`[99.0, 106,9]`: two integers with only a comma between them, in a list whose other
+        items are separated by ', ', are most likely one number written with a decimal comma."""
+        items = node.value
+        text = self.at.text
+        gaps = [text[a.end_mark.index:b.start_mark.index] for a, b in pairwise(items)]
+        if not any(gap.strip() == "," and gap != "," for gap in gaps):
+            return
+        numbers = path[-1:] == ("values",)
+        for n, gap in enumerate(gaps):
+            first, second = items[n], items[n + 1]
+            if gap != "," or not all(isinstance(i, ScalarNode) and i.style is None
+                                     for i in (first, second)):
+                continue
+            if not (_INTEGER.fullmatch(first.value) and second.value.isdigit()):
+                continue
+            typed = f"{first.value},{second.value}"
+            if not numbers:
+                fix = f'"{typed}"'
+                hint = f"write it in quotes: {fix}"
+            elif len(second.value) == 3:
+                fix = f"{first.value}{second.value}"
+                hint = (f"write {fix}, or {first.value}.{second.value} if the comma is a "
+                        "decimal point")
+            else:
+                fix = f"{first.value}.{second.value}"
+                hint = f"write {fix}"
+            kind = "values" if numbers else "items"
+            warning = self.warn(first.start_mark.index, (*path, n),
+                                f"'{typed}' is read as two {kind}, {first.value} and "
+                                f"{second.value}", hint)
+            self.split.setdefault(path, []).append(Split(warning, typed, fix))
 
     def walk(self, node: Node, path: Path_) -> Any:
         self.value_marks[path] = self.at(node.start_mark)
@@ -186,9 +203,13 @@ class _Walker:
                 return None
             # Outside a literal block YAML folds a blank line into one newline: that newline
             # is where the author left a blank line, so it separates paragraphs.
+            if node.style is None:
+                self.check_comment(node, path)
             value = str(node.value)
             return value if node.style == "|" else value.replace("\n", "\n\n")
         if isinstance(node, SequenceNode):
+            if node.flow_style:
+                self.check_split_numbers(node, path)
             return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
             return self.walk_mapping(node, path)
@@ -241,8 +262,7 @@ def read_yaml(path: Path, display: str | None = None, what: str = "brief", *,
         if len(raw) > MAX_FILE_BYTES:
             raise fail(f"the file is over {MAX_FILE_BYTES:,} bytes; {too_big[0]}", too_big[1])
     except OSError as exc:
-        raise fail(f"cannot read the file: {exc.strerror or exc}",
-                   f"check that the {what} exists and is readable", 0, 0) from None
+        raise fail(*_unreadable(exc, what), 0, 0) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -255,7 +275,7 @@ def read_yaml(path: Path, display: str | None = None, what: str = "brief", *,
         raise fail("the file is empty", f"a {what} is a YAML mapping; "
                    + ("run 'briefgen new' for a starter" if what == "brief" else "see the README"))
     text = _UNREADABLE.sub("", text.replace("\v", VT_STAND_IN))
-    at = _Lines(text)
+    at = Lines(text)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except _AnchorFound as exc:
@@ -263,7 +283,7 @@ def read_yaml(path: Path, display: str | None = None, what: str = "brief", *,
                    "put text that begins with '&' in quotes; write repeated values out in full",
                    *at(exc.mark)) from None
     except yaml.MarkedYAMLError as exc:
-        message, hint, line, column = _syntax_error(exc, text, at)
+        message, hint, line, column = explain(exc, at)
         raise fail(message, hint, line, column) from None
     except yaml.YAMLError as exc:
         raise fail(f"YAML error: {exc}", "check the YAML syntax") from None
@@ -284,7 +304,26 @@ def read_yaml(path: Path, display: str | None = None, what: str = "brief", *,
     data = walker.walk(root, ())
     if walker.problems and not collect:
         raise BriefError(walker.problems)
-    return Document(file, data, walker.key_marks, walker.value_marks, walker.problems)
+    return Document(file, data, walker.key_marks, walker.value_marks, walker.problems,
+                    walker.warnings, walker.split)
+
+
+def _short(text: str, length: int = 30) -> str:
+    return text if len(text) <= length else text[:length - 1].rstrip() + "…"
+
+
+def _unreadable(exc: OSError, what: str) -> tuple[str, str]:
+    """Message and hint for a file that cannot be opened, by the reason the system gives."""
+    if exc.errno == errno.ELOOP:
+        return ("cannot read the file: it is a symbolic link that leads back to itself",
+                f"point the link at the {what}'s YAML file, or give the file's own path")
+    if exc.errno == errno.ENOENT:
+        return ("cannot read the file: it does not exist", "check the path and the file's name")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return ("cannot read the file: permission denied",
+                "make it readable for yourself (chmod u+r), or copy it to a folder of yours")
+    return (f"cannot read the file: {exc.strerror or exc}",
+            f"check that the {what} exists and is readable")
 
 
 def _kind(node: Node) -> str:

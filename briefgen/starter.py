@@ -19,7 +19,7 @@ _STARTER = """\
 #
 # Text may use **bold**, *italic*, `code` and [links](https://example.com); a blank line in a
 # text starts a new paragraph. Put a text in quotes when it starts with * [ { ` & ! or @, or
-# contains ": " -- YAML would read those as syntax.
+# contains ": " or " #" -- YAML would read those as syntax or as a comment.
 brief: 1                              # format version
 
 meta:
@@ -113,7 +113,7 @@ verdict:
 predictions:
   - statement: "Wiki edits double within six months of the move."
     horizon: "6 months"
-    confidence: 0.6                   # 0..1, or low | medium | high
+    confidence: 0.6                   # 0..1, a percentage (60%), or low | medium | high
     signal: "Monthly edit count in the hosted service's statistics."
 
 conclusion:

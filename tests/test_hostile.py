@@ -433,11 +433,12 @@ def test_a_table_of_200_columns_is_refused_or_built(tmp_path: Path) -> None:
         build(brief, out=tmp_path / "out")
 
 
-def test_a_brief_of_twenty_thousand_tiny_blocks_is_refused_when_loaded(tmp_path: Path) -> None:
-    # A few hundred kB that took about 25 s to build: the limits per section and per brief
-    # allow 500 x 1,000 blocks, so only a budget for the whole brief stops it.
+def test_a_brief_of_32_thousand_tiny_blocks_is_refused_when_loaded(tmp_path: Path) -> None:
+    # A few hundred kB that would take about half a minute and 0.6 GB to build: the limits per
+    # section and per brief allow 500 x 1,000 blocks, so only a budget for the whole brief
+    # stops it.
     sections = "".join(f"  - title: S{n}\n    blocks:\n" + "      - text: x\n" * 500
-                       for n in range(40))
+                       for n in range(64))
     with pytest.raises(BriefError, match="at most"):
         load_brief(write(tmp_path, HEAD + "sections:\n" + sections))
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from briefgen.brief.loader import load_brief
+from briefgen.brief.loader import load_brief, validate
 from briefgen.brief.model import MAX_ROWS, MAX_TEXT_CHARS, Brief
 from briefgen.cli import app
 from briefgen.errors import BriefError
-from briefgen.source import MAX_FILE_BYTES
+from briefgen.source import MAX_FILE_BYTES, read_yaml
 from tests.conftest import FIXTURES
 
 runner = CliRunner()
@@ -159,9 +159,9 @@ def test_a_confidence_must_be_between_0_and_1_or_a_level(tmp_path: Path) -> None
     text += "  - statement: t\n    confidence: sure\n"
     assert problems(tmp_path, text) == [
         "brief.yaml:8:17: predictions[0].confidence: confidence 1.5 is outside 0..1 — "
-        "write a number from 0 to 1 (e.g. 0.6) or low, medium or high",
+        "write a number from 0 to 1 (e.g. 0.6), a percentage (60%) or low, medium or high",
         "brief.yaml:10:17: predictions[1].confidence: 'sure' is not a confidence — "
-        "write a number from 0 to 1 (e.g. 0.6) or low, medium or high",
+        "write a number from 0 to 1 (e.g. 0.6), a percentage (60%) or low, medium or high",
     ]
 
 
@@ -354,7 +354,193 @@ def test_text_starting_with_markup_must_be_quoted(tmp_path: Path) -> None:
 def test_an_unclosed_quote_is_located_where_it_opens(tmp_path: Path) -> None:
     assert problem(tmp_path, HEAD + "  summary: \"open\n  points: []\n") == (
         "brief.yaml:6:12: YAML syntax error: this quote is never closed — "
-        "add the closing quote; inside single quotes write a quote as ''")
+        "add the closing \" at the end of line 6")
+
+
+def loop(folder: Path) -> Path:
+    """brief.yaml → other.yaml → brief.yaml."""
+    (folder / "brief.yaml").symlink_to("other.yaml")
+    (folder / "other.yaml").symlink_to("brief.yaml")
+    return folder / "brief.yaml"
+
+
+def test_a_brief_that_is_a_symlink_loop_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(BriefError) as caught:
+        load_brief(loop(tmp_path), display="brief.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "brief.yaml: cannot read the file: it is a symbolic link that leads back to itself — "
+        "point the link at the brief's YAML file, or give the file's own path"]
+
+
+@pytest.mark.parametrize("command", [["validate"], ["build"], ["build", "-r"]])
+def test_a_symlink_loop_gets_a_clear_error_from_the_cli_and_no_traceback(
+        tmp_path: Path, command: list[str]) -> None:
+    path = loop(tmp_path)
+    target = tmp_path if "-r" in command else path  # found in a folder, or named
+    result = runner.invoke(app, [*command, str(target), *(["--out", str(tmp_path / "out")]
+                                                          if "build" in command else [])])
+    assert result.exit_code == 1
+    assert f"{path}: cannot read the file: it is a symbolic link that leads back to itself" in (
+        result.output)
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_brief_that_may_not_be_read_is_refused(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # Permissions cannot be taken from root, who runs the tests in CI: refuse the open instead.
+    path = tmp_path / "brief.yaml"
+    path.write_text(HEAD)
+    opened = Path.open
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return opened(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", refuse)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"{path}: cannot read the file: permission denied — make it readable for yourself "
+        "(chmod u+r), or copy it to a folder of yours")
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("meta:\n  title: T\n   date: 2026-04\n",
+     "brief.yaml:3:4: YAML syntax error: this line is indented 1 space more than 'title:' on "
+     "line 2 — indent 'date:' by 2 spaces, to line up with 'title:' on line 2"),
+    ("meta:\n  title: T\n date: 2026-04\n",
+     "brief.yaml:3:2: YAML syntax error: this line is indented 1 space less than 'title:' on "
+     "line 2 — indent 'date:' by 2 spaces, to line up with 'title:' on line 2"),
+    ("meta: x\n  date: 2026-04\n",
+     "brief.yaml:2:3: YAML syntax error: this line is indented 2 spaces more than 'meta:' on "
+     "line 1 — start 'date:' at the beginning of the line, to line up with 'meta:' on line 1"),
+    ("thesis:\n  points:\n    - a\n   - b\n",
+     "brief.yaml:4:4: YAML syntax error: this line is indented 1 space less than the '- ' on "
+     "line 3 — indent '- b' by 4 spaces, to line up with the '- ' on line 3"),
+    ("thesis:\n  points:\n  - a\n - b\n",
+     "brief.yaml:4:2: YAML syntax error: this line is indented 1 space less than the '- ' on "
+     "line 3 — indent '- b' by 2 spaces, to line up with the '- ' on line 3"),
+], ids=["more", "less", "under-a-value", "item-less", "item-at-its-key"])
+def test_an_indentation_mistake_names_the_line_to_line_up_with(tmp_path: Path, text: str,
+                                                              expected: str) -> None:
+    assert problem(tmp_path, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("meta:\n  title: 'open\n  date: 2026-04\n",
+     "brief.yaml:2:10: YAML syntax error: this quote is never closed — add the closing ' at the "
+     "end of line 2; inside single quotes write a quote as ''"),
+    ('thesis:\n  summary: "one line\n    and the next\n  points: []\n',
+     'brief.yaml:2:12: YAML syntax error: this quote is never closed — add the closing " at '
+     "the end of line 3"),
+    ("meta:\n  title: 'it's here'\n",
+     "brief.yaml:2:14: YAML syntax error: the text goes on after its closing quote — put the "
+     "whole text in double quotes (\"), or write each ' inside it as ''"),
+    ('meta:\n  title: "the "best" one"\n',
+     "brief.yaml:2:16: YAML syntax error: the text goes on after its closing quote — put the "
+     "whole text in single quotes ('), or write each \" inside it as \\\""),
+    ('meta:\n  title:"T"\n  date: 2026-04\n',
+     "brief.yaml:2:3: YAML syntax error: 'title:' needs a space after its ':' — write a space "
+     "between 'title:' and its value"),
+    ("meta:\n  tags: [fleet #ev]\n  title: T\n",
+     "brief.yaml:2:16: YAML syntax error: this ' #' starts a comment, which hides the rest of "
+     "the line and its ']' — put the text that holds the '#' in quotes"),
+], ids=["single-runs-on", "double-spans-lines", "apostrophe", "inner-quotes", "glued-colon",
+        "comment-in-brackets"])
+def test_a_quoting_mistake_says_where_the_quote_belongs(tmp_path: Path, text: str,
+                                                       expected: str) -> None:
+    assert problem(tmp_path, text) == expected
+
+
+def test_a_quoted_text_over_several_lines_is_not_an_unclosed_quote(tmp_path: Path) -> None:
+    brief = load(tmp_path, HEAD + '  summary: "one line\n    and the next"\n  points: []\n')
+    assert brief.thesis.summary is not None
+    assert brief.thesis.summary.plain == "one line and the next"
+
+
+def test_a_table_whose_keys_are_not_indented_under_it_says_so(tmp_path: Path) -> None:
+    assert problem(tmp_path, section("- table:\n  columns: [A]\n  rows: [[1]]")) == (
+        "brief.yaml:9:9: sections[0].blocks[0].table: the table block is empty: 'columns' and "
+        "'rows' are not indented under 'table:' — indent them, with the lines under them, two "
+        "spaces more, so that they sit under 'table:'")
+
+
+def test_a_quote_whose_one_key_is_not_indented_under_it_says_so(tmp_path: Path) -> None:
+    assert problem(tmp_path, section("- quote:\n  text: Q")) == (
+        "brief.yaml:9:9: sections[0].blocks[0].quote: the quote block is empty: 'text' is not "
+        "indented under 'quote:' — indent it, with the lines under it, two spaces more, so that "
+        "it sits under 'quote:'")
+
+
+@pytest.mark.parametrize(("value", "hint"), [
+    ("barchart", "did you mean 'bar'?"), ("Column", "did you mean 'column'?"),
+    ("lines", "did you mean 'line'?"), ("scatter", "write one of these"),
+])
+def test_a_value_that_is_not_one_of_the_words_names_the_list_once(tmp_path: Path, value: str,
+                                                                 hint: str) -> None:
+    chart = f"- chart: {{type: {value}, categories: [a], series: [{{name: s, values: [1]}}]}}"
+    assert problem(tmp_path, section(chart)) == (
+        f"brief.yaml:9:23: sections[0].blocks[0].chart.type: '{value}' is not one of 'bar', "
+        f"'column', 'line' or 'pie' — {hint}")
+
+
+def test_a_level_misspelt_in_any_case_gets_the_nearest_word(tmp_path: Path) -> None:
+    assert problem(tmp_path, HEAD + "risks:\n  - {title: r, impact: Hihg}\n") == (
+        "brief.yaml:7:24: risks[0].impact: 'hihg' is not one of 'low', 'medium' or 'high' — "
+        "did you mean 'high'?")
+
+
+# Text YAML reads other than it looks
+
+
+def warnings_of(folder: Path, text: str) -> list[str]:
+    path = folder / "brief.yaml"
+    path.write_text(text)
+    document = read_yaml(path, "brief.yaml", collect=True)
+    validate(document, Brief, base=folder)
+    return [str(w) for w in document.warnings]
+
+
+def test_a_decimal_comma_in_a_list_of_values_is_a_warning(tmp_path: Path) -> None:
+    chart = ("- chart: {type: bar, categories: [a, b, c, d], "
+             "series: [{name: s, values: [1.5, 2,5, 3.5]}]}")
+    assert warnings_of(tmp_path, section(chart)) == [
+        "brief.yaml:9:87: sections[0].blocks[0].chart.series[0].values[1]: '2,5' is read as two "
+        "values, 2 and 5 — write 2.5"]
+
+
+def test_a_thousands_comma_in_a_list_of_values_names_both_readings(tmp_path: Path) -> None:
+    chart = ("- chart: {type: bar, categories: [a, b, c, d], "
+             "series: [{name: s, values: [1.5, 1,200, 3.5]}]}")
+    assert warnings_of(tmp_path, section(chart)) == [
+        "brief.yaml:9:87: sections[0].blocks[0].chart.series[0].values[1]: '1,200' is read as two "
+        "values, 1 and 200 — write 1200, or 1.200 if the comma is a decimal point"]
+
+
+def test_numbers_in_a_table_row_split_by_a_comma_are_reported_with_the_quotes_that_fix_them(
+        tmp_path: Path) -> None:
+    table = "- table: {columns: [Item, Diesel, Electric], rows: [[Lease, 31,200, 38,400]]}"
+    assert problem(tmp_path, section(table)) == (
+        "brief.yaml:9:67: sections[0].blocks[0].table.rows[0][1]: row has 5 cells but the table "
+        "has 3 columns, because '31,200' and '38,400' are each read as two items — write "
+        '"31,200", "38,400"')
+
+
+@pytest.mark.parametrize("values", ["[1,2,3]", "[1, 2, 3]", "[1.5,2,3]", "['2.5', 2, 3]"])
+def test_a_list_written_consistently_is_no_warning(tmp_path: Path, values: str) -> None:
+    chart = ("- chart: {type: bar, categories: [a, b, c], "
+             f"series: [{{name: s, values: {values}}}]}}")
+    assert warnings_of(tmp_path, section(chart)) == []
+
+
+@pytest.mark.parametrize("line", ["  summary: a text  # a comment\n",
+                                  '  summary: "our #1 priority"\n', "  summary: C# and F#\n"])
+def test_a_comment_on_purpose_or_a_hash_inside_a_word_is_no_warning(tmp_path: Path,
+                                                                    line: str) -> None:
+    assert warnings_of(tmp_path, HEAD + line) == []
 
 
 def test_a_file_over_5_mb_is_refused_before_it_is_read(tmp_path: Path) -> None:
@@ -372,6 +558,68 @@ def test_a_table_may_have_at_most_2000_rows(tmp_path: Path) -> None:
     assert problem(tmp_path, section(f"- table:\n    columns: [A]\n    rows:\n{rows}")) == (
         "brief.yaml:12:11: sections[0].blocks[0].table.rows: 2,001 rows; a table may have "
         "at most 2,000 — split the table into several tables")
+
+
+def tables(sections: int, rows: int, columns: int, cell: str = "x") -> str:
+    """A brief of `sections` sections, each with one table of rows x columns cells."""
+    header = "[" + ", ".join(f"C{n}" for n in range(columns)) + "]"
+    row = "            - [" + ", ".join([cell] * columns) + "]\n"
+    return HEAD + "sections:\n" + "".join(
+        f"  - title: S{n}\n    blocks:\n      - table:\n          columns: {header}\n"
+        "          rows:\n" + row * rows for n in range(sections))
+
+
+@pytest.mark.parametrize(("sections", "rows", "columns"), [
+    (1, 2_000, 8),  # a table at the row limit, eight columns wide
+    (64, 30, 8),  # an appendix of 64 sections, each with a 30-row table
+    (1, 2_000, 13),  # the widest table at the row limit the budget admits
+    (64, 30, 14),  # the widest 30-row tables in 64 sections it admits
+])
+def test_a_brief_within_the_budget_of_items_loads(tmp_path: Path, sections: int, rows: int,
+                                                  columns: int) -> None:
+    brief = load(tmp_path, tables(sections, rows, columns))
+    assert len(brief.sections) == sections
+    assert sum(len(b.table.rows) for s in brief.sections for b in s.blocks if b.table) == (
+        sections * rows)
+
+
+@pytest.mark.parametrize("block", ["- text: x", "- bullets: [x]"])
+def test_29000_blocks_or_bullets_are_within_the_budget(tmp_path: Path, block: str) -> None:
+    if "bullets" in block:
+        body = "      - bullets:\n" + "          - x\n" * 1_000
+    else:
+        body = "      - text: x\n" * 1_000
+    text = HEAD + "sections:\n" + "".join(f"  - title: S{n}\n    blocks:\n{body}"
+                                          for n in range(29))
+    assert len(load(tmp_path, text).sections) == 29
+
+
+def test_a_brief_over_the_budget_of_items_is_refused_where_it_holds_the_most(
+        tmp_path: Path) -> None:
+    # 2 x (2,000 x 7 cells + 2,000 rows + 7 columns + 1 block) + 2 sections = 32,018 items
+    assert problem(tmp_path, tables(2, 2_000, 7)) == (
+        "brief.yaml:7:5: sections[0]: the brief holds 32,018 items (blocks, list items, table "
+        "rows and cells, and chart categories and values); at most 30,000 are allowed in one "
+        "brief — move part of it into another brief; this part alone holds 16,008 items")
+
+
+def test_a_brief_over_the_budget_of_characters_is_refused(tmp_path: Path) -> None:
+    cell = "y" * 99
+    text = tables(1, 1_000, 11, cell)  # 11,000 cells of 99 characters, and the headers
+    assert problem(tmp_path, text) == (
+        "brief.yaml:7:5: sections[0]: the brief holds 1,089,039 characters of text; at most "
+        "1,000,000 are allowed in one brief — move part of it into another brief; this part "
+        "alone holds 1,089,025 characters")
+
+
+def test_a_file_of_more_than_100000_yaml_nodes_is_refused_while_it_is_read(
+        tmp_path: Path) -> None:
+    text = HEAD + "  points: [" + ", ".join(["p"] * 100_000) + "]\n"
+    assert problem(tmp_path, text).startswith(
+        "brief.yaml:6:")
+    assert problem(tmp_path, text).endswith(
+        "the file holds more than 100,000 keys, values and list items — split it into several "
+        "briefs")
 
 
 def test_a_text_may_have_at_most_100000_characters(tmp_path: Path) -> None:

@@ -144,3 +144,18 @@ def test_a_legend_too_tall_for_its_chart_says_how_many_names_it_leaves_out() -> 
     assert figure.legend.names[-1] == f"+{300 - shown}"
     assert [(w.level, w.key) for w in plan.messages if "legend" in w.text] == [
         ("warning", "sections[0].blocks[0].chart")]
+
+
+@pytest.mark.parametrize("theme", ["corporate", "midnight", "print"])
+def test_short_values_such_as_horizons_stay_on_one_line(theme: str, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from briefgen.build import build
+
+    memo = build(SAMPLE, theme=theme, out=tmp_path, formats=["pdf"]).outputs["pdf"]
+    lines = [line.strip() for page in PdfReader(str(memo)).pages
+             for line in page.extract_text().splitlines()]
+    horizons = {p.horizon for p in load_brief(SAMPLE).predictions if p.horizon}
+    assert horizons == {"12 months", "12-18 months", "18-24 months"}
+    for horizon in horizons:
+        assert any(horizon in line for line in lines), (horizon, lines)

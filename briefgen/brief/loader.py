@@ -14,10 +14,11 @@ from briefgen.brief.model import (
     RuleViolation,
     RuleViolations,
     describe,
+    nearest,
     suggest,
 )
 from briefgen.errors import BriefError, Problem
-from briefgen.source import Document, Path_, read_yaml
+from briefgen.source import Document, Path_, format_path, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -43,9 +44,33 @@ def validate(document: Document, model: type[M], base: Path | None = None) -> M:
                  for p in _problems(document, model, e)]
         # A refused tag or duplicate key leaves a hole that validation would report a second time.
         problems += [p for p in found if not any(_within(p.key, q.key) for q in problems)]
+    problems = _explain_splits(document, problems)
     if problems:
         raise BriefError(_dedupe(problems))
     return result
+
+
+def _explain_splits(document: Document, problems: list[Problem]) -> list[Problem]:
+    """A list of the wrong length because `106,9` was read as two items: one problem that says
+    so, at the split, instead of a count and a separate warning."""
+    for path, splits in document.split.items():
+        key = format_path(path)
+        for n, found in enumerate(problems):
+            if found.key != key:
+                continue
+            first = splits[0].warning
+            if len(splits) == 1:
+                because, hint = first.message, first.hint
+            else:
+                typed = [f"'{s.typed}'" for s in splits]
+                because = (f"{', '.join(typed[:-1])} and {typed[-1]} are each read as two "
+                           f"{first.message.rsplit(' two ', 1)[1].split(',')[0]}")
+                hint = "write " + ", ".join(s.fix for s in splits)
+            problems[n] = Problem(found.file, first.line, first.column, first.key,
+                                  f"{found.message}, because {because}", hint)
+            document.warnings[:] = [w for w in document.warnings
+                                    if w not in {s.warning for s in splits}]
+    return problems
 
 
 def _within(key: str, ancestor: str) -> bool:
@@ -113,8 +138,7 @@ def _problems(document: Document, root: type[BaseModel], error: Any) -> list[Pro
         cause = RuleViolations([cause])
     if not isinstance(cause, RuleViolations):
         return [_problem(document, root, loc, error)]
-    return [document.problem((*loc, *c.subpath), c.message, c.hint,
-                             key=bool(c.subpath) and isinstance(c.subpath[-1], str))
+    return [document.problem((*loc, *c.subpath), c.message, c.hint, key=c.at_key)
             for c in cause.violations]
 
 
@@ -150,9 +174,9 @@ def _problem(document: Document, root: type[BaseModel], loc: Path_, error: Any) 
     if kind in ("literal_error", "enum"):
         expected = (error.get("ctx") or {}).get("expected", "")
         options = [o.strip(" '") for o in str(expected).replace(" or ", ",").split(",")]
-        hint = suggest(str(value), [o for o in options if o])
+        close = nearest(str(value), [o for o in options if o])
         return document.problem(loc, f"{describe(value)} is not one of {expected}",
-                                hint if hint.startswith("did") else f"use one of {expected}")
+                                f"did you mean '{close}'?" if close else "write one of these")
     if kind == "too_long":
         ctx = error.get("ctx") or {}
         counted, holder, hint = _LIMITS.get(str(key), ("items", "this list", "shorten it"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -31,19 +32,25 @@ MAX_BLOCKS = 1_000  # per section
 MAX_ROWS = 2_000  # per table
 MAX_COLUMNS = 40  # per table; the memo cannot give 80 columns their padding on a page
 # Bounds on a whole brief: each list above may be full, but not all of them at once. A build
-# takes about 1-2 ms per block, list item or table cell and ~15 s per million characters.
-MAX_TOTAL_ITEMS = 10_000  # blocks, list items, table cells and chart values together
+# holds about 20 KB per item in memory (a 2,000-row table of 11 columns with 1,000,000
+# characters, 24,000 items, peaked at 0.53 GB), so a brief within both builds in well under
+# 1 GB. The budget admits a 2,000-row table of 13 columns, or 64 sections of 30-row tables.
+MAX_TOTAL_ITEMS = 30_000  # every list item: blocks, bullets, table rows and cells, chart values
 MAX_TOTAL_CHARS = 1_000_000  # characters of text together
+ITEMS = "blocks, list items, table rows and cells, and chart categories and values"
 
 
 class RuleViolation(ValueError):
     """A rule beyond the shape, located at `subpath` below the model that raised it."""
 
-    def __init__(self, message: str, hint: str = "", subpath: tuple[str | int, ...] = ()) -> None:
+    def __init__(self, message: str, hint: str = "", subpath: tuple[str | int, ...] = (),
+                 *, at_key: bool | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.subpath = subpath
+        # Located at the key rather than its value; by default when the subpath ends in a key.
+        self.at_key = bool(subpath) and isinstance(subpath[-1], str) if at_key is None else at_key
 
 
 class RuleViolations(ValueError):
@@ -97,10 +104,16 @@ def describe(value: Any) -> str:
     return f"'{value}'"
 
 
-_rich_schema = WithJsonSchema({"type": "string", "maxLength": MAX_TEXT_CHARS})
+# What the JSON Schema says of each kind of value. Editors read an unquoted value as YAML 1.2
+# does (`010` and `0x1F` are numbers, `true` a boolean, `2026-04` text); briefgen keeps every
+# value as the text typed and reads numbers where the format wants them, so a text field
+# accepts what an editor calls a number or a boolean, and a number field the text of a number.
+_TEXT_TYPES = ["string", "number", "boolean"]
+_text_schema = {"type": _TEXT_TYPES, "maxLength": MAX_TEXT_CHARS}
 _rich_serializer = PlainSerializer(lambda t: t.source, return_type=str)
 
-Text = Annotated[RichText, BeforeValidator(_to_rich), _rich_schema, _rich_serializer]
+Text = Annotated[RichText, BeforeValidator(_to_rich), WithJsonSchema(_text_schema),
+                 _rich_serializer]
 """A text field: plain UTF-8 with the inline markup **bold**, *italic*, `code`, [label](url)."""
 
 
@@ -112,21 +125,61 @@ def _not_empty(value: RichText) -> RichText:
 
 
 RequiredText = Annotated[RichText, AfterValidator(_not_empty), BeforeValidator(_to_rich),
-                         _rich_schema, _rich_serializer]
+                         WithJsonSchema({**_text_schema, "pattern": r"\S",
+                                         "errorMessage": "The text is empty: write the text."}),
+                         _rich_serializer]
 """A text field that must show something once cleaned: titles, headlines, statements, names."""
 
 Cell = Annotated[
     RichText,
     BeforeValidator(_to_rich),
     BeforeValidator(lambda v: "" if v is None else v),  # before validators run last to first
-    # Editors read `12.50` as a number; briefgen keeps it as the text typed.
-    WithJsonSchema({"type": ["string", "number", "null"], "maxLength": MAX_TEXT_CHARS}),
+    WithJsonSchema({"type": [*_TEXT_TYPES, "null"], "maxLength": MAX_TEXT_CHARS}),
     _rich_serializer,
 ]
-PlainText = Annotated[str, BeforeValidator(_to_plain), WithJsonSchema(
-    {"type": "string", "maxLength": MAX_TEXT_CHARS})]
+PlainText = Annotated[str, BeforeValidator(_to_plain), WithJsonSchema(_text_schema)]
+
+# Numbers as YAML 1.2 writes them, which is how editors read them: decimal, 0o17, 0x1F.
+_DECIMAL = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+_NUMBER = re.compile(rf"\s*(?:({_DECIMAL})|0o([0-7]+)|0x([0-9a-fA-F]+))\s*")
+_INFINITE = re.compile(r"\s*(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\s*")
+_NUMBER_HINT = "write a plain number such as 12.5, without units or commas"
+_number_text = {"type": "string", "pattern": f"^{_NUMBER.pattern}$",
+                "errorMessage": f"Not a number: {_NUMBER_HINT}."}
+
+
+def read_number(value: Any) -> float | None:
+    """The number a value is, if it is one: a YAML number, or its text in quotes."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, str):
+        return None
+    if _INFINITE.fullmatch(value):
+        return float(value.strip().lstrip(".").replace(".", ""))
+    match = _NUMBER.fullmatch(value)
+    if match is None:
+        return None
+    decimal, octal, hexadecimal = match.groups()
+    if decimal is not None:
+        return float(decimal)
+    return float(int(octal, 8) if octal is not None else int(hexadecimal, 16))
+
+
+def _any_case(words: Any) -> str:
+    """A pattern matching the words in any letter case, with spaces around: JSON Schema's
+    patterns have no flag for it."""
+    either = "|".join("".join(f"[{c.upper()}{c}]" if c.isalpha() else re.escape(c) for c in w)
+                      for w in words)
+    return rf"^\s*(?:{either})\s*$"
+
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+# Held to real months and days of a month; whether the day exists in that month, only the
+# loader checks.
+_DATE_PATTERN = r"^\s*[0-9]{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?\s*$"
+_DATE_HINT = "write an ISO date as YYYY-MM-DD or YYYY-MM, e.g. 2026-04-15"
 
 
 def _to_date(value: Any) -> Any:
@@ -135,8 +188,7 @@ def _to_date(value: Any) -> Any:
     text = value.strip() if isinstance(value, str) else ""
     match = _DATE.match(text)
     if not match:
-        raise RuleViolation(f"{describe(value)} is not a date",
-                            "write an ISO date as YYYY-MM-DD or YYYY-MM, e.g. 2026-04-15")
+        raise RuleViolation(f"{describe(value)} is not a date", _DATE_HINT)
     year, month, day = (int(g) if g else None for g in match.groups())
     try:
         dt.date(year or 1, month or 1, day or 1)
@@ -149,36 +201,47 @@ def _to_date(value: Any) -> Any:
 IsoDate = Annotated[
     str,
     BeforeValidator(_to_date),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}),
+    WithJsonSchema({"type": "string", "pattern": _DATE_PATTERN,
+                    "errorMessage": f"Not a date: {_DATE_HINT}."}),
 ]
-Level = Annotated[Literal["low", "medium", "high"],
-                  BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v)]
 LEVEL_VALUES: dict[str, float] = {"low": 0.25, "medium": 0.5, "high": 0.8}
+# The words for completion in an editor, and the same words in any letter case.
+_level_schema = {"anyOf": [{"enum": list(LEVEL_VALUES)},
+                           {"type": "string", "pattern": _any_case(LEVEL_VALUES)}]}
+Level = Annotated[Literal["low", "medium", "high"],
+                  BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v),
+                  WithJsonSchema(_level_schema)]
+
+_PERCENT = re.compile(rf"\s*({_DECIMAL})\s*%\s*")
+_CONFIDENCE_HINT = "write a number from 0 to 1 (e.g. 0.6), a percentage (60%) or low, medium " \
+                   "or high"
 
 
 def _to_confidence(value: Any) -> Any:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
-    elif isinstance(value, str) and value.strip().lower() in LEVEL_VALUES:
+    if isinstance(value, str) and value.strip().lower() in LEVEL_VALUES:
         return value.strip().lower()
-    else:
-        try:
-            number = float(str(value).strip().rstrip("%")) / (100 if "%" in str(value) else 1)
-        except ValueError:
-            raise RuleViolation(f"{describe(value)} is not a confidence",
-                                "write a number from 0 to 1 (e.g. 0.6) or low, medium or high"
-                                ) from None
+    percent = _PERCENT.fullmatch(value) if isinstance(value, str) else None
+    number = float(percent.group(1)) / 100 if percent else read_number(value)
+    if number is None or number != number:  # not a number, or NaN
+        raise RuleViolation(f"{describe(value)} is not a confidence", _CONFIDENCE_HINT)
     if not 0 <= number <= 1:
-        raise RuleViolation(f"confidence {value} is outside 0..1",
-                            "write a number from 0 to 1 (e.g. 0.6) or low, medium or high")
+        raise RuleViolation(f"confidence {str(value).strip()} is outside 0..1", _CONFIDENCE_HINT)
     return number
 
 
+# In a pattern only plain decimals can be held to a range: 0 to 1, and 0 % to 100 %.
+_FRACTION = r"\+?(?:0*(?:\.[0-9]*)?|0*1(?:\.0*)?|\.[0-9]+)"
+_PERCENTAGE = r"\+?(?:0*[0-9]{1,2}(?:\.[0-9]*)?|0*100(?:\.0*)?|\.[0-9]+)\s*%"
+_not_confidence = f"Not a confidence: {_CONFIDENCE_HINT}."
 Confidence = Annotated[
     float | Level,
     BeforeValidator(_to_confidence),
-    WithJsonSchema({"oneOf": [{"type": "number", "minimum": 0, "maximum": 1},
-                              {"enum": ["low", "medium", "high"]}]}),
+    WithJsonSchema({"anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 1, "errorMessage": _not_confidence},
+        {"enum": list(LEVEL_VALUES), "errorMessage": _not_confidence},
+        {"type": "string", "pattern": rf"^\s*(?=[^\s%]*[0-9])(?:{_FRACTION}|{_PERCENTAGE})\s*$",
+         "errorMessage": _not_confidence},
+        {"type": "string", "pattern": _any_case(LEVEL_VALUES), "errorMessage": _not_confidence}]}),
 ]
 
 
@@ -206,14 +269,15 @@ def _label_problem(key: str, text: str) -> RuleViolation | None:
     return None
 
 
+_LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+_LANGUAGE_HINT = "write a tag such as en, de, zh-CN or pt-BR"
 _labels_schema = WithJsonSchema({
     "type": "object",
     "properties": {key: {"type": "string", "description": f"Default: {CATALOGUE['en'][key]}"}
                    for key in LABEL_KEYS},
     "additionalProperties": False,
 })
-_to_schema = WithJsonSchema({"anyOf": [{"type": "string"},
-                                       {"type": "array", "items": {"type": "string"}}]})
+_to_schema = WithJsonSchema({"anyOf": [_text_schema, {"type": "array", "items": _text_schema}]})
 
 
 class Meta(Model):
@@ -228,7 +292,10 @@ class Meta(Model):
         default_factory=list, description="Memo recipients: a string or a list of strings.")
     classification: PlainText | None = Field(
         None, description="Classification such as Internal; on every slide and memo page.")
-    language: PlainText = Field("en", description="BCP-47 language tag; default en.")
+    language: Annotated[PlainText, WithJsonSchema({
+        "type": "string", "pattern": _LANGUAGE,
+        "errorMessage": f"Not a BCP-47 language tag: {_LANGUAGE_HINT}."})] = Field(
+        "en", description="BCP-47 language tag; default en.")
     tags: list[PlainText] = Field(default_factory=list, description="Keywords for file metadata.")
     labels: Annotated[dict[str, PlainText], _labels_schema] = Field(
         default_factory=dict, description="Overrides of fixed labels the outputs print, by key; "
@@ -237,9 +304,8 @@ class Meta(Model):
     @field_validator("language")
     @classmethod
     def _language_tag(cls, value: str) -> str:
-        if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value):
-            raise RuleViolation(f"'{value}' is not a BCP-47 language tag",
-                                "write a tag such as en, de, zh-CN or pt-BR")
+        if not re.fullmatch(_LANGUAGE, value):
+            raise RuleViolation(f"'{value}' is not a BCP-47 language tag", _LANGUAGE_HINT)
         return value
 
     @field_validator("labels")
@@ -281,7 +347,7 @@ class _TextOrItem:
     @classmethod
     def __get_pydantic_json_schema__(cls, core: CoreSchema,
                                      handler: GetJsonSchemaHandler) -> dict[str, Any]:
-        return {"anyOf": [{"type": "string", "maxLength": MAX_TEXT_CHARS}, handler(core)]}
+        return {"anyOf": [_text_schema, handler(core)]}
 
 
 Bullet = Annotated[BulletItem, BeforeValidator(_bullet), _TextOrItem()]
@@ -297,14 +363,20 @@ class Table(Model):
     takeaway: Text | None = Field(None, description="The 'so what' under the table.")
     source: Text | None = Field(None, description="Where the data comes from.")
 
-    @model_validator(mode="after")
-    def _rows_match_columns(self) -> Table:
+    # A field validator, not a model one, so that a misspelt key beside `rows` does not hide it.
+    @field_validator("rows")
+    @classmethod
+    def _rows_match_columns(cls, rows: list[list[RichText]], info: ValidationInfo
+                            ) -> list[list[RichText]]:
+        columns = info.data.get("columns")
+        if columns is None:
+            return rows
         raise_all([RuleViolation(
             f"row has {_count(len(row), 'cell')} but the table has "
-            f"{_count(len(self.columns), 'column')}",
-            "give every row one cell per column; use \"\" for an empty cell", ("rows", n))
-            for n, row in enumerate(self.rows) if len(row) != len(self.columns)])
-        return self
+            f"{_count(len(columns), 'column')}",
+            "give every row one cell per column; use \"\" for an empty cell", (n,))
+            for n, row in enumerate(rows) if len(row) != len(columns)])
+        return rows
 
 
 # Chart values beyond these magnitudes overflow or underflow the axis arithmetic of the memo's
@@ -313,9 +385,26 @@ MAX_CHART_VALUE = 1e15
 MIN_CHART_VALUE = 1e-9
 
 
+def _to_number(value: Any) -> Any:
+    number = read_number(value)
+    if number is None:
+        raise RuleViolation(f"{describe(value)} is not a number", _NUMBER_HINT)
+    return number
+
+
+# A value that is not 0 but nearer to it than MIN_CHART_VALUE.
+_TINY = {"type": "number", "exclusiveMinimum": -MIN_CHART_VALUE,
+         "exclusiveMaximum": MIN_CHART_VALUE, "not": {"const": 0}}
+ChartValue = Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_to_number),
+                       WithJsonSchema({"anyOf": [
+                           {"type": "number", "minimum": -MAX_CHART_VALUE,
+                            "maximum": MAX_CHART_VALUE, "not": _TINY,
+                            "errorMessage": f"Not a number: {_NUMBER_HINT}."}, _number_text]})]
+
+
 class Series(Model):
     name: Text = Field(description="Series name, shown in the legend.")
-    values: list[Annotated[float, Field(allow_inf_nan=False)]] = Field(
+    values: list[ChartValue] = Field(
         description="One number per category.")
 
     @field_validator("values")
@@ -330,7 +419,18 @@ class Series(Model):
         return values
 
 
+def _pie_schema(schema: dict[str, Any]) -> None:
+    # A pie chart takes one series, with no negative values.
+    negative = {"anyOf": [{"type": "number", "exclusiveMaximum": 0},
+                          {"type": "string", "pattern": r"^\s*-(?!0*(?:\.0*)?\s*$)"}]}
+    schema["if"] = {"properties": {"type": {"const": "pie"}}, "required": ["type"]}
+    schema["then"] = {"properties": {"series": {"maxItems": 1, "items": {"properties": {
+        "values": {"items": {"not": negative}}}}}}}
+
+
 class Chart(Model):
+    model_config = ConfigDict(json_schema_extra=_pie_schema)
+
     title: Text | None = Field(None, description="Chart title.")
     type: Literal["bar", "column", "line", "pie"] = Field(description="bar | column | line | pie")
     categories: list[Text] = Field(min_length=1, description="Category labels.")
@@ -339,23 +439,28 @@ class Chart(Model):
     takeaway: Text | None = Field(None, description="The 'so what' under the chart.")
     source: Text | None = Field(None, description="Where the data comes from.")
 
-    @model_validator(mode="after")
-    def _series_match_categories(self) -> Chart:
+    # A field validator, so that a misspelt key beside `series` does not hide these problems.
+    @field_validator("series")
+    @classmethod
+    def _series_match_categories(cls, series: list[Series], info: ValidationInfo
+                                 ) -> list[Series]:
+        kind, categories = info.data.get("type"), info.data.get("categories")
         found = []
-        if self.type == "pie" and len(self.series) != 1:
-            found.append(RuleViolation(f"a pie chart takes one series, not {len(self.series)}",
-                                       "keep one series, or use type: column", ("series",)))
-        found.extend(RuleViolation(
-            f"series has {_count(len(series.values), 'value')} but the chart has "
-            f"{_count(len(self.categories), 'category', 'categories')}",
-            "give one value per category", ("series", n, "values"))
-            for n, series in enumerate(self.series) if len(series.values) != len(self.categories))
-        if self.type == "pie" and any(v < 0 for v in self.series[0].values):
+        if kind == "pie" and len(series) != 1:
+            found.append(RuleViolation(f"a pie chart takes one series, not {len(series)}",
+                                       "keep one series, or use type: column", at_key=True))
+        if categories is not None:
+            found.extend(RuleViolation(
+                f"series has {_count(len(one.values), 'value')} but the chart has "
+                f"{_count(len(categories), 'category', 'categories')}",
+                "give one value per category", (n, "values"))
+                for n, one in enumerate(series) if len(one.values) != len(categories))
+        if kind == "pie" and any(v < 0 for v in series[0].values):
             found.append(RuleViolation("a pie chart cannot show negative values",
                                        "use type: bar for data with negative values",
-                                       ("series", 0, "values")))
+                                       (0, "values")))
         raise_all(found)
-        return self
+        return series
 
 
 class Quote(Model):
@@ -375,8 +480,16 @@ class Player(Model):
     note: Text | None = Field(None, description="Why they matter.")
 
 
+# Relative, with forward slashes, and never up out of the brief's folder.
+_IMAGE_PATH = r"^(?![/\\])(?![A-Za-z]:[/\\])(?!.*\\)(?!(?:.*/)?\.\.(?:/|$))"
+
+
 class Image(Model):
-    path: PlainText = Field(description="PNG or JPEG file, relative to the brief's folder and "
+    path: Annotated[PlainText, WithJsonSchema({
+        "type": "string", "pattern": _IMAGE_PATH,
+        "errorMessage": "Give the image's path relative to the brief's folder and inside it, "
+                        "with forward slashes: images/chart.png."})] = Field(
+        description="PNG or JPEG file, relative to the brief's folder and "
                             "inside it: no '..', no absolute path, no symlink out.")
     alt: Text = Field(description="Text alternative, required.")
     caption: Text | None = Field(None, description="Caption under the image.")
@@ -392,16 +505,48 @@ class Image(Model):
         return value
 
 
+def _listed(items: list[str]) -> str:
+    """'a', 'b' and 'c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 BLOCK_TYPES = ("text", "bullets", "numbered", "table", "chart", "quote", "callout", "players",
                "image")
 
 
+# The keys of the blocks whose content is a mapping.
+_BLOCK_KEYS = {kind: {field.alias or name for name, field in model.model_fields.items()}
+               for kind, model in (("table", Table), ("chart", Chart), ("quote", Quote),
+                                   ("callout", Callout), ("image", Image))}
+
+
+def _not_under(kind: str, stray: list[str]) -> RuleViolation:
+    one = len(stray) == 1
+    names = _listed([f"'{k}'" for k in stray])
+    return RuleViolation(
+        f"the {kind} block is empty: {names} "
+        f"{'is' if one else 'are'} not indented under '{kind}:'",
+        f"indent {'it' if one else 'them'}, with the lines under {'it' if one else 'them'}, two "
+        f"spaces more, so that {'it sits' if one else 'they sit'} under '{kind}:'", (kind,))
+
+
 def _one_key_schema(schema: dict[str, Any]) -> None:
-    # In the file a block is one key with content, never null, so editors should demand both.
+    # In the file a block is one key with content, never null, so editors should demand both;
+    # `only` may stand beside it.
+    kinds = [k for k in schema["properties"] if k != "only"]
     for prop in schema["properties"].values():
-        prop.update(next(o for o in prop.pop("anyOf") if o != {"type": "null"}))
+        choices = [o for o in prop.pop("anyOf") if o != {"type": "null"}]
+        prop.update(choices[0] if len(choices) == 1 else {"anyOf": choices})
         prop.pop("default", None)
-    schema.update(minProperties=1, maxProperties=1)
+    schema["oneOf"] = [{"required": [kind]} for kind in kinds]
+    schema.update(minProperties=1, maxProperties=2)
+
+
+_output_schema = {"anyOf": [{"enum": ["deck", "memo"]},
+                            {"type": "string", "pattern": _any_case(["deck", "memo"])}]}
+Output = Annotated[Literal["deck", "memo"],
+                   BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v),
+                   WithJsonSchema(_output_schema)]
 
 
 class Block(Model):
@@ -418,6 +563,8 @@ class Block(Model):
     callout: Callout | None = Field(None, description="A highlighted band of text.")
     players: list[Player] | None = Field(None, description="Key people.")
     image: Image | None = Field(None, description="A PNG or JPEG image.")
+    only: Output | None = Field(
+        None, description="deck | memo: show the block in that output only (default: both).")
 
     @model_validator(mode="before")
     @classmethod
@@ -425,8 +572,13 @@ class Block(Model):
         if not isinstance(value, dict):
             raise RuleViolation(f"a block must be a mapping with one key, got {describe(value)}",
                                 "write it as '- text: ...' or '- bullets: [...]'")
+        # `- quote:` with its keys at the column of `quote` makes them the block's keys.
+        for kind in (k for k in value if k in _BLOCK_KEYS and value[k] is None):
+            stray = [k for k in value if k not in (kind, "only")]
+            if stray and all(k in _BLOCK_KEYS[kind] for k in stray):
+                raise _not_under(kind, stray)
         keys = [k for k in value if k in BLOCK_TYPES]
-        if len(value) == len(keys) and len(keys) != 1:
+        if len(value) - ("only" in value) == len(keys) and len(keys) != 1:
             if not keys:
                 raise RuleViolation("a block needs one key",
                                     "give one of: " + ", ".join(BLOCK_TYPES))
@@ -434,8 +586,12 @@ class Block(Model):
                 "a block has exactly one key, found " + " and ".join(f"'{k}'" for k in keys),
                 "split it into separate list items, each starting with '- '")
         if len(keys) == 1 and value[keys[0]] is None:
-            raise RuleViolation(f"the {keys[0]} block is empty",
-                                f"write its content after '{keys[0]}:'", (keys[0],))
+            kind = keys[0]
+            stray = [k for k in value if k != kind and k in _BLOCK_KEYS.get(kind, set())]
+            if stray:
+                raise _not_under(kind, stray)
+            raise RuleViolation(f"the {kind} block is empty",
+                                f"write its content after '{kind}:'", (kind,))
         return value
 
     @property
@@ -445,6 +601,10 @@ class Block(Model):
     @property
     def content(self) -> Any:
         return getattr(self, self.kind)
+
+    def shown_in(self, output: str) -> bool:
+        """Whether the block belongs in `output` ("deck" or "memo")."""
+        return self.only is None or self.only == output
 
 
 def slugify(text: str) -> str:
@@ -500,7 +660,9 @@ class Source(Model):
 class Brief(Model):
     """A brief: the argument of an analyst piece, in data."""
 
-    brief: Literal[1] = Field(1, description="Format version; optional, default 1.")
+    brief: Annotated[Literal[1], WithJsonSchema({"anyOf": [
+        {"const": 1}, {"type": "string", "pattern": r"^\s*\+?0*1(?:\.0*)?\s*$"}]})] = Field(
+        1, description="Format version; optional, default 1.")
     meta: Meta = Field(description="Title, date and who the brief is from and for.")
     thesis: Thesis = Field(description="The bottom line and its key points.")
     sections: list[Section] = Field(
@@ -515,7 +677,7 @@ class Brief(Model):
     @field_validator("brief", mode="before")
     @classmethod
     def _version(cls, value: Any) -> Any:
-        if str(value).strip() != "1":
+        if read_number(value) != 1:
             raise RuleViolation(f"brief format version {value} is not supported",
                                 "this briefgen reads version 1; write 'brief: 1' or leave it out")
         return 1
@@ -538,14 +700,29 @@ class Brief(Model):
     @model_validator(mode="after")
     def _within_budget(self) -> Brief:
         items, chars = _size(self)
-        hint = "split it into several briefs"
-        raise_all([RuleViolation(f"the brief holds {items:,} blocks, list items, table cells and "
-                                 f"chart values together; at most {MAX_TOTAL_ITEMS:,} are "
-                                 "allowed", hint)] if items > MAX_TOTAL_ITEMS else [])
-        raise_all([RuleViolation(f"the brief holds {chars:,} characters of text; at most "
-                                 f"{MAX_TOTAL_CHARS:,} are allowed", hint)]
-                  if chars > MAX_TOTAL_CHARS else [])
+        found = []
+        if items > MAX_TOTAL_ITEMS:
+            found.append(_over_budget(
+                self, 0, f"the brief holds {items:,} items ({ITEMS}); at most "
+                f"{MAX_TOTAL_ITEMS:,} are allowed in one brief"))
+        if chars > MAX_TOTAL_CHARS:
+            found.append(_over_budget(
+                self, 1, f"the brief holds {chars:,} characters of text; at most "
+                f"{MAX_TOTAL_CHARS:,} are allowed in one brief"))
+        raise_all(found)
         return self
+
+
+def _over_budget(brief: Brief, measure: int, message: str) -> RuleViolation:
+    """The violation located at the part of the brief that holds the most, to move out."""
+    parts: list[tuple[tuple[str | int, ...], int]] = [
+        (("sections", n), _size(section)[measure]) for n, section in enumerate(brief.sections)]
+    parts += [((name,), _size(getattr(brief, name))[measure])
+              for name in ("meta", "thesis", "risks", "predictions", "sources")]
+    where, most = max(parts, key=lambda part: part[1])
+    what = "items" if measure == 0 else "characters"
+    return RuleViolation(message, f"move part of it into another brief; this part alone holds "
+                         f"{most:,} {what}", where, at_key=False)
 
 
 def _size(value: Any) -> tuple[int, int]:
@@ -567,14 +744,30 @@ def _count(n: int, noun: str, plural: str = "") -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
 
 
-def suggest(word: str, options: Any, what: str = "keys") -> str:
-    """A hint naming the nearest valid option, or listing them all."""
+def nearest(word: str, options: Iterable[str]) -> str | None:
+    """The option `word` was most likely meant to be: a near spelling, the same word in another
+    case, or an option it starts or ends with (`barchart` → `bar`)."""
     import difflib
 
-    options = list(options)
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    choices = [str(option) for option in options]
+    lowered: dict[str, str] = {option.lower(): option for option in choices}
+    word = word.strip()
+    if word.lower() in lowered:
+        return lowered[word.lower()]
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
     if close:
-        return f"did you mean '{close[0]}'?"
+        return lowered[close[0]]
+    within = [o for o in choices if len(o) >= 3 and (word.lower().startswith(o.lower())
+                                                      or word.lower().endswith(o.lower()))]
+    return max(within, key=len) if within else None
+
+
+def suggest(word: str, options: Any, what: str = "keys") -> str:
+    """A hint naming the nearest valid option, or listing them all."""
+    options = list(options)
+    close = nearest(word, options)
+    if close is not None:
+        return f"did you mean '{close}'?"
     return f"valid {what}: " + ", ".join(options)
 
 
@@ -582,8 +775,37 @@ def json_schema() -> dict[str, Any]:
     """The brief format as a JSON Schema (draft 2020-12), for editors to complete and explain."""
     generated = Brief.model_json_schema(by_alias=True)
     generated.pop("title", None)
+    _fold_null(generated)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "briefgen brief", **generated}
+
+
+def _fold_null(schema: Any) -> None:
+    """`X | None` as X's own types plus null, where X has types: an editor then explains a
+    wrong value with X's message rather than "Expected number | null"."""
+    if isinstance(schema, list):
+        for item in schema:
+            _fold_null(item)
+    if not isinstance(schema, dict):
+        return
+    for value in schema.values():
+        _fold_null(value)
+    branches = schema.get("anyOf")
+    if not isinstance(branches, list) or {"type": "null"} not in branches:
+        return
+    typed = [b for b in branches if b != {"type": "null"}]
+    if len(typed) == 1 and "anyOf" in typed[0]:
+        typed = typed[0]["anyOf"]
+    if not typed or "type" not in typed[0] or not all("type" in b or "enum" in b for b in typed):
+        return  # a $ref or a const: left as a choice with null
+    first = dict(typed[0])
+    kinds = first["type"] if isinstance(first["type"], list) else [first["type"]]
+    first["type"] = [*kinds, "null"]
+    del schema["anyOf"]
+    if len(typed) == 1:
+        schema.update(first)
+    else:
+        schema["anyOf"] = [first, *typed[1:]]
 
 
 def json_schema_text() -> str:

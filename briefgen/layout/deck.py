@@ -29,7 +29,7 @@ from briefgen.layout.common import (
     number_format,
     sort_predictions,
 )
-from briefgen.layout.measure import line_height, longest_word, wrap
+from briefgen.layout.measure import Measured, line_height, longest_word, wrap
 from briefgen.layout.messages import LayoutMessage, note, unique, warning
 from briefgen.theme.model import DECK_FONT_METRICS, Theme
 
@@ -46,8 +46,20 @@ CELL_PAD_Y = 4.0
 MIN_COLUMN = 44.0
 CHART_MIN = 180.0
 IMAGE_MIN = 110.0
+TITLE_SHARE = 0.25  # of the slide's height, the most a title at its floor size may take
 
 ImageSizes = dict[str, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class PredictionColumns:
+    """Widths of the predictions table's columns, pt."""
+
+    number: float
+    text: float
+    horizon: float
+    confidence: float
+    label: float  # the confidence label beside its bar
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,9 @@ class Piece:
     min_head: float = 0.0
     flexible: bool = False  # a chart or image: shrinks to the room left instead of splitting
     key: str = ""  # where in the brief the piece comes from, for layout messages
+    # What planning the piece had to say; kept only if the attempt the piece is part of is.
+    messages: tuple[LayoutMessage, ...] = ()
+    split_key: str = ""  # the parts of one split table share it, to say how many slides it took
 
 
 class DeckPlanner:
@@ -125,6 +140,58 @@ class DeckPlanner:
         return tuple(replace(s, bold=s.bold or style.bold, italic=s.italic or style.italic)
                      for s in spans)
 
+    def wrapped(self, para: plan.Para, width: float) -> Measured:
+        style = para.style
+        return wrap(self._styled(para.spans, style), width - para.indent, style.size,
+                    DECK_FONT_METRICS[style.font], style.line_spacing)
+
+    def paras_height(self, paras: Sequence[plan.Para], width: float) -> float:
+        return sum(p.space_before + self.measure(p.spans, width - p.indent, p.style)
+                   for p in paras)
+
+    def split_paras(self, paras: Sequence[plan.Para], width: float, room: float
+                    ) -> tuple[list[plan.Para], list[plan.Para]]:
+        """The paragraphs that fit `room`, the last cut between lines, and the rest."""
+        used = 0.0
+        for n, para in enumerate(paras):
+            height = para.space_before + self.measure(para.spans, width - para.indent,
+                                                      para.style)
+            if used + height <= room + 0.01:
+                used += height
+                continue
+            measured = self.wrapped(para, width)
+            per_line = line_height(para.style.size, para.style.line_spacing)
+            fit = int((room - used - para.space_before) / per_line + 1e-6)
+            rest = list(paras[n + 1:])
+            if fit <= 0:
+                return list(paras[:n]), [replace(para, space_before=0.0), *rest]
+            lines, joins = measured.lines, measured.joins
+            head = self._lines_para(para, lines[:fit], joins[:fit - 1])
+            tail = self._lines_para(replace(para, bullet=None, space_before=0.0), lines[fit:],
+                                    joins[fit:])
+            return [*paras[:n], head], [tail, *rest]
+        return list(paras), []
+
+    def cut_to_lines(self, para: plan.Para, width: float, max_lines: int
+                     ) -> tuple[plan.Para, bool]:
+        """The paragraph within `max_lines` lines, ending in an ellipsis where it was cut."""
+        measured = self.wrapped(para, width)
+        if len(measured.lines) <= max_lines:
+            return para, False
+        lines = list(measured.lines[:max_lines])
+        last = list(lines[-1])
+        while True:
+            while last and not last[-1].text.rstrip():
+                last.pop()
+            if last:
+                last[-1] = replace(last[-1], text=last[-1].text.rstrip())
+            ended = (*last, replace(last[-1], text="…", href=None) if last else Span("…"))
+            if not last or len(self.wrapped(replace(para, spans=ended), width).lines) <= 1:
+                break
+            last[-1] = replace(last[-1], text=last[-1].text[:-1])
+        lines[-1] = ended
+        return self._lines_para(para, lines, measured.joins[:max_lines - 1]), True
+
     def box(self, x: float, y: float, w: float, paras: Sequence[plan.Para], **kw: object
             ) -> plan.TextBox:
         """A text box exactly as tall as its measured paragraphs."""
@@ -138,8 +205,9 @@ class DeckPlanner:
     # ---- slide frame --------------------------------------------------------------------
 
     def fit_title(self, text: tuple[Span, ...], width: float, size: float, floor: float,
-                  max_lines: int = 2, where: str = "") -> tuple[plan.Style, float]:
-        """The largest size from `size` down to `floor` at which the title fits `max_lines`."""
+                  max_lines: int = 2, where: str = "") -> tuple[plan.Para, float]:
+        """The title at the largest size from `size` down to `floor` at which it fits
+        `max_lines`; at the floor, cut where it would take the body's room."""
         current = size
         while True:
             style = self.style(current, self.c.primary, bold=True, heading=True)
@@ -150,7 +218,39 @@ class DeckPlanner:
             current = max(floor, current - 2)
         if current < size and where:
             self.messages.append(note(where, f"title shrunk to {current:g} pt"))
-        return style, measured.height
+        # At the floor a title wraps on, as far as a quarter of the slide; there it is cut.
+        most = max(max_lines, int(self.height * TITLE_SHARE // line_height(current,
+                                                                           style.line_spacing)))
+        para, cut = self.cut_to_lines(plan.Para(text, style), width, most)
+        if cut and where:
+            self.messages.append(warning(where, f"title cut to {most} lines at {current:g} pt; "
+                                                "shorten it"))
+        return para, self.measure(para.spans, width, style)
+
+    def continued_title(self, title: tuple[Span, ...], width: float) -> tuple[Span, ...]:
+        """The title of a continuation slide, its text shortened so that the label fits."""
+        plain = "".join(s.text for s in title)
+
+        def label(text: str) -> tuple[Span, ...]:
+            return (Span(self.labels.format("continued", title=text)),)
+
+        style = self.style(self.s.title_floor, bold=True, heading=True)
+        most = max(2, int(self.height * TITLE_SHARE // line_height(style.size,
+                                                                   style.line_spacing)))
+
+        def fits(spans: tuple[Span, ...]) -> bool:
+            return len(self.wrapped(plan.Para(spans, style), width).lines) <= most
+
+        if fits(label(plain)):
+            return label(plain)
+        low, high = 0, len(plain)  # the longest prefix whose label fits
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits(label(plain[:middle].rstrip() + "…")):
+                low = middle
+            else:
+                high = middle - 1
+        return label(plain[:low].rstrip() + "…")
 
     def layout_for(self, kind: str) -> str | None:
         """The template layout a slide kind is built on, falling back with a warning."""
@@ -175,28 +275,37 @@ class DeckPlanner:
         layout = self.template.layout(name) if self.template and name else None
         return layout.title if layout else None
 
+    def title_width(self) -> float:
+        placeholder = self.title_placeholder()
+        return placeholder[2] if placeholder else self.content_w - (self.logo_w + 16 if self.logo
+                                                                    else 0)
+
     def frame(self, title: tuple[Span, ...], kicker: str | None, where: str = ""
               ) -> tuple[list[plan.Item], float]:
         """Kicker, title and rule of a content slide; returns the items and the body's top."""
         items: list[plan.Item] = []
         placeholder = self.title_placeholder()
-        x, y, width = MARGIN, 26.0, self.content_w - (self.logo_w + 16 if self.logo else 0)
+        x, y, width = MARGIN, 26.0, self.title_width()
         if placeholder:
             x, y, width, least = placeholder
         if kicker and (not placeholder or y >= 24):
-            kick = plan.Para((Span(kicker),), self.style(self.s.small + 1, self.c.accent,
-                                                         bold=True))
+            kick, cut = self.cut_to_lines(
+                plan.Para((Span(kicker),), self.style(self.s.small + 1, self.c.accent,
+                                                      bold=True)), width, 1)
+            if cut and where:
+                self.messages.append(warning(f"{where}.title", "cut to one line above the "
+                                                               "slide's title; shorten it"))
             kick_h = line_height(self.s.small + 1, self.s.line_spacing)
             if placeholder:
                 items.append(self.box(x, y - kick_h - 4, width, [kick], name="Kicker"))
             else:
                 items.append(self.box(x, y, width, [kick], name="Kicker"))
                 y += kick_h + 4
-        style, height = self.fit_title(title, width, self.s.title, self.s.title_floor,
-                                       where=where)
+        para, height = self.fit_title(title, width, self.s.title, self.s.title_floor,
+                                      where=where)
         if placeholder:
             height = max(height, least)
-        items.append(plan.TextBox(x, y, width, height, (plan.Para(title, style),), name="Title",
+        items.append(plan.TextBox(x, y, width, height, (para,), name="Title",
                                   placeholder="title" if placeholder else None))
         y += height + 8
         if self.theme.deck.style == "rule" and not placeholder:
@@ -221,9 +330,14 @@ class DeckPlanner:
                                       self.date_text) if t)
         y = self.height - 28
         right_w = 80.0
+        footer, cut = self.cut_to_lines(plan.Para((Span(left),), style), self.content_w - right_w,
+                                        1)
+        if cut and number == 1:
+            self.messages.append(warning("meta.classification" if self.brief.meta.classification
+                                         else "", "the footer is cut to fit its line; shorten "
+                                                  "the classification or the theme's footer"))
         items: list[plan.Item] = [
-            self.box(MARGIN, y, self.content_w - right_w, [plan.Para((Span(left),), style)],
-                     name="Footer"),
+            self.box(MARGIN, y, self.content_w - right_w, [footer], name="Footer"),
             self.box(self.width - MARGIN - right_w, y, right_w,
                      [plan.Para((Span(self.labels.format("slide", number=number, total=total)),),
                                 style, align="right")], name="Slide number"),
@@ -263,9 +377,14 @@ class DeckPlanner:
         height = len(lines) * style.size * style.line_spacing  # as wrap() measures it
 
         def split(room: float) -> tuple[Piece | None, Piece | None]:
-            # Break inside a paragraph only at a line boundary, keeping two lines together.
-            fit = int(room // per_line)
-            if fit < 2 or len(lines) - fit < 2:
+            # Break inside a paragraph only at a line boundary, keeping two lines together
+            # where the paragraph is long enough.
+            if len(lines) < 4 and height <= room:
+                return None, None  # a short paragraph splits only when taller than a slide
+            fit = min(int(room // per_line), len(lines) - 1)
+            if len(lines) >= 4:
+                fit = min(fit, len(lines) - 2)
+            if fit < min(2, len(lines) - 1) or fit < 1:
                 return None, None
             head = self._lines_para(para, lines[:fit], joins[:fit - 1])
             tail = self._lines_para(replace(para, bullet=None), lines[fit:], joins[fit:])
@@ -273,7 +392,7 @@ class DeckPlanner:
                     self._lines_piece(tail, lines[fit:], joins[fit:], 0.0, group))
 
         return Piece(height, gap, para=para, group=group, keep_with_next=keep_with_next,
-                     split=split if len(lines) >= 4 else None,
+                     split=split if len(lines) >= 2 else None,
                      min_head=2 * per_line if len(lines) >= 4 else height)
 
     @staticmethod
@@ -449,8 +568,8 @@ class DeckPlanner:
             current = max(self.s.table_floor, current - 1)
         widths, fits, tallest, total = layout(current)
         cell_style = self.style(current)
-        if current < size:
-            self.messages.append(note(key, f"text shrunk to {current:g} pt to fit the slide"))
+        said = (note(key, f"text shrunk to {current:g} pt to fit the slide"),) if current < size \
+            else ()
         head_style = self.style(current, self.c.on_primary, bold=True)
 
         def cell(spans: tuple[Span, ...], style: plan.Style, c: int) -> plan.Cell:
@@ -462,12 +581,13 @@ class DeckPlanner:
         body_rows = [tuple(cell(s, cell_style, c) for c, s in enumerate(r)) for r in body]
         body_hs = [row_height(r, cell_style, widths) for r in body]
         return [self._table_piece(head_cells, head_h, body_rows, body_hs, widths, keep_with_next,
-                                  name, key)]
+                                  name, key, messages=said)]
 
     def _table_piece(self, head: tuple[plan.Cell, ...], head_h: float,
                      rows: list[tuple[plan.Cell, ...]], heights: list[float],
                      widths: list[float], keep_with_next: bool, name: str, key: str,
-                     part: int = 1, band: int = 0) -> Piece:
+                     part: int = 1, band: int = 0, messages: tuple[LayoutMessage, ...] = ()
+                     ) -> Piece:
         """Rows under the header, banded from each slide's first row; `band` 1 shades the first
         row, the rest of a row cut on the slide before, to match its beginning."""
         total = head_h + sum(heights)
@@ -507,13 +627,14 @@ class DeckPlanner:
                                           key, part, band)
             tail = self._table_piece(head, head_h, rest, rest_hs, widths, keep_with_next, name,
                                      key, part + 1, rest_band)
-            self.splits[key] = max(self.splits.get(key, 1), part + 1)
-            return head_part, tail
+            return replace(head_part, messages=messages), tail
 
         can_split = len(rows) > 1 or (bool(rows) and head_h + heights[0] > self.continuation_room)
-        return Piece(total, GAP, draw=draw, keep_with_next=keep_with_next,
-                     split=split if can_split else None,
-                     min_head=head_h + (heights[0] if heights else 0))
+        piece = Piece(total, GAP, draw=draw, keep_with_next=keep_with_next,
+                      split=split if can_split else None,
+                      min_head=head_h + (heights[0] if heights else 0), split_key=key,
+                      messages=messages)
+        return piece
 
     def _split_row(self, row: tuple[plan.Cell, ...], widths: list[float], room: float
                    ) -> tuple[tuple[tuple[plan.Cell, ...], float], tuple[tuple[plan.Cell, ...],
@@ -543,8 +664,6 @@ class DeckPlanner:
                        for c, w in zip(cells, widths, strict=True)) + 2 * CELL_PAD_Y
 
         return (tuple(top), height(top)), (tuple(bottom), height(bottom))
-
-    splits: dict[str, int]
 
     @staticmethod
     def _first_para(text: RichText) -> tuple[Span, ...]:
@@ -621,30 +740,45 @@ class DeckPlanner:
             per_row = 2
         gap = 14.0
         card_w = (width - gap * (per_row - 1)) / per_row
-        inner = card_w - 24
         pieces: list[Piece] = []
         for start in range(0, len(players), per_row):
-            row = players[start : start + per_row]
-            cards = [self._card_paras(p) for p in row]
-            heights = [sum(p.space_before + self.measure(p.spans, inner, p.style) for p in c)
-                       for c in cards]
-            card_h = max(heights) + 24
+            row = [(n, self._card_paras(p)) for n, p in enumerate(players[start:start + per_row])]
+            pieces.append(self.card_row(row, card_w, gap, GAP if start == 0 else gap))
+        return pieces
 
-            def draw(x: float, y: float, w: float, h: float, cards: list[list[plan.Para]] = cards,
-                     heights: list[float] = heights, card_h: float = card_h) -> list[plan.Item]:
-                items: list[plan.Item] = []
-                for n, (paras, text_h) in enumerate(zip(cards, heights, strict=True)):
-                    cx = x + n * (card_w + gap)
-                    items.append(plan.Shape("rect", cx, y, card_w, card_h, self.c.surface,
-                                            name="Card"))
+    def card_row(self, cards: Sequence[tuple[int, Sequence[plan.Para]]], card_w: float,
+                 gap: float, gap_before: float, continued: bool = False) -> Piece:
+        """A row of cards, each at its column; a row taller than a slide continues on the next
+        with the rest of each card's text, cut between lines."""
+        inner = card_w - 24
+        heights = [self.paras_height(paras, inner) for _, paras in cards]
+        card_h = max(heights) + 24
+
+        def draw(x: float, y: float, w: float, h: float) -> list[plan.Item]:
+            items: list[plan.Item] = []
+            for (n, paras), text_h in zip(cards, heights, strict=True):
+                cx = x + n * (card_w + gap)
+                items.append(plan.Shape("rect", cx, y, card_w, card_h, self.c.surface,
+                                        name="Card"))
+                if not continued:
                     items.append(plan.Shape("rect", cx, y, card_w, 3, self.c.primary,
                                             name="Card accent"))
-                    items.append(plan.TextBox(cx + 12, y + 12, inner, text_h, tuple(paras),
-                                              name="Card text"))
-                return items
+                items.append(plan.TextBox(cx + 12, y + 12, inner, text_h, tuple(paras),
+                                          name="Card text"))
+            return items
 
-            pieces.append(Piece(card_h, GAP if start == 0 else gap, draw=draw))
-        return pieces
+        def split(room: float) -> tuple[Piece | None, Piece | None]:
+            if card_h <= room:
+                return None, None
+            cut = [(n, *self.split_paras(paras, inner, room - 24)) for n, paras in cards]
+            head = [(n, shown) for n, shown, _ in cut if shown]
+            tail = [(n, rest) for n, _, rest in cut if rest]
+            if not head or not tail:
+                return None, None
+            return (self.card_row(head, card_w, gap, gap_before, continued),
+                    self.card_row(tail, card_w, gap, 0.0, continued=True))
+
+        return Piece(card_h, gap_before, draw=draw, split=split, min_head=card_h)
 
     def _card_paras(self, player: Player) -> list[plan.Para]:
         size = self.s.body - 3
@@ -692,14 +826,17 @@ class DeckPlanner:
 
     # ---- packing ------------------------------------------------------------------------
 
-    def pack(self, pieces: list[Piece], rooms: tuple[float, float]) -> list[list[tuple[Piece,
-                                                                                       float]]]:
-        """Fill slides with pieces: returns, per slide, the pieces and their y offsets.
+    def pack(self, pieces: list[Piece], rooms: tuple[float, float]
+             ) -> tuple[list[list[tuple[Piece, float]]], list[LayoutMessage]]:
+        """Fill slides with pieces: returns, per slide, the pieces and their y offsets, and the
+        warnings for what no slide could hold.
 
         A piece that does not fit moves to a new slide when it fits there whole; it is split
         (tables between rows, paragraphs between lines) only when it is taller than a slide.
+        A piece that no split makes fit an empty slide is left out, never drawn off the slide.
         """
         slides: list[list[tuple[Piece, float]]] = [[]]
+        said: list[LayoutMessage] = []
         queue = list(pieces)
         y = 0.0
 
@@ -756,16 +893,18 @@ class DeckPlanner:
             # Alone on an empty slide and taller than it: split at the slide's full height.
             if piece.split:
                 head, tail = piece.split(room)
-                if head is not None:
+                if head is not None and head.height <= room + 0.01:
                     place(head, 0.0)
                     if tail is not None:
                         new_slide()
                         queue.insert(0, tail)
                     continue
-            place(piece, 0.0)
-            if piece.height > room + 0.01:
-                self.messages.append(warning(piece.key, "taller than a slide and was not split"))
-        return [s for s in slides if s]
+            if piece.height <= room + 0.01:
+                place(piece, 0.0)
+                continue
+            said.append(warning(piece.key, "taller than a slide and cannot be split; left out "
+                                           "of the deck"))
+        return [s for s in slides if s], said
 
     @staticmethod
     def _chain_need(queue: list[Piece], fresh: float, depth: int = 0) -> float:
@@ -823,45 +962,35 @@ class DeckPlanner:
         """Slides for one flow of pieces, shrinking text toward the floor to save a slide."""
         width = width or self.content_w
         self.kind = kind
-        cont_title = (Span(self.labels.format("continued", title="".join(
-            s.text for s in title))),)
-        cont_items, cont_top = self.frame(cont_title, kicker)
+        cont_items, cont_top = self.frame(self.continued_title(title, self.title_width()),
+                                          kicker)
         first_items, top = ((cont_items, cont_top) if continued
                             else self.frame(title, kicker, where))
         rooms = (first_room if first_room is not None else self.body_bottom - top,
                  self.body_bottom - cont_top)
         self.continuation_room = rooms[1]
-        best: list[list[tuple[Piece, float]]] | None = None
+        best: tuple[list[list[tuple[Piece, float]]], list[LayoutMessage]] | None = None
         steps = 0
         size, table_size = self.s.body, self.s.table
         while True:
-            self.splits = {}
             packed = self.pack(self._keyed(build(size, table_size), where), rooms)
-            if best is None:
-                best, base_splits = packed, dict(self.splits)
-            if len(packed) == 1:
-                best, base_splits = packed, dict(self.splits)
-                break
-            if size <= self.s.body_floor:
+            if best is None or len(packed[0]) == 1:
+                best = packed
+            if len(packed[0]) == 1 or size <= self.s.body_floor:
                 break
             size = max(self.s.body_floor, size - 2)
             table_size = max(self.s.table_floor, table_size - 1)
             steps += 1
-        if len(best) == 1 and steps and where:
+        if len(best[0]) == 1 and steps and where:
             self.messages.append(note(where, f"text shrunk to {size:g} pt to fit one slide"))
-        elif steps:
-            self.splits = {}
-            best = self.pack(self._keyed(build(self.s.body, self.s.table), where), rooms)
-            base_splits = dict(self.splits)
-        for name, parts in base_splits.items():
-            self.messages.append(note(name, f"split across {parts} slides"))
-        if len(best) > 1 and where:
-            self.messages.append(note(where, f"continues on {len(best) - 1} more "
-                                             f"slide{'s' if len(best) > 2 else ''}"))
-        if not best:
-            best = [[]]  # nothing but the title: the title itself is the slide's message
+        # Otherwise the first attempt, at the theme's sizes, is the one kept.
+        placed_slides = best[0] or [[]]  # nothing but the title: the title is the message
+        self.messages.extend(self.kept_messages(*best))
+        if len(placed_slides) > 1 and where:
+            self.messages.append(note(where, f"continues on {len(placed_slides) - 1} more "
+                                             f"slide{'s' if len(placed_slides) > 2 else ''}"))
         slides = []
-        for n, placed in enumerate(best):
+        for n, placed in enumerate(placed_slides):
             frame = first_items if n == 0 else cont_items
             body_top = top if n == 0 else cont_top
             items = [*frame]
@@ -870,6 +999,21 @@ class DeckPlanner:
             items.extend(self.draw(placed, x, body_top, width))
             slides.append(self.slide(kind, items, notes))
         return slides
+
+    @staticmethod
+    def kept_messages(slides: list[list[tuple[Piece, float]]], said: list[LayoutMessage]
+                      ) -> list[LayoutMessage]:
+        """What the pieces of the kept attempt say, with how many slides each split block took
+        and what the packing had to leave out."""
+        messages = [m for placed in slides for piece, _ in placed for m in piece.messages]
+        parts: dict[str, set[int]] = {}
+        for n, placed in enumerate(slides):
+            for piece, _ in placed:
+                if piece.split_key:
+                    parts.setdefault(piece.split_key, set()).add(n)
+        messages.extend(note(key, f"split across {len(on)} slides")
+                        for key, on in parts.items() if len(on) > 1)
+        return [*messages, *said]
 
     @staticmethod
     def _keyed(pieces: list[Piece], key: str) -> list[Piece]:
@@ -890,58 +1034,80 @@ class DeckPlanner:
         width = self.content_w
         items: list[plan.Item] = [plan.Shape("rect", 0, 0, self.width, band_h, self.c.primary,
                                              name="Title band")]
-        title_style, _ = self.fit_title(meta.title.paragraphs[0], width, self.s.title + 10,
-                                        self.s.title_floor + 4, max_lines=3,
-                                        where="meta.title")
-        title_style = replace(title_style, color=self.c.on_primary)
-        paras = [plan.Para(meta.title.paragraphs[0], title_style)]
+        title, _ = self.fit_title(meta.title.paragraphs[0], width, self.s.title + 10,
+                                  self.s.title_floor + 4, max_lines=3, where="meta.title")
+        title = replace(title, style=replace(title.style, color=self.c.on_primary))
+        details = self.detail_lines(width)
+        # The band grows with its text, as far as leaves room for the details below it.
+        most_band = self.height - 40 - 44 - self.paras_height(details, width)
+        paras = [title]
         if meta.subtitle:
             sub_style = self.style(self.s.body + 2, self.c.on_primary)
-            for paragraph in meta.subtitle.paragraphs:
-                paras.append(plan.Para(paragraph, sub_style, space_before=10))
+            subtitle = [plan.Para(paragraph, sub_style, space_before=10)
+                        for paragraph in meta.subtitle.paragraphs]
+            room = most_band - 90 - self.paras_height(paras, width)
+            shown, rest = self.split_paras(subtitle, width, room)
+            if rest:
+                self.messages.append(warning("meta.subtitle", "cut to fit the title slide; "
+                                                              "shorten it"))
+            paras.extend(shown)
         text = self.box(MARGIN, 0, width, paras, name="Title")
         if text.h > band_h - 60:
             band_h = text.h + 90
             items[0] = replace(items[0], h=band_h)  # type: ignore[arg-type]
         items.append(replace(text, y=band_h - 36 - text.h))
         items.append(plan.Shape("rect", MARGIN, band_h + 28, 56, 3, self.c.accent, name="Rule"))
-        lines = [t for t in (self.prepared_by(), self.date_text, meta.classification) if t]
-        details = [plan.Para((Span(line),), self.style(self.s.body - 2, self.c.text,
-                                                       bold=n == 0), space_before=4 if n else 0)
-                   for n, line in enumerate(lines)]
         if details:
             items.append(self.box(MARGIN, band_h + 44, width, details, name="Details"))
         return self.slide("title", items, "")
+
+    def detail_lines(self, width: float, color: str | None = None, first_gap: float = 0.0
+                     ) -> list[plan.Para]:
+        """Author, date and classification under the title, one line each."""
+        meta = self.brief.meta
+        lines = [(k, t) for k, t in (("meta.author", self.prepared_by()), ("", self.date_text),
+                                     ("meta.classification", meta.classification)) if t]
+        details = []
+        for n, (key, line) in enumerate(lines):
+            para = plan.Para((Span(line),), self.style(self.s.body - 2, color or self.c.text,
+                                                       bold=n == 0),
+                             space_before=(first_gap if n == 0 else 4))
+            para, cut = self.cut_to_lines(para, width, 1)
+            if cut:
+                self.messages.append(warning(key, "cut to one line on the title slide; "
+                                                  "shorten it"))
+            details.append(para)
+        return details
 
     def prepared_by(self) -> str | None:
         author = self.brief.meta.author
         return self.labels.format("prepared_by", author=author.plain) if author else None
 
-    def title_details(self) -> list[plan.Para]:
-        meta = self.brief.meta
-        paras = [plan.Para(p, self.style(self.s.body + 2, self.c.text), space_before=8 if n else 0)
-                 for n, p in enumerate(meta.subtitle.paragraphs if meta.subtitle else ())]
-        lines = [t for t in (self.prepared_by(), self.date_text, meta.classification) if t]
-        paras.extend(plan.Para((Span(line),), self.style(self.s.body - 2, self.c.muted,
-                                                         bold=n == 0),
-                               space_before=14 if n == 0 and paras else 4 if n else 0)
-                     for n, line in enumerate(lines))
-        return paras
-
     def template_title_slide(self, placeholder: tuple[float, float, float, float]
                              ) -> plan.Slide:
-        """The title slide on a template: the title in the layout's title placeholder."""
+        """The title slide on a template: the title in the layout's title placeholder, the
+        subtitle and details below it, or above it where the layout leaves no room below."""
         x, y, width, least = placeholder
-        title = self.brief.meta.title.paragraphs[0]
-        style, height = self.fit_title(title, width, self.s.title + 6, self.s.title_floor,
-                                       max_lines=3, where="meta.title")
-        box = plan.TextBox(x, y, width, max(height, least), (plan.Para(title, style),),
-                           name="Title", placeholder="title")
+        title, height = self.fit_title(self.brief.meta.title.paragraphs[0], width,
+                                       self.s.title + 6, self.s.title_floor, max_lines=3,
+                                       where="meta.title")
+        box = plan.TextBox(x, y, width, max(height, least), (title,), name="Title",
+                           placeholder="title")
         items: list[plan.Item] = [box]
-        details = self.title_details()
-        if details:
-            below = self.box(x, y + box.h + 12, width, details, name="Details")
-            if below.y + below.h > self.height - 36:
+        subtitle = self.brief.meta.subtitle
+        paras = [plan.Para(p, self.style(self.s.body + 2, self.c.text), space_before=8 if n else 0)
+                 for n, p in enumerate(subtitle.paragraphs if subtitle else ())]
+        details = self.detail_lines(width, self.c.muted, first_gap=14 if paras else 0)
+        below_room = self.height - 36 - (y + box.h + 12)
+        above_room = y - 12
+        room = max(below_room, above_room) - self.paras_height(details, width)
+        shown, rest = self.split_paras(paras, width, room)
+        if rest:
+            self.messages.append(warning("meta.subtitle", "cut to fit the title slide; "
+                                                          "shorten it"))
+        if shown or details:
+            below = self.box(x, y + box.h + 12, width, [*shown, *details], name="Details")
+            if below.h > below_room:
                 below = replace(below, y=max(0.0, y - below.h - 12))
             items.append(below)
         return self.slide("title", items, "")
@@ -983,6 +1149,8 @@ class DeckPlanner:
             saved = dict(counters)
             pieces: list[Piece] = []
             for m, block in enumerate(section.blocks):
+                if not block.shown_in("deck"):
+                    continue
                 key = f"{where}.blocks[{m}]"
                 pieces.extend(replace(piece, key=key) for piece in self.block_pieces(
                     block, self.content_w, size, table_size, counters, key))
@@ -1105,24 +1273,38 @@ class DeckPlanner:
         label = self.labels.get("verdict")
 
         def build(size: float, _t: float) -> list[Piece]:
-            inset = 20.0
-            inner = self.content_w - 2 * inset
             style = self.style(self.s.title - 4, self.c.on_primary, bold=True, heading=True)
             paras = [plan.Para(p, style, space_before=6 if n else 0)
                      for n, p in enumerate(verdict.headline.paragraphs)]
-            height = sum(p.space_before + self.measure(p.spans, inner, p.style) for p in paras)
-
-            def draw(x: float, y: float, w: float, h: float) -> list[plan.Item]:
-                return [plan.Shape("rect", x, y, w, height + 2 * inset, self.c.primary,
-                                   name="Verdict band"),
-                        plan.TextBox(x + inset, y + inset, inner, height, tuple(paras),
-                                     name="Verdict")]
-
-            return [Piece(height + 2 * inset, 0, draw=draw),
+            return [self.verdict_band(paras),
                     *self.text_pieces(verdict.summary, self.content_w, self.style(size),
                                       gap=18)]
 
         return self.flow_slides("verdict", (Span(label),), None, build, "", "verdict")
+
+    def verdict_band(self, paras: Sequence[plan.Para]) -> Piece:
+        """The verdict's headline on its band; a headline taller than a slide continues on
+        the next, cut between lines."""
+        inset = 20.0
+        inner = self.content_w - 2 * inset
+        height = self.paras_height(paras, inner)
+
+        def draw(x: float, y: float, w: float, h: float) -> list[plan.Item]:
+            return [plan.Shape("rect", x, y, w, height + 2 * inset, self.c.primary,
+                               name="Verdict band"),
+                    plan.TextBox(x + inset, y + inset, inner, height, tuple(paras),
+                                 name="Verdict")]
+
+        def split(room: float) -> tuple[Piece | None, Piece | None]:
+            if height + 2 * inset <= room:
+                return None, None
+            head, tail = self.split_paras(paras, inner, room - 2 * inset)
+            if not head or not tail:
+                return None, None
+            return self.verdict_band(head), self.verdict_band(tail)
+
+        return Piece(height + 2 * inset, 0, draw=draw, split=split,
+                     min_head=height + 2 * inset)
 
     def prediction_slides(self) -> list[plan.Slide]:
         predictions = sort_predictions(self.brief.predictions, self.brief.meta.date)
@@ -1160,6 +1342,7 @@ class DeckPlanner:
         label_w = max(wrap((Span(t),), 10_000, label_style.size, self.family).widest
                       for t in ("100%", *(self.labels.get(k) for k in ("low", "medium", "high"))))
         label_w = min(label_w + 4, conf_w - 40)
+        columns = PredictionColumns(num_w, text_w, horizon_w, conf_w, label_w)
         for number, prediction in predictions:
             paras = [plan.Para(prediction.statement.paragraphs[0],
                                self.style(size, self.c.text, bold=True))]
@@ -1167,49 +1350,80 @@ class DeckPlanner:
                 paras.append(plan.Para((Span(self.labels.get("signal") + ": "),
                                         *prediction.signal.paragraphs[0]),
                                        self.style(size - 2, self.c.muted), space_before=3))
-            text_h = sum(p.space_before + self.measure(p.spans, text_w, p.style) for p in paras)
-            row_h = max(text_h, 26.0)
+            horizon: plan.Para | None = None
+            said: tuple[LayoutMessage, ...] = ()
+            if prediction.horizon:
+                horizon, cut = self.cut_to_lines(
+                    plan.Para((Span(prediction.horizon),),
+                              self.style(size - 2, self.c.text, bold=True)), horizon_w, 3)
+                if cut:
+                    said = (warning(f"predictions[{number - 1}].horizon",
+                                    "cut to three lines; shorten it"),)
             value = confidence_value(prediction.confidence)
-
-            def draw(x: float, y: float, w: float, h: float, paras: list[plan.Para] = paras,
-                     text_h: float = text_h, prediction: Prediction = prediction,
-                     number: int = number, value: float | None = value) -> list[plan.Item]:
-                marker = 22.0
-                num_style = self.style(11, self.c.on_primary, bold=True)
-                items: list[plan.Item] = [
-                    plan.Shape("ellipse", x + 2, y, marker, marker, self.c.primary,
-                               text=plan.TextBox(x + 2, y, marker, marker,
-                                                 (plan.Para((Span(str(number)),), num_style,
-                                                            align="center"),), anchor="middle"),
-                               name="Number"),
-                    plan.TextBox(x + num_w + 16, y, text_w, text_h, tuple(paras),
-                                 name="Prediction"),
-                ]
-                hx = x + num_w + text_w + 32
-                if prediction.horizon:
-                    items.append(self.box(hx, y + 2, horizon_w, [
-                        plan.Para((Span(prediction.horizon),),
-                                  self.style(size - 2, self.c.text, bold=True))],
-                        name="Horizon"))
-                cx = hx + horizon_w + 16
-                if value is not None:
-                    bar_w = conf_w - label_w - 6
-                    items.append(plan.Shape("rect", cx, y + 6, bar_w, 8,
-                                            mix(self.c.muted, self.c.background, 0.25),
-                                            name="Confidence track"))
-                    items.append(plan.Shape("rect", cx, y + 6, max(2.0, bar_w * value), 8,
-                                            self.c.accent, name="Confidence bar"))
-                    conf = prediction.confidence
-                    text = (self.labels.get(conf) if isinstance(conf, str)
-                            else f"{round(value * 100)}%")
-                    items.append(self.box(cx + bar_w + 6, y + 1, conf_w - bar_w - 6,
-                                          [plan.Para((Span(text),),
-                                                     self.style(size - 3, self.c.text))],
-                                          name="Confidence"))
-                return items
-
-            pieces.append(Piece(row_h, 14, draw=draw))
+            confidence: tuple[float, plan.Para] | None = None
+            if value is not None:
+                conf = prediction.confidence
+                text = self.labels.get(conf) if isinstance(conf, str) else f"{round(value * 100)}%"
+                confidence = (value, plan.Para((Span(text),), self.style(size - 3, self.c.text)))
+            pieces.append(self.prediction_piece(columns, number, paras, horizon, confidence,
+                                                said))
         return pieces
+
+    def prediction_piece(self, columns: PredictionColumns, number: int,
+                         paras: Sequence[plan.Para], horizon: plan.Para | None,
+                         confidence: tuple[float, plan.Para] | None,
+                         messages: tuple[LayoutMessage, ...] = (), continued: bool = False
+                         ) -> Piece:
+        """One prediction's row: number, text, horizon and confidence bar; a row taller than
+        a slide continues on the next, its text cut between lines."""
+        c = columns
+        marker = 22.0
+        bar_w = c.confidence - c.label - 6
+        text_h = self.paras_height(paras, c.text)
+        horizon_h = self.paras_height([horizon], c.horizon) + 2 if horizon else 0.0
+        label_h = self.paras_height([confidence[1]], c.confidence - bar_w - 6) + 1 \
+            if confidence else 0.0
+        aside = max(horizon_h, label_h, 0.0 if continued else 26.0)
+        row_h = max(text_h, aside)
+
+        def draw(x: float, y: float, w: float, h: float) -> list[plan.Item]:
+            items: list[plan.Item] = [plan.TextBox(x + c.number + 16, y, c.text, text_h,
+                                                   tuple(paras), name="Prediction")]
+            if not continued:
+                num_style = self.style(11, self.c.on_primary, bold=True)
+                items.insert(0, plan.Shape(
+                    "ellipse", x + 2, y, marker, marker, self.c.primary,
+                    text=plan.TextBox(x + 2, y, marker, marker,
+                                      (plan.Para((Span(str(number)),), num_style,
+                                                 align="center"),), anchor="middle"),
+                    name="Number"))
+            hx = x + c.number + c.text + 32
+            if horizon:
+                items.append(self.box(hx, y + 2, c.horizon, [horizon], name="Horizon"))
+            cx = hx + c.horizon + 16
+            if confidence:
+                value, label = confidence
+                items.append(plan.Shape("rect", cx, y + 6, bar_w, 8,
+                                        mix(self.c.muted, self.c.background, 0.25),
+                                        name="Confidence track"))
+                items.append(plan.Shape("rect", cx, y + 6, max(2.0, bar_w * value), 8,
+                                        self.c.accent, name="Confidence bar"))
+                items.append(self.box(cx + bar_w + 6, y + 1, c.confidence - bar_w - 6, [label],
+                                      name="Confidence"))
+            return items
+
+        def split(room: float) -> tuple[Piece | None, Piece | None]:
+            if row_h <= room or aside > room:
+                return None, None
+            head, tail = self.split_paras(paras, c.text, room)
+            if not head or not tail:
+                return None, None
+            return (self.prediction_piece(c, number, head, horizon, confidence, messages,
+                                          continued),
+                    self.prediction_piece(c, number, tail, None, None, continued=True))
+
+        return Piece(row_h, 2 if continued else 14, draw=draw, split=split, min_head=row_h,
+                     messages=messages)
 
     def conclusion_slides(self) -> list[plan.Slide]:
         conclusion = self.brief.conclusion

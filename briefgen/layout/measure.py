@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
+from pathlib import Path
 
 from briefgen.brief.markup import Span
 from briefgen.labels import NO_LINE_END, NO_LINE_START
@@ -21,8 +23,12 @@ _METRIC_FONTS = {
     ("serif", False, True): "Times-Italic",
     ("serif", True, True): "Times-BoldItalic",
 }
-# Glyphs outside the metric data: an upper bound of Latin-like widths, so we never under-measure.
-_UNKNOWN_WIDTH = 0.62
+# Beyond the standard metrics (Latin-1), widths of the Liberation fonts, which match Arial's,
+# Times New Roman's and Courier New's glyph for glyph, for Greek, Cyrillic, Hebrew and the rest
+# they cover. Made from the font files by tests/test_metrics.py.
+METRICS_FILE = Path(__file__).with_name("liberation-widths.json")
+# Scripts neither data set covers (Arabic, Devanagari, Thai, …): an estimate of their widths.
+UNKNOWN_WIDTH = 0.62
 _EMOJI_WIDTH = 1.2
 # Renderers kern and hint differently; leave this share of every line unused.
 WIDTH_SAFETY = 0.95
@@ -46,6 +52,19 @@ def _width_table(font: str) -> dict[str, float]:
             table[char] = glyph_widths[glyph] / 1000
     table["\u00a0"] = table.get(" ", 0.278)
     return table
+
+
+@cache
+def _liberation_widths() -> dict[str, dict[str, float]]:
+    data = json.loads(METRICS_FILE.read_text(encoding="utf-8"))
+    em = data["units_per_em"]
+    return {font: {chr(first + n): width / em for run in runs
+                   for first in run[:1] for n, width in enumerate(run[1:])}
+            for font, runs in data["fonts"].items()}
+
+
+def _liberation_width(char: str, font: str) -> float | None:
+    return _liberation_widths()[font].get(char)
 
 
 def is_wide(char: str) -> bool:
@@ -72,10 +91,13 @@ def char_width(char: str, font: str) -> float:
         return 0.0  # combining marks and zero-width joiners take no room
     code = ord(char)
     if code >= 0x1F000 or 0x2600 <= code <= 0x27BF:
-        return _EMOJI_WIDTH
+        return _EMOJI_WIDTH  # drawn from a colour emoji font whatever the text's font
+    liberation = _liberation_width(char, font)
+    if liberation is not None:
+        return liberation
     if is_wide(char):
         return 1.0
-    return _UNKNOWN_WIDTH
+    return UNKNOWN_WIDTH
 
 
 def metric_font(family: str, bold: bool, italic: bool, code: bool) -> str:

@@ -62,6 +62,9 @@ MIN_COLUMN = 24.0
 TABLE_FLOOR = 6.0  # pt: the smallest table text, for a table of many columns on a narrow page
 CONTENTS_AFTER_PAGES = 3  # a memo longer than this gets a contents list
 MAX_LEAST_COLUMN = 110.0
+# A column whose values are all at most this share of the frame wide ("18-24 months", "12%")
+# keeps each value on one line while the table still fits.
+SHORT_VALUES = 0.16
 # reportlab wraps one paragraph in quadratic time: longer paragraphs go out in pieces.
 CHUNK_CHARS = 1200
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]* +|[。！？][」』”’）]*")
@@ -236,6 +239,7 @@ class MemoPlanner:
         columns = len(cells[0])
         natural = [MIN_COLUMN] * columns
         least = [MIN_COLUMN] * columns
+        values = [0.0] * columns  # the widest body value of each column, on one line
         for r, row in enumerate(cells):
             face = "Body-Bold" if r == 0 else "Body"
             for c, cell in enumerate(row):
@@ -244,10 +248,15 @@ class MemoPlanner:
                     width = max((spans_width(line, size, face) for line in _lines(spans)),
                                 default=0.0) + room
                     natural[c] = max(natural[c], width)
+                    values[c] = max(values[c], width) if r else values[c]
                     # A CJK header could break after any character: keep it on one line.
                     wide = r == 0 and has_wide(plain(spans))
                     shortest = width if wide else longest_word(spans, size, face) + room
                     least[c] = max(least[c], min(shortest, MAX_LEAST_COLUMN))
+        unbroken = [max(m, v) if v <= SHORT_VALUES * self.width else m
+                    for m, v in zip(least, values, strict=True)]
+        if sum(unbroken) <= self.width:
+            least = unbroken
         if sum(least) > self.width:
             least = [self.width / columns] * columns
         if sum(natural) <= self.width:
@@ -541,6 +550,8 @@ class MemoPlanner:
             if section.lead:
                 elements.append(Para(self.joined(section.lead), "lead"))
             for at, block in enumerate(section.blocks):
+                if not block.shown_in("memo"):
+                    continue
                 self.key = f"sections[{index}].blocks[{at}].{block.kind}"
                 elements.extend(self.block(block))
         if brief.risks:

@@ -6,12 +6,12 @@ import re
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
 from briefgen.brief.markup import Span
-from briefgen.layout.measure import is_wide
+from briefgen.layout.measure import has_wide, is_wide
 
 _SANS = "source-sans/ttf/SourceSans3-"
 # The files of the memo's faces, by the name the renderer registers them under.
@@ -26,7 +26,6 @@ FACE_FILES = {
     "Wide": "kurinto/ttf/KurintoSans-Rg.ttf",
     "Wide-Bold": "kurinto/ttf/KurintoSans-Bd.ttf",
 }
-_FIRST_WIDE = "\u1100"  # no character below Hangul Jamo is wide
 _WIDE_EM = 1.0  # CJK ideographs, kana and full-width forms are one em in every CJK face
 _BREAK = re.compile(r"(\s+)")
 
@@ -130,7 +129,13 @@ def _widths(face: str) -> _Widths:
 
 
 def text_width(text: str, face: str, size: float) -> float:
-    return sum(map(_widths(face).__getitem__, text)) * size
+    return _text_em(text, face) * size
+
+
+# Pagination measures the same paragraphs at several widths and sizes: words repeat.
+@lru_cache(maxsize=1 << 16)
+def _text_em(text: str, face: str) -> float:
+    return sum(map(_widths(face).__getitem__, text))
 
 
 def face_of(span: Span, bold: bool = False, italic: bool = False) -> str:
@@ -196,7 +201,7 @@ def count_lines(spans: Sequence[Span], width: float, style: TextStyle) -> int:
 
 def _pieces(word: str) -> list[str]:
     """A word in the pieces a line may end between: each CJK character alone."""
-    if max(word, default=" ") < _FIRST_WIDE or not any(map(is_wide, word)):
+    if not has_wide(word):
         return [word]
     out: list[str] = []
     for ch in word:

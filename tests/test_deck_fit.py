@@ -1,0 +1,140 @@
+"""What no slide can hold is split, shrunk or cut with a located warning: titles keep the body
+its room, and the messages are those of the layout that was kept."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from briefgen.brief.loader import load_brief
+from briefgen.layout import plan
+from briefgen.layout.deck import plan_deck
+from briefgen.layout.messages import LayoutMessage
+from briefgen.theme.loader import available, load_theme
+from tests.conftest import FIXTURES
+from tests.deckcheck import problems
+
+THEMES = sorted(available())
+WORDS = "the freight market tightens while capacity stays flat through the quarter "
+
+
+def planned(tmp_path: Path, brief: dict[str, Any], theme: str
+            ) -> tuple[plan.DeckPlan, list[LayoutMessage]]:
+    path = tmp_path / "brief.yaml"
+    path.write_text(yaml.safe_dump(brief, allow_unicode=True), encoding="utf-8")
+    deck, messages = plan_deck(load_brief(path), load_theme(theme), {})
+    assert problems(deck) == []
+    return deck, messages
+
+
+def brief_with(**parts: Any) -> dict[str, Any]:
+    return {"meta": {"title": "Fit", "date": "2026-04-15"},
+            "thesis": {"headline": "Everything fits"}, **parts}
+
+
+def texts(slide: plan.Slide, name: str) -> list[str]:
+    return ["".join(s.text for p in item.paras for s in p.spans) for item in slide.items
+            if isinstance(item, plan.TextBox) and item.name == name]
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_headline_of_1500_characters_is_cut_and_every_slide_shows_its_body(
+        tmp_path: Path, theme: str) -> None:
+    brief = brief_with(thesis={"headline": (WORDS * 20)[:1500],
+                               "summary": "\n\n".join([WORDS * 6] * 8)})
+    deck, messages = planned(tmp_path, brief, theme)
+    summary = [s for s in deck.slides if s.kind == "summary"]
+    assert 1 < len(summary) < 6
+    for slide in summary:
+        (title,) = [i for i in slide.items if i.name == "Title"]
+        assert title.h <= deck.height * 0.25 + 1
+        assert texts(slide, "Text"), "the body has its room"
+    assert texts(summary[0], "Title")[0].endswith("…")
+    assert all(texts(s, "Title")[0].endswith("… (cont.)") for s in summary[1:])
+    assert [m.key for m in messages if "title cut" in m.text] == ["thesis.headline"]
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_horizon_of_200_characters_is_cut_to_three_lines_with_a_warning(
+        tmp_path: Path, theme: str) -> None:
+    brief = brief_with(predictions=[{"statement": "Rates rise", "horizon": (WORDS * 3)[:200],
+                                     "confidence": 0.4}])
+    deck, messages = planned(tmp_path, brief, theme)
+    (slide,) = [s for s in deck.slides if s.kind == "predictions"]
+    (horizon,) = texts(slide, "Horizon")
+    assert horizon.endswith("…")
+    assert any(m.key == "predictions[0].horizon" and m.level == "warning" for m in messages)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_player_card_taller_than_a_slide_continues_on_the_next(tmp_path: Path,
+                                                                 theme: str) -> None:
+    note = " ".join(f"({n}) {WORDS}" for n in range(60))
+    brief = brief_with(sections=[{"title": "People", "blocks": [{"players": [
+        {"name": "Ada", "note": note}, {"name": "Lin", "note": "Short."}]}]}])
+    deck, _ = planned(tmp_path, brief, theme)
+    shown = " ".join(t for s in deck.slides for t in texts(s, "Card text"))
+    assert all(f"({n})" in shown for n in range(60))
+    assert sum(bool(texts(s, "Card text")) for s in deck.slides) > 1
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_verdict_headline_taller_than_a_slide_continues_on_the_next(tmp_path: Path,
+                                                                      theme: str) -> None:
+    headline = " ".join(f"({n}) {WORDS}" for n in range(40))
+    deck, _ = planned(tmp_path, brief_with(verdict={"headline": headline}), theme)
+    shown = " ".join(t for s in deck.slides for t in texts(s, "Verdict"))
+    assert all(f"({n})" in shown for n in range(40))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_long_classification_is_cut_in_the_footer_once_with_a_warning(tmp_path: Path,
+                                                                        theme: str) -> None:
+    brief = brief_with()
+    brief["meta"]["classification"] = (WORDS * 4)[:260]
+    deck, messages = planned(tmp_path, brief, theme)
+    for slide in deck.slides:
+        (footer,) = texts(slide, "Footer")
+        assert footer.endswith("…")
+    assert [m.key for m in messages if "footer" in m.text] == ["meta.classification"]
+
+
+def shrink_notes(messages: list[LayoutMessage]) -> dict[str, list[float]]:
+    found: dict[str, list[float]] = {}
+    for message in messages:
+        if match := re.fullmatch(r"text shrunk to ([\d.]+) pt to fit the slide", message.text):
+            found.setdefault(message.key, []).append(float(match.group(1)))
+    return found
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_table_says_only_the_size_it_is_drawn_at(tmp_path: Path, theme: str) -> None:
+    # Long words shrink the table's text a little at the theme's sizes; the paragraphs after
+    # it make the section shrink further to stay on one slide. Only the kept attempt speaks.
+    columns = ["Internationalisation", "Decarbonisation", "Electrification", "Containerisation",
+               "Liberalisation", "Standardisation", "Industrialisation"]
+    table = {"columns": columns, "rows": [[f"{w} {n}" for w in columns] for n in range(4)]}
+    brief = brief_with(sections=[{"title": "Tables", "blocks": [
+        {"table": table}, {"text": "\n\n".join([WORDS * 5] * 4)}]}])
+    deck, messages = planned(tmp_path, brief, theme)
+    (drawn,) = {item.rows[1][0].paras[0].style.size for s in deck.slides for item in s.items
+                if isinstance(item, plan.Table)}
+    assert drawn < load_theme(theme).sizes.deck.table
+    assert any("shrunk" in m.text for m in messages)
+    for key, sizes in shrink_notes(messages).items():
+        assert key == "sections[0].blocks[0].table"
+        assert sizes == [drawn]
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_table_of_the_fixtures_says_at_most_the_size_it_is_drawn_at(path: Path,
+                                                                          theme: str) -> None:
+    brief = load_brief(path)
+    _, messages = plan_deck(brief, load_theme(theme), None)
+    for sizes in shrink_notes(messages).values():
+        assert len(sizes) == 1
