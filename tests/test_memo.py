@@ -476,3 +476,13 @@ def test_a_table_header_is_repeated_only_at_the_top_of_a_page(theme: str, tmp_pa
         if n != with_header[0]:
             # After the running header and footer, the page opens with the table's header.
             assert pages[n][3:5] == ["Claim", "Evidence"], f"page {n + 1}: {pages[n][:6]}"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_table_header_taller_than_a_quarter_page_starts_under_its_heading(
+        theme: str, tmp_path: Path) -> None:
+    path = FIXTURES / "hostile" / "table-header-taller-than-a-page.yaml"
+    memo = build(path, theme=theme, out=tmp_path, formats=["pdf"]).outputs["pdf"]
+    pages = [page.extract_text() for page in PdfReader(str(memo)).pages]
+    captioned = next(text for text in pages if "Table 1" in text)
+    assert "Grid" in captioned.split("Table 1", 1)[1], "the header row begins under its caption"

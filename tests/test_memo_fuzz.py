@@ -3,6 +3,7 @@ every theme, or a BriefError; never another exception. Cases that once failed ar
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -100,7 +101,7 @@ def briefs(draw: st.DrawFn) -> dict[str, Any]:
                  "classification": draw(texts(most=300)),
                  "language": draw(st.sampled_from(["en", "zh-CN", "ar", "de"]))},
         "thesis": {"headline": draw(texts(most=1500, least=1)), "summary": draw(texts()),
-                   "points": draw(st.lists(REQUIRED, max_size=10))},
+                   "points": draw(st.lists(texts(most=400), max_size=10))},
         "sections": sections,
         "risks": draw(st.lists(st.builds(
             lambda t, d, li, im: {"title": t, "detail": d, "likelihood": li, "impact": im},
@@ -137,7 +138,20 @@ def build_memo(brief: dict[str, Any], theme: str) -> None:
             event("brief error")
             return
         event("built")
-        assert len(PdfReader(str(result.outputs["pdf"])).pages) == result.pages
+        reader = PdfReader(str(result.outputs["pdf"]))
+        assert len(reader.pages) == result.pages
+        assert_marked(reader)
+
+
+def assert_marked(reader: PdfReader) -> None:
+    """Every page's marked content is numbered from 0 and each number has its element."""
+    numbers = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    parents = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
+    for n, page in enumerate(reader.pages):
+        content = page.get_contents().get_data().decode("latin-1")
+        ids = [int(i) for i in re.findall(r"/MCID (\d+)", content)]
+        assert ids == list(range(len(ids))) and len(parents[n].get_object()) == len(ids)
+        assert content.count(" BDC") + content.count(" BMC") == content.count("EMC")
 
 
 @pytest.mark.slow
@@ -162,3 +176,4 @@ def test_a_brief_that_once_broke_the_memo_builds_in_every_theme(path: Path, them
     result = build(path, theme=theme, out=tmp_path, formats=["pdf"])
     reader = PdfReader(str(result.outputs["pdf"]))
     assert len(reader.pages) == result.pages >= 1
+    assert_marked(reader)

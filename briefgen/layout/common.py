@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from briefgen.brief.model import LEVEL_VALUES, Prediction
+from briefgen.brief.model import LEVEL_VALUES, Chart, Prediction
 
 _NUMERIC = re.compile(
     r"^[(\s]*[-+−~≈<>]?\s*[$€£¥]?\s*\d[\d,.\s]*\s*(%|pp|bps?|[kmbx]|bn|mn|tn|pts?)?\)?$",
@@ -96,3 +96,14 @@ def risk_tone(likelihood: str, impact: str) -> str:
 def source_link(url: str | None) -> str | None:
     """The address a source's title links to: web addresses only."""
     return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+def chart_description(chart: Chart) -> str:
+    """A chart in words, for its alternative text: its type, title and every value."""
+    unit = chart.unit or ""
+    categories = [c.plain for c in chart.categories]
+    return f"{chart.type} chart" + (f": {chart.title.plain}" if chart.title else "") + ". " + \
+        "; ".join(f"{s.name.plain}: " + ", ".join(f"{c} {v:g}{unit}"
+                                                  for c, v in zip(categories, s.values,
+                                                                  strict=True))
+                  for s in chart.series)

@@ -11,6 +11,7 @@ from briefgen.brief.markup import LINK_SCHEMES, RichText, Span
 from briefgen.brief.model import Block, Brief, Chart, Table
 from briefgen.labels import Labels, format_date, labels_for, punctuation
 from briefgen.layout.common import (
+    chart_description,
     confidence_value,
     is_numeric_column,
     level_score,
@@ -293,11 +294,7 @@ class MemoPlanner:
         """Where a table may break: rows move whole to the next page, except a tall row (or
         one that would not fit a page under the header), which may be cut; the header is
         repeated on each page unless it would take a quarter of one."""
-        styles = dict(self.styles)
-        styles["cell"] = replace(styles["cell"], size=grid.size, leading=grid.size * 1.3)
-        styles["cell_head"] = replace(styles["cell_head"], size=grid.size,
-                                      leading=grid.size * 1.3)
-        measure = Measure(styles, self.width, self.frame_height)
+        measure = Measure(self.styles, self.width, self.frame_height)
         header = measure.header_row(grid)
         repeat = header <= self.frame_height / 4
         room = self.frame_height * 0.9 - (header if repeat else 0.0)
@@ -362,7 +359,8 @@ class MemoPlanner:
         shown = tuple(c if len(c) < 22 else c[:20] + "…" for c in categories)
         return Figure(chart.type, shown, series, colors, fmt, chart.unit or "", self.width,
                       height, mix(self.c.muted, self.c.background, 0.35), self.c.text, plot,
-                      legend, chart.type != "line" or len(categories) <= 8, size)
+                      legend, chart.type != "line" or len(categories) <= 8, size,
+                      chart_description(chart))
 
     def legend(self, names: tuple[str, ...], colors: tuple[str, ...], size: float, shown: bool
                ) -> Legend | None:
@@ -486,7 +484,9 @@ class MemoPlanner:
             elements.append(RiskMatrix(
                 rated, (self.label("low"), self.label("medium"), self.label("high")),
                 self.label("likelihood_axis"), self.label("impact_axis"), tuple(tones),
-                self.c.primary, self.c.on_primary, self.c.text, min(240.0, self.width * 0.5)))
+                self.c.primary, self.c.on_primary, self.c.text, min(240.0, self.width * 0.5),
+                f"{self.label('likelihood_axis')} / {self.label('impact_axis')}: " + "; ".join(
+                    f"{n}: {self.label(li)} / {self.label(im)}" for n, li, im in rated)))
         return elements
 
     def predictions(self, number: int) -> list[Element]:

@@ -111,6 +111,23 @@ def char_em(char: str, face: str) -> float:
     return advance_widths(_fallback(face)).get(ord(char), _WIDE_EM)
 
 
+class _Widths(dict[str, float]):
+    """A face's widths in em by character, each looked up once."""
+
+    def __init__(self, face: str) -> None:
+        super().__init__()
+        self.face = face
+
+    def __missing__(self, char: str) -> float:
+        width = self[char] = char_em(char, self.face)
+        return width
+
+
+@cache
+def _widths(face: str) -> _Widths:
+    return _Widths(face)
+
+
 def text_width(text: str, face: str, size: float) -> float:
     return _text_em(text, face) * size
 
@@ -118,7 +135,7 @@ def text_width(text: str, face: str, size: float) -> float:
 # Pagination measures the same paragraphs at several widths and sizes: words repeat.
 @lru_cache(maxsize=1 << 16)
 def _text_em(text: str, face: str) -> float:
-    return sum(char_em(ch, face) for ch in text)
+    return sum(map(_widths(face).__getitem__, text))
 
 
 def face_of(span: Span, bold: bool = False, italic: bool = False) -> str:

@@ -22,6 +22,10 @@ class Measure:
         self.styles = styles
         self.width = width
         self.frame = height
+        # Heights by the id of what was measured: the page-break policy asks for them more
+        # than once, and the elements live as long as the planning.
+        self.known: dict[int, tuple[object, float]] = {}
+        self.known_rows: dict[int, tuple[object, list[float]]] = {}
 
     def para(self, spans: p.Spans, role: str, width: float | None = None,
              spaced: bool = True) -> float:
@@ -41,25 +45,32 @@ class Measure:
         role = "sub_bullet" if level else "bullet"
         return sum(self.para(s, role, None, n == len(cell) - 1) for n, s in enumerate(cell))
 
-    def cell(self, cell: p.Cell, width: float, role: str) -> float:
-        return sum(self.para(s, role, width, False) for s in cell)
+    def cell(self, cell: p.Cell, width: float, style: TextStyle) -> float:
+        return sum(para_height(s, width, style, False) for s in cell)
 
     def row(self, grid: p.Grid, cells: Sequence[p.Cell], role: str, r: int | None = None
             ) -> float:
+        style = self.styles[role]
+        if style.size != grid.size:  # a table of many columns is set smaller
+            style = replace(style, size=grid.size, leading=grid.size * 1.3)
         tallest = 0.0
         for c, (cell, width) in enumerate(zip(cells, grid.widths, strict=True)):
             chip = grid.chips[r][c] if r is not None and grid.chips else None
             if chip is not None:
                 tallest = max(tallest, chip.size + 5)
             else:
-                tallest = max(tallest, self.cell(cell, width - 2 * grid.pad, role))
+                tallest = max(tallest, self.cell(cell, width - 2 * grid.pad, style))
         return tallest + p.CELL_TOP + p.CELL_BOTTOM
 
     def header_row(self, grid: p.Grid) -> float:
         return self.row(grid, [(c,) for c in grid.columns], "cell_head")
 
     def rows(self, grid: p.Grid) -> list[float]:
-        return [self.row(grid, cells, "cell", r) for r, cells in enumerate(grid.rows)]
+        known = self.known_rows.get(id(grid))
+        if known is None or known[0] is not grid:
+            known = self.known_rows[id(grid)] = (
+                grid, [self.row(grid, cells, "cell", r) for r, cells in enumerate(grid.rows)])
+        return known[1]
 
     def callout(self, box: p.Callout) -> float:
         width = self.box_width(p.BOX_PAD)
@@ -128,6 +139,12 @@ class Measure:
 
     def height(self, element: p.Element) -> float:
         """The height an element takes, all of it."""
+        known = self.known.get(id(element))
+        if known is None or known[0] is not element:
+            known = self.known[id(element)] = (element, self.measured(element))
+        return known[1]
+
+    def measured(self, element: p.Element) -> float:
         if isinstance(element, p.Para):
             return self.para(element.spans, element.role, None, not element.continues)
         if isinstance(element, p.Heading):
@@ -184,10 +201,12 @@ class Measure:
             return whole
         need = self.heading(exhibit.heading) if exhibit.heading else 0.0
         if isinstance(body, p.Grid):
-            rows = self.rows(body)
-            first = min(rows[0], body.least_cut) if body.cut_rows and body.cut_rows[0] else (
-                rows[0])
-            need += self.header_row(body) + first
+            # The header and first row, or as much of them as may start a page when cut.
+            header = self.header_row(body)
+            if not body.repeat_header:
+                return need + min(header, body.least_cut)
+            first = self.rows(body)[0]
+            need += header + (min(first, body.least_cut) if body.cut_rows[0] else first)
         else:
             need += body.height
             if exhibit.caption:

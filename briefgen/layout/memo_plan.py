@@ -164,6 +164,7 @@ class RiskMatrix:
     marker_text: str
     text: str
     size: float
+    description: str = ""  # the matrix in words
 
 
 @dataclass(frozen=True)

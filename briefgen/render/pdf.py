@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
@@ -55,6 +57,7 @@ from briefgen.render.fonts import (
     visual,
     visual_order,
 )
+from briefgen.render.tagging import Element, Tagger
 
 Spans = tuple[Span, ...]
 
@@ -191,7 +194,48 @@ def _kinsoku_lines(frags: list[Any], widths: list[float], calc_bounds: bool) -> 
 
 
 class Text(Paragraph):  # type: ignore[misc]
-    """A paragraph; with any CJK in it, lines break by the memo's kinsoku rules."""
+    """A paragraph marked as its structure element (an artifact when it has none, or when it
+    is drawn again, as a table's repeated header); with any CJK in it, lines break by the
+    memo's kinsoku rules."""
+
+    tag: Element | None = None
+    label: Element | None = None  # a list item's Lbl, for its marker
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        tagger: Tagger = canvas.tagger
+        # Only now, when the lines are final: a space added before a split would widen them.
+        _space_line_ends(self.blPara, self.style.alignment)
+        element = None if tagger.repeats(self) else self.tag
+        if element is not None and self.label is not None and self.bulletText:
+            # The marker is the first text the paragraph draws: the canvas marks it as the
+            # label and opens the body after it.
+            canvas.marker = (self.label, element, self.actual_text(with_marker=False))
+            try:
+                super().drawOn(canvas, x, y, _sW)
+            finally:
+                drawn = canvas.marker is None  # an empty item draws no marker, opens no body
+                canvas.marker = None
+            if drawn:
+                tagger.end(canvas)
+            return
+        with tagger.content(canvas, element, self.actual_text()):
+            super().drawOn(canvas, x, y, _sW)
+
+    def actual_text(self, with_marker: bool = True) -> str:
+        """The paragraph's text as written: its marker, its words in logical order (shaped
+        Arabic back to its letters) and a space where a line ends within it."""
+        text = "".join(getattr(frag, "text", "") for frag in self.frags if
+                       not hasattr(frag, "lineBreak"))
+        text = unicodedata.normalize("NFKC", text) if has_rtl(text) else text
+        marker = f"{self.bulletText} " if self.bulletText and with_marker else ""
+        return marker + text
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = list(super().split(availWidth, availHeight))
+        for n, part in enumerate(parts):
+            part.tag = self.tag  # a paragraph cut across pages stays one element
+            part.label = self.label if n == 0 else None
+        return parts
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
         if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
@@ -208,6 +252,33 @@ class Text(Paragraph):  # type: ignore[misc]
         return _kinsoku_lines(self.frags, widths, auto not in ("", "off"))
 
 
+def _space_line_ends(lines: Any, alignment: int) -> None:
+    """A space drawn at the end of every line that breaks between two words (not between CJK
+    characters), so the text reads back with its spaces, not "ReshapesChina". It is invisible
+    at the end of a left aligned line; lines set right or centred keep their ends as they are."""
+    if alignment != 0 or getattr(lines, "spaced", False) or not lines.lines:
+        return
+    lines.spaced = True
+
+    def between_words(before: str, after: str) -> bool:
+        return bool(before and after) and not (is_wide(before[-1]) or is_wide(after[0]))
+
+    if lines.kind == 0:
+        for n, (left, words) in enumerate(lines.lines[:-1]):
+            following = lines.lines[n + 1][1]
+            if words and following and between_words(words[-1], following[0]):
+                lines.lines[n] = (left, [*words[:-1], words[-1] + " "])
+        return
+    for line, following in zip(lines.lines, lines.lines[1:], strict=False):
+        words, after = getattr(line, "words", None), getattr(following, "words", None)
+        if not words or not after or getattr(line, "lineBreak", False):
+            continue
+        text = getattr(words[-1], "text", "")
+        if not text.endswith(" ") and between_words(text, getattr(after[0], "text", "")):
+            words[-1] = copy.copy(words[-1])
+            words[-1].text = text + " "
+
+
 def text_style(spans: Spans, style: ParagraphStyle, continues: bool = False) -> ParagraphStyle:
     """The style a paragraph is set in: our own line breaking when it has CJK or right-to-left
     text, no space after a piece that the next paragraph continues."""
@@ -220,17 +291,36 @@ def text_style(spans: Spans, style: ParagraphStyle, continues: bool = False) -> 
 
 
 def para(spans: Spans, style: ParagraphStyle, styles: Styles, continues: bool = False,
-         **kw: Any) -> Text:
-    return Text(markup(spans, styles, _is_bold(style)), text_style(spans, style, continues), **kw)
+         tag: Element | None = None, **kw: Any) -> Text:
+    text = Text(markup(spans, styles, _is_bold(style)), text_style(spans, style, continues), **kw)
+    text.tag = tag
+    return text
 
 
-def paras(items: Iterable[m.Para], style: ParagraphStyle, styles: Styles) -> list[Text]:
-    return [para(p.spans, style, styles, p.continues) for p in items]
+def paras(items: Iterable[m.Para], style: ParagraphStyle, styles: Styles,
+          parent: Element | None = None, tag: str = "P") -> list[Text]:
+    """Paragraphs, each piece of one paragraph in the same element under `parent`."""
+    out: list[Text] = []
+    element: Element | None = None
+    for p in items:
+        if element is None and parent is not None:
+            element = parent.add(tag)
+        out.append(para(p.spans, style, styles, p.continues, element))
+        if not p.continues:
+            element = None
+    return out
 
 
-def words(text: str, style: ParagraphStyle, styles: Styles) -> Text:
+def para_text(text: str, style: ParagraphStyle, tag: Element) -> Text:
+    """A paragraph of our own markup (a contents entry with its link)."""
+    made = Text(text, style)
+    made.tag = tag
+    return made
+
+
+def words(text: str, style: ParagraphStyle, styles: Styles, tag: Element | None = None) -> Text:
     """A paragraph of a fixed label or other plain text."""
-    return para((Span(text),), style, styles)
+    return para((Span(text),), style, styles, tag=tag)
 
 
 class Heading(Text):
@@ -240,12 +330,14 @@ class Heading(Text):
     heading: m.Heading | None = None
 
     @classmethod
-    def of(cls, heading: m.Heading, style: ParagraphStyle, styles: Styles) -> Heading:
+    def of(cls, heading: m.Heading, style: ParagraphStyle, styles: Styles, tag: Element
+           ) -> Heading:
         text = markup(heading.text, styles, bold=True)
         if heading.number:
             text = f"{escape(heading.number)}&nbsp;&nbsp;{text}"
         made = cls(text, text_style(heading.text, style))
         made.heading = heading
+        made.tag = tag
         return made
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
@@ -270,15 +362,20 @@ class Chip(Flowable):  # type: ignore[misc]
         self.height = self.size + 5
         return self.width, self.height
 
+    tag: Element | None = None
+
     def draw(self) -> None:
         canvas = self.canv
-        canvas.setFillColor(_hex(self.chip.fill))
-        canvas.setStrokeColor(_hex(self.chip.border))
-        canvas.setLineWidth(0.6)
-        canvas.roundRect(0, 0, self.width, self.height, self.height / 2, stroke=1, fill=1)
+        tagger: Tagger = canvas.tagger
+        with tagger.artifact(canvas):
+            canvas.setFillColor(_hex(self.chip.fill))
+            canvas.setStrokeColor(_hex(self.chip.border))
+            canvas.setLineWidth(0.6)
+            canvas.roundRect(0, 0, self.width, self.height, self.height / 2, stroke=1, fill=1)
         canvas.setFillColor(_hex(self.chip.color))
-        _draw_runs(canvas, m.CHIP_PAD, self.height / 2 - self.size * 0.34, self.chip.text,
-                   self.size, self.fonts, bold=True)
+        with tagger.content(canvas, None if tagger.repeats(self) else self.tag):
+            _draw_runs(canvas, m.CHIP_PAD, self.height / 2 - self.size * 0.34, self.chip.text,
+                       self.size, self.fonts, bold=True)
 
 
 def _runs_width(text: str, size: float, fonts: Fonts, bold: bool = False) -> float:
@@ -295,7 +392,37 @@ def _draw_runs(canvas: Canvas, x: float, y: float, text: str, size: float, fonts
         x += stringWidth(run, face, size)
 
 
-class DataTable(Table):  # type: ignore[misc]
+class Ruled(Table):  # type: ignore[misc]
+    """A table whose backgrounds and rules are artifacts; its cells mark themselves."""
+
+    def _drawBkgrnd(self) -> None:
+        with self.canv.tagger.artifact(self.canv):
+            super()._drawBkgrnd()
+
+    def _drawLines(self) -> None:
+        with self.canv.tagger.artifact(self.canv):
+            super()._drawLines()
+
+
+class Marked(Flowable):  # type: ignore[misc]
+    """A drawing or picture drawn as its structure element (a Figure with its Alt)."""
+
+    def __init__(self, content: Any, tag: Element) -> None:
+        super().__init__()
+        self.content = content
+        self.tag = tag
+        self.hAlign = getattr(content, "hAlign", "LEFT")
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = self.content.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        with canvas.tagger.content(canvas, self.tag):
+            self.content.drawOn(canvas, x, y, _sW)
+
+
+class DataTable(Ruled):
     """A data table that breaks as its plan says: rows move whole to the next page, except a
     row the plan lets be cut, which starts where it is when `least_cut` points are left and
     continues under the repeated header. A row that fits on no page is cut whatever the plan
@@ -318,7 +445,8 @@ class DataTable(Table):  # type: ignore[misc]
             used, fit = used + height, fit + 1
         row = self.first + fit - head  # the plan's index of the row that does not fit
         cut_rows = self.grid.cut_rows
-        may_cut = 0 <= row < len(cut_rows) and cut_rows[row]
+        # A header too tall to repeat is cut like a tall row.
+        may_cut = cut_rows[row] if 0 <= row < len(cut_rows) else not self.grid.repeat_header
         empty_page = fit <= head and availHeight >= self.frame_height - 1
         cut = fit < len(heights) and (
             empty_page or (may_cut and availHeight - used >= self.grid.least_cut))
@@ -344,7 +472,9 @@ class MemoCanvas(Canvas):  # type: ignore[misc]
     the memo is laid out once. What fills a gap must not change the layout around it. Pages
     still go out as they finish, since a bookmark points at the page in progress."""
 
-    def __init__(self, *args: Any, date: str, **kw: Any) -> None:
+    def __init__(self, *args: Any, date: str, tagger: Tagger, **kw: Any) -> None:
+        self.tagger = tagger
+        self.marker: tuple[Element, Element, str] | None = None  # label, body and its text
         # reportlab dates a document from SOURCE_DATE_EPOCH when it is set, and fails on one
         # that is not a number; the memo is dated from the brief, as the deck is.
         saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
@@ -385,17 +515,35 @@ class MemoCanvas(Canvas):  # type: ignore[misc]
             pages[page].stream = pages[page].stream.replace(f"\n{marker}\n", f"\n{drawn}\n", 1)
             pages[page].Annots[at:at] = links
         self._code = []
+        self.tagger.finish(self)
         super().save()
+
+    def drawText(self, text: Any) -> None:
+        if self.marker is None:
+            super().drawText(text)
+            return
+        label, body, words = self.marker
+        self.marker = None
+        with self.tagger.content(self, label):
+            super().drawText(text)
+        self.tagger.begin(self, body, words)
+
+    def _addAnnotation(self, annotation: Any, name: str | None = None, addtopage: int = 1
+                       ) -> None:
+        super()._addAnnotation(annotation, name, addtopage)
+        reference = self._doc.refAnnotation(name or f"NUMBER{self._annotationCount}")
+        self.tagger.annotation(annotation, reference)
 
 
 class HeadingPage(Flowable):  # type: ignore[misc]
     """The page of a heading in the contents list, right-aligned and linked to the heading:
     drawn on saving, in the room of a one-line number."""
 
-    def __init__(self, key: str, style: ParagraphStyle) -> None:
+    def __init__(self, key: str, style: ParagraphStyle, tag: Element) -> None:
         super().__init__()
         self.key = key
         self.style = style
+        self.tag = tag
 
     def text(self, number: str) -> Text:
         return Text(f'<a href="#{self.key}">{number}</a>', self.style)
@@ -408,9 +556,12 @@ class HeadingPage(Flowable):  # type: ignore[misc]
         def draw(canvas: MemoCanvas) -> None:
             text = self.text(str(canvas.heading_pages.get(self.key, "")))
             text.wrap(self.width, self.height)
-            text.drawOn(canvas, x, y, _sW)
+            with canvas.tagger.inside(self.tag):  # its link belongs to this entry
+                Paragraph.drawOn(text, canvas, x, y, _sW)
 
-        canvas.later(draw)
+        # The number's marked content is opened and closed around the gap it is drawn into.
+        with canvas.tagger.content(canvas, self.tag):
+            canvas.later(draw)
 
 
 class MemoDoc(BaseDocTemplate):  # type: ignore[misc]
@@ -462,16 +613,18 @@ def _furniture(canvas: MemoCanvas, plan: m.MemoPlan, fonts: Fonts, page: int) ->
 class Flow:
     """Translates memo elements into flowables, one for one."""
 
-    def __init__(self, plan: m.MemoPlan, styles: Styles, base: Path) -> None:
+    def __init__(self, plan: m.MemoPlan, styles: Styles, base: Path, root: Element) -> None:
         self.plan = plan
         self.s = styles
         self.fonts = styles.fonts
         self.base = base
         self.width = plan.frame_width
+        self.root = root  # the structure tree's Document, filled in reading order
+        self.list: Element | None = None  # the list the next ListBlock continues
 
     def box(self, content: list[Any], fill: str | None, accent: str | None,
             padding: float = m.BOX_PAD) -> Table:
-        table = Table([[content]], colWidths=[self.width], splitInRow=1)
+        table = Ruled([[content]], colWidths=[self.width], splitInRow=1)
         commands: list[tuple[Any, ...]] = [
             ("LEFTPADDING", (0, 0), (-1, -1), padding + (m.BOX_ACCENT if accent else 0)),
             ("RIGHTPADDING", (0, 0), (-1, -1), padding),
@@ -488,10 +641,15 @@ class Flow:
         return table
 
     def header(self, block: m.HeaderBlock) -> list[Any]:
-        rows = [[words(label, self.s.field, self.s), para(value, self.s.field_value, self.s)]
-                for label, value in block.rows]
+        title = words(block.title, self.s.memo_title, self.s, self.root.add("H1"))
+        fields = self.root.add("Table")
+        rows = []
+        for label, value in block.rows:
+            row = fields.add("TR")
+            rows.append([words(label, self.s.field, self.s, row.add("TH", scope="Row")),
+                         para(value, self.s.field_value, self.s, tag=row.add("TD"))])
         # A long sender or many recipients continue on the next page, inside their row.
-        table = Table(rows, colWidths=[m.FIELD_COLUMN, self.width - m.FIELD_COLUMN],
+        table = Ruled(rows, colWidths=[m.FIELD_COLUMN, self.width - m.FIELD_COLUMN],
                       splitInRow=1)
         table.setStyle(_table_style([
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -502,18 +660,21 @@ class Flow:
             ("LINEBELOW", (0, -1), (-1, -1), 1.2, _hex(block.rule)),
         ]))
         table.spaceAfter = m.HEADER_SPACE_AFTER
-        return [words(block.title, self.s.memo_title, self.s), table]
+        return [title, table]
 
     def contents(self, contents: m.Contents) -> list[Any]:
+        label = words(contents.label, self.s.h2, self.s, self.root.add("H2"))
+        toc = self.root.add("TOC")
         rows = []
         for heading in contents.entries:
+            entry = toc.add("TOCI", label=heading.outline)
             link = f'<a href="#{heading.key}">'
             title = markup(tuple(replace(s, href=None) for s in heading.text), self.s)
             rows.append([
-                Text(f"{link}{escape(heading.number)}&nbsp;&nbsp;{title}</a>",
-                     text_style(heading.text, self.s.contents)),
-                HeadingPage(heading.key, self.s.contents_page)])
-        table = Table(rows, colWidths=[self.width - m.CONTENTS_PAGE_COLUMN,
+                para_text(f"{link}{escape(heading.number)}&nbsp;&nbsp;{title}</a>",
+                          text_style(heading.text, self.s.contents), entry),
+                HeadingPage(heading.key, self.s.contents_page, entry)])
+        table = Ruled(rows, colWidths=[self.width - m.CONTENTS_PAGE_COLUMN,
                                        m.CONTENTS_PAGE_COLUMN], splitInRow=1)
         table.setStyle(_table_style([
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
@@ -524,25 +685,40 @@ class Flow:
             ("LINEBELOW", (0, 0), (-1, -1), 0.3, _hex(self.plan.colors.muted), 0, (0.5, 2)),
         ]))
         table.spaceAfter = m.BOX_SPACE_AFTER
-        return [words(contents.label, self.s.h2, self.s), table]
+        return [label, table]
 
-    def bullets(self, items: tuple[tuple[m.Cell, int], ...], numbered: bool, start: int = 1
-                ) -> list[Text]:
-        """The paragraphs of a list's items, each item's first with its marker."""
+    def bullets(self, items: tuple[tuple[m.Cell, int], ...], numbered: bool, start: int = 1,
+                parent: Element | None = None) -> list[Text]:
+        """The paragraphs of a list's items, each item's first with its marker; each item an
+        LI of the list `parent` (a new L if None), a sub-item in a list inside its item."""
         out: list[Text] = []
         number = start - 1
+        top = parent or self.root.add("L")
+        item: Element | None = None
+        inner: Element | None = None
         for pieces, level in items:
             style = self.s.sub_bullet if level else self.s.bullet
             if level == 0:
                 number += 1
+                item, inner = top.add("LI"), None
+                entry = item
+            else:
+                if inner is None:
+                    inner = (item or top.add("LI")).add("L")
+                entry = inner.add("LI")
+            label, body = entry.add("Lbl"), entry.add("LBody")
             marker = f"{number}." if numbered and level == 0 else ("–" if level else "•")
-            out.extend(para(spans, style, self.s, n < len(pieces) - 1,
-                            **({"bulletText": marker} if n == 0 else {}))
-                       for n, spans in enumerate(pieces))
+            texts = [para(spans, style, self.s, n < len(pieces) - 1, body,
+                          **({"bulletText": marker} if n == 0 else {}))
+                     for n, spans in enumerate(pieces)]
+            texts[0].label = label
+            out.extend(texts)
         return out
 
     def list_block(self, block: m.ListBlock) -> list[Any]:
-        paragraphs = self.bullets(block.items, block.numbered, block.start)
+        element = self.list or self.root.add("L")
+        self.list = element if block.more else None
+        paragraphs = self.bullets(block.items, block.numbered, block.start, element)
         if not block.more:
             # Space after the list goes on its last paragraph: a spacer could start a blank page.
             last = paragraphs[-1]
@@ -551,16 +727,18 @@ class Flow:
         return paragraphs
 
     def bottom_line(self, block: m.BottomLine) -> list[Any]:
-        content: list[Any] = [words(block.label, self.s.label, self.s),
-                              para(block.headline, self.s.headline, self.s)]
-        content.extend(paras(block.summary, self.s.body, self.s))
+        box = self.root.add("Div")
+        content: list[Any] = [words(block.label, self.s.label, self.s, box.add("P")),
+                              para(block.headline, self.s.headline, self.s, tag=box.add("P"))]
+        content.extend(paras(block.summary, self.s.body, self.s, box))
         if block.points:
-            content.append(words(block.points_label, self.s.label, self.s))
-            content.extend(self.bullets(tuple((p, 0) for p in block.points), False))
+            content.append(words(block.points_label, self.s.label, self.s, box.add("P")))
+            content.extend(self.bullets(tuple((p, 0) for p in block.points), False, 1,
+                                        box.add("L")))
         return [self.box(content, block.fill, block.accent, padding=m.PANEL_PAD)]
 
-    def cell(self, pieces: m.Cell, style: ParagraphStyle) -> list[Text]:
-        return [para(spans, style, self.s, n < len(pieces) - 1)
+    def cell(self, pieces: m.Cell, style: ParagraphStyle, tag: Element) -> list[Text]:
+        return [para(spans, style, self.s, n < len(pieces) - 1, tag)
                 for n, spans in enumerate(pieces)]
 
     def grid(self, grid: m.Grid) -> Table:
@@ -569,16 +747,24 @@ class Flow:
         head_style = ParagraphStyle("head", self.s.sized(self.s.cell_head, grid.size),
                                     textColor=_hex(grid.header_text))
         head_right = ParagraphStyle("head-right", head_style, alignment=TA_RIGHT)
-        rows: list[list[Any]] = [[para(c, head_right if grid.numeric[n] else head_style, self.s)
+        table_tag = self.root.add("Table")
+        head = table_tag.add("THead").add("TR")
+        rows: list[list[Any]] = [[para(c, head_right if grid.numeric[n] else head_style, self.s,
+                                       tag=head.add("TH", scope="Column"))
                                   for n, c in enumerate(grid.columns)]]
+        body = table_tag.add("TBody")
         for r, row in enumerate(grid.rows):
             cells: list[Any] = []
+            tr = body.add("TR")
             for c, pieces in enumerate(row):
                 chip = grid.chips[r][c] if grid.chips else None
+                td = tr.add("TD")
                 if chip is not None:
-                    cells.append(Chip(chip, self.fonts))
+                    made = Chip(chip, self.fonts)
+                    made.tag = td
+                    cells.append(made)
                 else:
-                    cells.append(self.cell(pieces, cell_right if grid.numeric[c] else cell))
+                    cells.append(self.cell(pieces, cell_right if grid.numeric[c] else cell, td))
             rows.append(cells)
         table = DataTable(rows, colWidths=list(grid.widths),
                           repeatRows=1 if grid.repeat_header else 0, splitInRow=1)
@@ -746,61 +932,74 @@ class Flow:
     def exhibit(self, exhibit: m.Exhibit) -> list[Any]:
         out: list[Any] = []
         if exhibit.heading:
-            out.append(Heading.of(exhibit.heading, self.s.h2, self.s))
+            out.append(Heading.of(exhibit.heading, self.s.h2, self.s, self.root.add("H2")))
         body = exhibit.body
         if isinstance(body, m.Grid):
             out.append(self.grid(body))
         elif isinstance(body, m.Figure):
-            out.append(self.figure(body))
+            out.append(Marked(self.figure(body), self.root.add("Figure", alt=body.description)))
         else:
             image = PlatypusImage(str(self.base / body.path), body.width, body.height)
             image.hAlign = "CENTER"
-            out.append(image)
+            out.append(Marked(image, self.root.add("Figure", alt=body.alt)))
         if exhibit.caption:
-            out.append(para(exhibit.caption.spans, self.s.caption, self.s))
+            out.append(para(exhibit.caption.spans, self.s.caption, self.s,
+                            tag=self.root.add("Caption")))
         if exhibit.takeaway:
             box = self.callout(exhibit.takeaway)[0]
             box.spaceBefore = 4
             out.append(box)
         if exhibit.source:
-            out.append(para(exhibit.source.spans, self.s.muted, self.s))
+            out.append(para(exhibit.source.spans, self.s.muted, self.s, tag=self.root.add("P")))
         return out
 
     def callout(self, callout: m.Callout) -> list[Any]:
+        group = self.root.add("Div")
         content: list[Any] = []
         if callout.label:
-            content.append(words(callout.label, self.s.label, self.s))
-        content.extend(paras(callout.paras, self.s.callout, self.s))
+            content.append(words(callout.label, self.s.label, self.s, group.add("P")))
+        content.extend(paras(callout.paras, self.s.callout, self.s, group))
         return [self.box(content, callout.fill, callout.accent)]
 
     def quote(self, quote: m.Quote) -> list[Any]:
-        content: list[Any] = paras(quote.paras, self.s.quote, self.s)
+        group = self.root.add("BlockQuote")
+        content: list[Any] = paras(quote.paras, self.s.quote, self.s, group)
         if quote.by:
-            content.append(words("— " + quote.by, self.s.muted, self.s))
+            content.append(words("— " + quote.by, self.s.muted, self.s, group.add("P")))
         return [self.box(content, None, quote.accent)]
 
     def verdict(self, box: m.VerdictBox) -> list[Any]:
-        content: list[Any] = paras(box.headline, self.s.headline, self.s)
-        content.extend(paras(box.summary, self.s.body, self.s))
+        group = self.root.add("Div")
+        content: list[Any] = paras(box.headline, self.s.headline, self.s, group)
+        content.extend(paras(box.summary, self.s.body, self.s, group))
         return [self.box(content, box.fill, box.text, padding=m.PANEL_PAD)]
 
     def flowables(self) -> list[Any]:
-        return [f for element in self.plan.elements for f in self.element(element)]
+        out: list[Any] = []
+        element: Element | None = None  # the paragraph the next Para piece continues
+        for item in self.plan.elements:
+            if isinstance(item, m.Para):
+                tag = "Caption" if item.role == "caption" else "P"
+                element = element or self.root.add(tag)
+                out.append(para(item.spans, self.s.roles[item.role], self.s, item.continues,
+                                element))
+                element = element if item.continues else None
+            else:
+                out.extend(self.element(item))
+        return out
 
     def element(self, element: m.Element) -> list[Any]:
         if isinstance(element, m.Break):
             return [CondPageBreak(element.need)]
         if isinstance(element, m.Heading):
-            style = self.s.h1 if element.level == 1 else self.s.h2
-            return [Heading.of(element, style, self.s)]
+            style, tag = (self.s.h1, "H1") if element.level == 1 else (self.s.h2, "H2")
+            return [Heading.of(element, style, self.s, self.root.add(tag))]
         if isinstance(element, m.HeaderBlock):
             return self.header(element)
         if isinstance(element, m.BottomLine):
             return self.bottom_line(element)
         if isinstance(element, m.Contents):
             return self.contents(element)
-        if isinstance(element, m.Para):
-            return [para(element.spans, self.s.roles[element.role], self.s, element.continues)]
         if isinstance(element, m.ListBlock):
             return self.list_block(element)
         if isinstance(element, m.Callout):
@@ -812,8 +1011,10 @@ class Flow:
         if isinstance(element, m.VerdictBox):
             return self.verdict(element)
         if isinstance(element, m.RiskMatrix):
-            return [self.matrix(element)]
+            return [Marked(self.matrix(element),
+                           self.root.add("Figure", alt=element.description))]
         raise AssertionError(element)  # pragma: no cover - every element kind is handled above
+
 
 def _formatter(number_format: str) -> Any:
     decimals = number_format.split('"')[0].count("0") - 1
@@ -841,9 +1042,11 @@ def render_pdf(plan: m.MemoPlan, base: Path) -> tuple[bytes, int]:
 
     def on_page(canvas: MemoCanvas, doc: MemoDoc) -> None:
         canvas.showOutline()
-        _furniture(canvas, plan, fonts, doc.page)
+        with canvas.tagger.artifact(canvas, "Pagination"):
+            _furniture(canvas, plan, fonts, doc.page)
 
     doc.addPageTemplates([PageTemplate(id="memo", frames=[frame], onPage=on_page)])
-    doc.build(Flow(plan, styles, base).flowables(),
-              canvasmaker=partial(MemoCanvas, date=plan.date))
+    tagger = Tagger(plan.lang_tag, plan.title, plan.author, plan.date)
+    doc.build(Flow(plan, styles, base, tagger.root).flowables(),
+              canvasmaker=partial(MemoCanvas, date=plan.date, tagger=tagger, pdfVersion=(1, 7)))
     return buffer.getvalue(), doc.page

@@ -1,0 +1,296 @@
+"""Tagged PDF (PDF/UA-1) for the memo: marked content on the canvas, the structure tree in
+reading order, the parent tree, and the catalog's and pages' entries for accessibility."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFName,
+    PDFObjectReference,
+    PDFStream,
+    PDFString,
+)
+
+from briefgen.render.fonts import has_rtl
+
+# Structure types whose kids are other elements only, never marked content.
+_GROUPS = frozenset({"Document", "Sect", "L", "LI", "Table", "THead", "TBody", "TR", "TOC",
+                     "TOCI", "BlockQuote", "Div"})
+
+
+@dataclass(eq=False)
+class Element:
+    """A structure element: its type, attributes and kids (elements, marked-content ids on a
+    page as (page, mcid), or annotations as ("annot", key, reference))."""
+
+    tag: str
+    parent: Element | None = None
+    alt: str | None = None
+    lang: str | None = None
+    scope: str | None = None  # a TH's: Column or Row
+    label: str | None = None  # what a link in it leads to, for the link's description
+    kids: list[Any] = field(default_factory=list)
+
+    def add(self, tag: str, **attributes: Any) -> Element:
+        kid = Element(tag, self, **attributes)
+        self.kids.append(kid)
+        return kid
+
+
+class Tagger:
+    """Marks what the memo draws: content as a marked-content sequence of its structure
+    element, everything else as an artifact; writes the structure tree on saving."""
+
+    def __init__(self, language: str, title: str, author: str, date: str) -> None:
+        self.language, self.title, self.author, self.date = language, title, author, date
+        self.root = Element("Document")
+        self.marks: dict[int, list[Element]] = {}  # page → element of each MCID
+        self.annotations: list[tuple[int, Element]] = []  # parent-tree key → Link element
+        self.open: list[Element] = []
+        self.artifacts = 0  # how deep inside artifacts the canvas is
+        self.drawn: dict[int, Any] = {}  # flowables drawn once: drawn again, they repeat
+
+    def repeats(self, flowable: Any) -> bool:
+        """Whether a flowable is drawn a second time (a table header repeated on a page)."""
+        if id(flowable) in self.drawn:
+            return True
+        self.drawn[id(flowable)] = flowable
+        return False
+
+    def begin(self, canvas: Any, element: Element, text: str | None = None) -> None:
+        """Open a marked-content sequence of `element`; `text`, when given, is what it reads
+        as, in logical order: it sets the element's language where its script is not the
+        memo's."""
+        if self.artifacts:
+            return
+        if text and element.lang is None:
+            element.lang = language_of(text, self.language) or ""
+        page = canvas.getPageNumber() - 1
+        marks = self.marks.setdefault(page, [])
+        mcid = len(marks)
+        marks.append(element)
+        element.kids.append((page, mcid))
+        self.open.append(element)
+        # Right-to-left text is drawn shaped and in visual order: it reads back from its
+        # ActualText, in the order written. Other text reads back from its glyphs.
+        actual = f" /ActualText <FEFF{_utf16_hex(text)}>" if text and has_rtl(text) else ""
+        canvas._code.append(f"/{_content_tag(element.tag)} <</MCID {mcid}{actual}>> BDC")
+
+    def end(self, canvas: Any) -> None:
+        if self.artifacts:
+            return
+        self.open.pop()
+        canvas._code.append("EMC")
+
+    @contextmanager
+    def content(self, canvas: Any, element: Element | None, text: str | None = None
+                ) -> Iterator[None]:
+        """Draw inside a marked-content sequence of `element`, or as an artifact if None."""
+        if element is None:
+            with self.artifact(canvas):
+                yield
+            return
+        self.begin(canvas, element, text)
+        try:
+            yield
+        finally:
+            self.end(canvas)
+
+    @contextmanager
+    def artifact(self, canvas: Any, kind: str = "") -> Iterator[None]:
+        """Draw as an artifact: page furniture (`kind` Pagination), rules, backgrounds."""
+        if not self.artifacts:
+            properties = f" <</Type /{kind}>> BDC" if kind else " BMC"
+            canvas._code.append("/Artifact" + properties)
+        self.artifacts += 1
+        try:
+            yield
+        finally:
+            self.artifacts -= 1
+            if not self.artifacts:
+                canvas._code.append("EMC")
+
+    @contextmanager
+    def inside(self, element: Element | None) -> Iterator[None]:
+        """Links made here belong to `element`, whose content was marked elsewhere."""
+        if element is not None:
+            self.open.append(element)
+        try:
+            yield
+        finally:
+            if element is not None:
+                self.open.pop()
+
+    def annotation(self, annotation: Any, reference: Any) -> None:
+        """Tie a link annotation to a Link element under the element being drawn, and give it
+        the description a screen reader announces: the address, or the entry it belongs to."""
+        parent = self.open[-1] if self.open else self.root
+        contents = parent.label or _address(annotation)
+        link = parent.add("Link")
+        key = len(self.annotations)  # numbered after the pages once their count is known
+        self.annotations.append((key, link))
+        link.kids.append(("annot", key, (annotation, reference)))
+        _set(annotation, "Contents", PDFString(contents))
+
+    def finish(self, canvas: Any) -> None:
+        """Write the structure tree, parent tree, MarkInfo, XMP metadata and page entries."""
+        doc = canvas._doc
+        pages = doc.Pages.pages
+        refs: dict[int, PDFObjectReference] = {}
+        references = [doc.Reference(page) for page in pages]
+        annotation_keys = {key: len(pages) + n for n, (key, _) in enumerate(self.annotations)}
+
+        def ref(element: Element) -> PDFObjectReference:
+            return refs[id(element)]
+
+        order: list[Element] = []
+
+        def walk(element: Element) -> None:
+            order.append(element)
+            for kid in element.kids:
+                if isinstance(kid, Element):
+                    walk(kid)
+
+        walk(self.root)
+        dictionaries = {id(e): PDFDictionary() for e in order}
+        for element in order:
+            refs[id(element)] = doc.Reference(dictionaries[id(element)])
+        tree_root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
+        tree_ref = doc.Reference(tree_root)
+        for element in order:
+            d = dictionaries[id(element)]
+            d["Type"] = PDFName("StructElem")
+            d["S"] = PDFName(element.tag)
+            d["P"] = ref(element.parent) if element.parent else tree_ref
+            kids: list[Any] = []
+            page_of = None
+            for kid in element.kids:
+                if isinstance(kid, Element):
+                    kids.append(ref(kid))
+                elif kid[0] == "annot":
+                    _, key, (annotation, reference) = kid
+                    _set(annotation, "StructParent", annotation_keys[key])
+                    kids.append(PDFDictionary({"Type": PDFName("OBJR"), "Obj": reference}))
+                else:
+                    page, mcid = kid
+                    if page_of is None:
+                        page_of = page
+                    kids.append(mcid if page == page_of else PDFDictionary(
+                        {"Type": PDFName("MCR"), "Pg": references[page], "MCID": mcid}))
+            if page_of is not None:
+                d["Pg"] = references[page_of]
+            d["K"] = kids[0] if len(kids) == 1 else PDFArray(kids)  # one kid goes alone
+            if element.alt is not None:
+                d["Alt"] = PDFString(element.alt)
+            if element.lang:
+                d["Lang"] = PDFString(element.lang)
+            if element.scope:
+                d["A"] = PDFDictionary({"O": PDFName("Table"), "Scope": PDFName(element.scope)})
+        numbers: list[Any] = []
+        for page in range(len(pages)):
+            numbers += [page, PDFArray([ref(e) for e in self.marks.get(page, [])])]
+        for key, link in self.annotations:
+            numbers += [annotation_keys[key], ref(link)]
+        tree_root["K"] = PDFArray([ref(self.root)])
+        tree_root["ParentTree"] = doc.Reference(PDFDictionary({"Nums": PDFArray(numbers)}))
+        tree_root["ParentTreeNextKey"] = len(pages) + len(self.annotations)
+        catalog = doc.Catalog
+        catalog.StructTreeRoot = tree_ref
+        catalog.MarkInfo = PDFDictionary({"Marked": b"true"})
+        catalog.Metadata = doc.Reference(_xmp(self.title, self.author, self.date,
+                                              self.language))
+        for n, page in enumerate(pages):
+            page.StructParents = n
+            page.Tabs = PDFName("S")
+            page.__NoDefault__ = [*type(page).__NoDefault__, "StructParents", "Tabs"]
+
+
+_KANA = re.compile("[\u3040-\u30ff]")
+_HANGUL = re.compile("[\u1100-\u11ff\uac00-\ud7af]")
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_HEBREW = re.compile("[\u0590-\u05ff]")
+
+
+def language_of(text: str, document: str) -> str | None:
+    """The language of a text written mostly in another script than the document's (the
+    Chinese title of a source in an English memo), for its element's /Lang; None when it is
+    the document's. Only the script tells: kana is Japanese, Hangul Korean, Han Chinese."""
+    letters = sum(ch.isalpha() for ch in text)
+    if not letters:
+        return None
+    found = [(len(_KANA.findall(text)), "ja"), (len(_HANGUL.findall(text)), "ko"),
+             (len(_ARABIC.findall(text)), "ar"), (len(_HEBREW.findall(text)), "he")]
+    han = len(_HAN.findall(text))
+    count, language = max(found)
+    if not count and han:
+        count, language = han, "zh"
+    elif language == "ja":
+        count += han  # Japanese writes kanji among its kana
+    if count * 2 <= letters or document.split("-")[0].lower() == language:
+        return None
+    return language
+
+
+def _utf16_hex(text: str) -> str:
+    return text.encode("utf-16-be").hex().upper()
+
+
+def _address(annotation: Any) -> str:
+    """A URI link's address."""
+    if isinstance(annotation, PDFDictionary):
+        action = annotation.dict.get("A")
+        if isinstance(action, PDFDictionary) and "URI" in action.dict:
+            return str(action.dict["URI"].s)
+    return "Link"
+
+
+def _set(annotation: Any, key: str, value: Any) -> None:
+    """Set an entry of an annotation, a dictionary (a URI link) or reportlab's LinkAnnotation."""
+    if isinstance(annotation, PDFDictionary):
+        annotation[key] = value
+    elif key == "Contents":
+        annotation.Contents = value
+    else:
+        if key not in annotation.permitted:  # reportlab's list predates tagged PDF
+            annotation.permitted = (*annotation.permitted, key)
+        annotation.otherkw[key] = value
+
+
+def _content_tag(tag: str) -> str:
+    """The tag of a marked-content sequence: its element's type (a group is never marked)."""
+    return "Span" if tag in _GROUPS else tag
+
+
+def _xmp(title: str, author: str, date: str, lang: str) -> PDFStream:
+    """XMP metadata: Dublin Core title, creator and language, the dates, and PDF/UA-1."""
+    day = date + ("-01" if len(date) == 7 else "")
+    creator = (f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq>"
+               "</dc:creator>") if author else ""
+    packet = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" '
+        'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt>'
+        f"</dc:title>{creator}"
+        f"<dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag></dc:language>"
+        f"<xmp:CreateDate>{day}</xmp:CreateDate><xmp:ModifyDate>{day}</xmp:ModifyDate>"
+        "<xmp:CreatorTool>briefgen</xmp:CreatorTool><pdf:Producer>briefgen</pdf:Producer>"
+        "<pdfuaid:part>1</pdfuaid:part>"
+        "</rdf:Description></rdf:RDF></x:xmpmeta>"
+        '<?xpacket end="w"?>')
+    stream = PDFStream(content=packet.encode("utf-8"), filters=[])
+    stream.dictionary["Type"] = PDFName("Metadata")
+    stream.dictionary["Subtype"] = PDFName("XML")
+    return stream
