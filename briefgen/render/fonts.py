@@ -14,21 +14,12 @@ from weakref import WeakKeyDictionary
 from reportlab import rl_config
 from reportlab.pdfbase.ttfonts import SUBSETN, TTEncoding, TTFont
 
+from briefgen.layout.memo_metrics import FACE_FILES
 from briefgen.render.fontcache import parsed_face
 
 _CJK_BY_LANGUAGE = {"zh-TW": "TC", "ja": "JP", "ko": "KR"}
-_SANS = "source-sans/ttf/SourceSans3-"
-_FILES = {
-    "Body": _SANS + "Regular.ttf",
-    "Body-Bold": _SANS + "Bold.ttf",
-    "Body-Italic": _SANS + "It.ttf",
-    "Body-BoldItalic": _SANS + "BoldIt.ttf",
-    "Body-Semibold": _SANS + "Semibold.ttf",
-    "Code": "source-code/ttf/SourceCodePro-Regular.ttf",
-    "Code-Bold": "source-code/ttf/SourceCodePro-Bold.ttf",
-    "Wide": "kurinto/ttf/KurintoSans-Rg.ttf",
-    "Wide-Bold": "kurinto/ttf/KurintoSans-Bd.ttf",
-}
+# The planner measures with the same files the memo embeds.
+_FILES = FACE_FILES
 # Zero-width characters: they join or vary their neighbours, so they stay in the neighbours' font.
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff" + "".join(map(chr, range(0xFE00, 0xFE10))))
 
