@@ -100,7 +100,8 @@ def source_link(url: str | None) -> str | None:
 
 def chart_description(chart: Chart) -> str:
     """A chart in words, for its alternative text: its type, title and every value."""
-    unit = chart.unit or ""
+    # "12%" and "12pp", but "120 pages".
+    unit = "" if not chart.unit else chart.unit if chart.unit in ("%", "pp") else f" {chart.unit}"
     categories = [c.plain for c in chart.categories]
     return f"{chart.type} chart" + (f": {chart.title.plain}" if chart.title else "") + ". " + \
         "; ".join(f"{s.name.plain}: " + ", ".join(f"{c} {v:g}{unit}"

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from briefgen.brief.markup import Span
 from briefgen.brief.model import Chart, Image, Player
 from briefgen.layout import plan
-from briefgen.layout.common import mix, number_format
+from briefgen.layout.common import chart_description, mix, number_format
 from briefgen.layout.deck.context import GAP, Context, first_para
 from briefgen.layout.deck.flow import Group, Piece
 from briefgen.layout.deck.text import para_piece, takeaway_pieces
@@ -27,12 +27,7 @@ def chart_pieces(ctx: Context, chart: Chart, width: float, number: int) -> list[
     fmt = number_format(values, chart.unit)
     categories = tuple(c.plain for c in chart.categories)
     series = tuple(plan.SeriesData(s.name.plain, tuple(s.values)) for s in chart.series)
-    # "12%" and "12pp", but "120 pages".
-    unit = "" if not chart.unit else chart.unit if chart.unit in ("%", "pp") else f" {chart.unit}"
-    alt = f"{chart.type} chart" + (f": {chart.title.plain}" if chart.title else "") + ". " + \
-        "; ".join(f"{s.name}: " + ", ".join(f"{c} {v:g}{unit}"
-                                            for c, v in zip(categories, s.values, strict=True))
-                  for s in series)
+    alt = chart_description(chart)
     colors = tuple(ctx.c.series)
 
     def make(height: float) -> Piece:
