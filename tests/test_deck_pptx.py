@@ -52,6 +52,20 @@ def test_every_slide_has_its_title_in_the_title_placeholder(
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: "-".join(c))
+def test_every_slide_title_is_unique(decks: dict[tuple[str, str], Path],
+                                     case: tuple[str, str]) -> None:
+    deck = Presentation(str(decks[case]))
+    titles = [s.shapes.title.text_frame.text for s in deck.slides]
+    repeated = {t for t in titles if titles.count(t) > 1}
+    # Only a title the brief itself gives twice (the stress brief repeats a lead) may repeat;
+    # a continuation slide's never does.
+    source = next(b for b in BRIEFS if b.stem == case[0]).read_text(encoding="utf-8")
+    assert all(source.count(t) >= 2 for t in repeated), repeated
+    continued = [t for t in titles if re.search(r"[(（](cont|续|續|続き)", t)]
+    assert continued and len(set(continued)) == len(continued)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: "-".join(c))
 def test_the_package_says_how_many_slides_it_has_and_their_titles(
         decks: dict[tuple[str, str], Path], case: tuple[str, str]) -> None:
     path = decks[case]
