@@ -210,6 +210,57 @@ def test_a_slide_added_from_each_layout_has_the_decks_size_and_look(
     Presentation(str(tmp_path / "added.pptx"))
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize("theme_name", THEMES)
+def test_slides_added_from_each_layout_render_at_the_decks_size(
+        decks: dict[tuple[str, str], Path], theme_name: str, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    deck = Presentation(str(decks[(SAMPLE.stem, theme_name)]))
+    # Only the added slides: the deck's own are dropped from the slide list.
+    listed = deck.slides._sldIdLst
+    for entry in list(listed):
+        deck.part.drop_rel(entry.rId)
+        listed.remove(entry)
+    marks: list[list[str]] = []
+    for number, layout in enumerate(deck.slide_layouts):
+        slide = deck.slides.add_slide(layout)
+        marks.append([])
+        for shape in slide.placeholders:
+            mark = f"Mark{number}x{shape.placeholder_format.idx}"
+            shape.text_frame.text = mark
+            marks[-1].append(mark)
+    assert sum(map(len, marks)) >= 2 * len(marks) - 2  # all but Blank have a title and more
+    path = tmp_path / "added.pptx"
+    deck.save(str(path))
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    pages = PdfReader(tmp_path / "added.pdf").pages
+    assert len(pages) == len(marks)
+    width, height = deck.slide_width / 12700, deck.slide_height / 12700  # EMU to points
+    for page, wanted in zip(pages, marks, strict=True):
+        box = page.mediabox
+        assert abs(float(box.width) - width) < 1 and abs(float(box.height) - height) < 1
+        seen: dict[str, tuple[float, float]] = {}
+
+        def visit(text: str, cm: list[float], tm: list[float], _font: object, _size: object,
+                  seen: dict[str, tuple[float, float]] = seen) -> None:
+            # The text's origin on the page: the text matrix's origin through the CTM.
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            for word in text.split():
+                seen.setdefault(word.lower(), (x, y))  # a layout may set its title in capitals
+
+        page.extract_text(visitor_text=visit)
+        for mark in wanted:
+            # Each placeholder's text is drawn, and inside the page.
+            assert mark.lower() in seen, (mark, sorted(seen))
+            x, y = seen[mark.lower()]
+            assert 0 <= x < width and 0 < y <= height, (mark, x, y)
+
+
 def render_pages(path: Path, folder: Path) -> list[Path]:
     subprocess.run(["soffice", f"-env:UserInstallation=file://{folder}/profile", "--headless",
                     "--convert-to", "pdf", "--outdir", str(folder), str(path)],
