@@ -156,6 +156,54 @@ def test_every_visual_has_alt_text_or_is_marked_decorative(
             assert decorative or c_nv_pr.get("descr"), (number, shape.name)
 
 
+def decorative(shape: object) -> bool:
+    c_nv_pr = shape._element.xpath("./*[1]/p:cNvPr")[0]  # type: ignore[attr-defined]
+    return bool(c_nv_pr.xpath(f"./a:extLst/a:ext[@uri='{DECORATIVE}']"))
+
+
+@pytest.mark.parametrize("theme_name", THEMES)
+def test_the_risk_matrix_is_read_after_the_list_it_illustrates(
+        decks: dict[tuple[str, str], Path], theme_name: str) -> None:
+    deck = Presentation(str(decks[(SAMPLE.stem, theme_name)]))
+    slides = list(deck.slides)
+    (at,) = [n for n, s in enumerate(slides) if any(sh.name == "Matrix cell" for sh in s.shapes)]
+    shapes = [shape for shape in slides[at].shapes if not decorative(shape)]
+    names = [shape.name for shape in shapes]
+    listed = [i for i, shape in enumerate(shapes)
+              if shape.name == "Text" and re.match(r"\d+ ", shape.text_frame.text)]
+    matrix = [i for i, name in enumerate(names) if name.startswith(("Risk ", "Axis"))]
+    assert matrix
+    # Title, the numbered risks in order, then the matrix, then the footer.
+    assert names[0].startswith("Title") and names[-2:] == ["Footer", "Slide number"]
+    if not listed:  # the matrix has a slide of its own and the list follows it
+        following = [sh.text_frame.text for sh in slides[at + 1].shapes if sh.name == "Text"]
+        assert following[0].startswith("1 ")
+        return
+    assert [shapes[i].text_frame.text.split()[0] for i in listed] == [
+        str(n) for n in range(1, len(listed) + 1)]
+    assert max(listed) < min(matrix)
+    assert all(decorative(sh) for sh in slides[at].shapes if sh.name == "Matrix cell")
+
+
+@pytest.mark.parametrize("theme_name", THEMES)
+def test_the_predictions_are_read_row_by_row(decks: dict[tuple[str, str], Path],
+                                             theme_name: str) -> None:
+    deck = Presentation(str(decks[(SAMPLE.stem, theme_name)]))
+    shapes = [shape for slide in deck.slides for shape in slide.shapes
+              if any(sh.name == "Prediction" for sh in slide.shapes)]
+    numbers = [shape.text_frame.text for shape in shapes if shape.name == "Number"]
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)]
+    # Each row's prediction, horizon and confidence come before the next row's number.
+    row, seen = 0, []
+    for shape in shapes:
+        if shape.name == "Number":
+            row += 1
+        elif shape.name in ("Prediction", "Horizon", "Confidence"):
+            seen.append((row, shape.name))
+    assert seen == [(r, name) for r in range(1, row + 1)
+                    for name in ("Prediction", "Horizon", "Confidence")]
+
+
 @pytest.mark.parametrize("theme_name", THEMES)
 def test_runs_carry_the_briefs_language_and_cjk_runs_their_own(
         decks: dict[tuple[str, str], Path], theme_name: str) -> None:

@@ -229,9 +229,10 @@ def flow_slides(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | 
     slides = []
     for n, placed in enumerate(placed_slides):
         framing = first if n == 0 else continuation(n + int(continued))
-        items = [*framing.items]
+        items = [*framing.items, *draw(placed, x, framing.top, width)]
         if n == 0 and first_extra:
+            # After the flow: a figure beside the text (the risk matrix) illustrates it, and
+            # a screen reader reads the shapes in this order.
             items.extend(first_extra(framing.top))
-        items.extend(draw(placed, x, framing.top, width))
         slides.append(ctx.slide(kind, items, notes))
     return slides, said
