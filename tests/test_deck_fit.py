@@ -54,7 +54,8 @@ def test_a_headline_of_1500_characters_is_cut_and_every_slide_shows_its_body(
         assert title.h <= deck.height * 0.25 + 1
         assert texts(slide, "Text"), "the body has its room"
     assert texts(summary[0], "Title")[0].endswith("…")
-    assert all(texts(s, "Title")[0].endswith("… (cont.)") for s in summary[1:])
+    assert [texts(s, "Title")[0].rsplit("…", 1)[1] for s in summary[1:]] == [
+        " (cont.)", *(f" (cont. {n})" for n in range(2, len(summary)))]
     assert [m.key for m in messages if "title cut" in m.text] == ["thesis.headline"]
 
 

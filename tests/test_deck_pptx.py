@@ -52,6 +52,20 @@ def test_every_slide_has_its_title_in_the_title_placeholder(
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: "-".join(c))
+def test_every_slide_title_is_unique(decks: dict[tuple[str, str], Path],
+                                     case: tuple[str, str]) -> None:
+    deck = Presentation(str(decks[case]))
+    titles = [s.shapes.title.text_frame.text for s in deck.slides]
+    repeated = {t for t in titles if titles.count(t) > 1}
+    # Only a title the brief itself gives twice (the stress brief repeats a lead) may repeat;
+    # a continuation slide's never does.
+    source = next(b for b in BRIEFS if b.stem == case[0]).read_text(encoding="utf-8")
+    assert all(source.count(t) >= 2 for t in repeated), repeated
+    continued = [t for t in titles if re.search(r"[(（](cont|续|續|続き)", t)]
+    assert continued and len(set(continued)) == len(continued)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: "-".join(c))
 def test_the_package_says_how_many_slides_it_has_and_their_titles(
         decks: dict[tuple[str, str], Path], case: tuple[str, str]) -> None:
     path = decks[case]
@@ -142,6 +156,54 @@ def test_every_visual_has_alt_text_or_is_marked_decorative(
             assert decorative or c_nv_pr.get("descr"), (number, shape.name)
 
 
+def decorative(shape: object) -> bool:
+    c_nv_pr = shape._element.xpath("./*[1]/p:cNvPr")[0]  # type: ignore[attr-defined]
+    return bool(c_nv_pr.xpath(f"./a:extLst/a:ext[@uri='{DECORATIVE}']"))
+
+
+@pytest.mark.parametrize("theme_name", THEMES)
+def test_the_risk_matrix_is_read_after_the_list_it_illustrates(
+        decks: dict[tuple[str, str], Path], theme_name: str) -> None:
+    deck = Presentation(str(decks[(SAMPLE.stem, theme_name)]))
+    slides = list(deck.slides)
+    (at,) = [n for n, s in enumerate(slides) if any(sh.name == "Matrix cell" for sh in s.shapes)]
+    shapes = [shape for shape in slides[at].shapes if not decorative(shape)]
+    names = [shape.name for shape in shapes]
+    listed = [i for i, shape in enumerate(shapes)
+              if shape.name == "Text" and re.match(r"\d+ ", shape.text_frame.text)]
+    matrix = [i for i, name in enumerate(names) if name.startswith(("Risk ", "Axis"))]
+    assert matrix
+    # Title, the numbered risks in order, then the matrix, then the footer.
+    assert names[0].startswith("Title") and names[-2:] == ["Footer", "Slide number"]
+    if not listed:  # the matrix has a slide of its own and the list follows it
+        following = [sh.text_frame.text for sh in slides[at + 1].shapes if sh.name == "Text"]
+        assert following[0].startswith("1 ")
+        return
+    assert [shapes[i].text_frame.text.split()[0] for i in listed] == [
+        str(n) for n in range(1, len(listed) + 1)]
+    assert max(listed) < min(matrix)
+    assert all(decorative(sh) for sh in slides[at].shapes if sh.name == "Matrix cell")
+
+
+@pytest.mark.parametrize("theme_name", THEMES)
+def test_the_predictions_are_read_row_by_row(decks: dict[tuple[str, str], Path],
+                                             theme_name: str) -> None:
+    deck = Presentation(str(decks[(SAMPLE.stem, theme_name)]))
+    shapes = [shape for slide in deck.slides for shape in slide.shapes
+              if any(sh.name == "Prediction" for sh in slide.shapes)]
+    numbers = [shape.text_frame.text for shape in shapes if shape.name == "Number"]
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)]
+    # Each row's prediction, horizon and confidence come before the next row's number.
+    row, seen = 0, []
+    for shape in shapes:
+        if shape.name == "Number":
+            row += 1
+        elif shape.name in ("Prediction", "Horizon", "Confidence"):
+            seen.append((row, shape.name))
+    assert seen == [(r, name) for r in range(1, row + 1)
+                    for name in ("Prediction", "Horizon", "Confidence")]
+
+
 @pytest.mark.parametrize("theme_name", THEMES)
 def test_runs_carry_the_briefs_language_and_cjk_runs_their_own(
         decks: dict[tuple[str, str], Path], theme_name: str) -> None:
@@ -194,6 +256,57 @@ def test_a_slide_added_from_each_layout_has_the_decks_size_and_look(
     assert title.find(qn("a:latin")).get("typeface") == "+mj-lt"
     deck.save(str(tmp_path / "added.pptx"))
     Presentation(str(tmp_path / "added.pptx"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize("theme_name", THEMES)
+def test_slides_added_from_each_layout_render_at_the_decks_size(
+        decks: dict[tuple[str, str], Path], theme_name: str, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    deck = Presentation(str(decks[(SAMPLE.stem, theme_name)]))
+    # Only the added slides: the deck's own are dropped from the slide list.
+    listed = deck.slides._sldIdLst
+    for entry in list(listed):
+        deck.part.drop_rel(entry.rId)
+        listed.remove(entry)
+    marks: list[list[str]] = []
+    for number, layout in enumerate(deck.slide_layouts):
+        slide = deck.slides.add_slide(layout)
+        marks.append([])
+        for shape in slide.placeholders:
+            mark = f"Mark{number}x{shape.placeholder_format.idx}"
+            shape.text_frame.text = mark
+            marks[-1].append(mark)
+    assert sum(map(len, marks)) >= 2 * len(marks) - 2  # all but Blank have a title and more
+    path = tmp_path / "added.pptx"
+    deck.save(str(path))
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    pages = PdfReader(tmp_path / "added.pdf").pages
+    assert len(pages) == len(marks)
+    width, height = deck.slide_width / 12700, deck.slide_height / 12700  # EMU to points
+    for page, wanted in zip(pages, marks, strict=True):
+        box = page.mediabox
+        assert abs(float(box.width) - width) < 1 and abs(float(box.height) - height) < 1
+        seen: dict[str, tuple[float, float]] = {}
+
+        def visit(text: str, cm: list[float], tm: list[float], _font: object, _size: object,
+                  seen: dict[str, tuple[float, float]] = seen) -> None:
+            # The text's origin on the page: the text matrix's origin through the CTM.
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            for word in text.split():
+                seen.setdefault(word.lower(), (x, y))  # a layout may set its title in capitals
+
+        page.extract_text(visitor_text=visit)
+        for mark in wanted:
+            # Each placeholder's text is drawn, and inside the page.
+            assert mark.lower() in seen, (mark, sorted(seen))
+            x, y = seen[mark.lower()]
+            assert 0 <= x < width and 0 < y <= height, (mark, x, y)
 
 
 def render_pages(path: Path, folder: Path) -> list[Path]:

@@ -22,7 +22,7 @@ REQUIRED_LANGUAGES = ("en", "zh-CN", "zh-TW", "ja", "ko", "de", "fr", "es")
 
 
 def test_label_keys_are_unique() -> None:
-    assert len(LABEL_KEYS) == len(set(LABEL_KEYS)) == 41
+    assert len(LABEL_KEYS) == len(set(LABEL_KEYS)) == 42
 
 
 def test_catalogue_covers_the_required_languages() -> None:
@@ -56,6 +56,7 @@ def test_english_placeholders_are_the_documented_ones() -> None:
     }
     assert with_placeholders == {
         "continued": {"title"},
+        "continued_more": {"title", "number"},
         "page": {"page", "pages"},
         "slide": {"number", "total"},
         "source": {"source"},
@@ -160,6 +161,7 @@ def test_labels_cannot_be_changed_after_building() -> None:
     ("language", "key", "values", "expected"),
     [
         ("en", "continued", {"title": "Risks"}, "Risks (cont.)"),
+        ("en", "continued_more", {"title": "Risks", "number": 2}, "Risks (cont. 2)"),
         ("en", "page", {"page": 1, "pages": 3}, "Page 1 of 3"),
         ("en", "slide", {"number": 4, "total": 12}, "4 / 12"),
         ("en", "source", {"source": "IMF"}, "Source: IMF"),

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from briefgen.brief.markup import Span
 from briefgen.layout import plan
 from briefgen.layout.deck.context import GAP, MARGIN, Context
-from briefgen.layout.deck.frame import continued_title, frame, title_width
+from briefgen.layout.deck.frame import Frame, continued_title, frame, title_width
 from briefgen.layout.messages import LayoutMessage, note, warning
 
 
@@ -195,11 +195,17 @@ def flow_slides(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | 
                 ) -> tuple[list[plan.Slide], list[LayoutMessage]]:
     """Slides for one flow of pieces, shrinking text toward the floor to save a slide."""
     width = width or ctx.content_w
-    cont = frame(ctx, kind, continued_title(ctx, title, title_width(ctx, kind)), kicker)
+    def continuation(number: int) -> Frame:
+        return frame(ctx, kind, continued_title(ctx, title, title_width(ctx, kind), number),
+                     kicker)
+
+    cont = continuation(1)
     first = cont if continued else frame(ctx, kind, title, kicker, where)
     said = list(first.messages)
+    # A counted label may take a line more than "(cont.)": the room is the lesser one.
+    lowest = max(cont.top, continuation(99).top)
     rooms = (first_room if first_room is not None else ctx.body_bottom - first.top,
-             ctx.body_bottom - cont.top)
+             ctx.body_bottom - lowest)
     best: tuple[list[Placed], list[LayoutMessage]] | None = None
     steps = 0
     size, table_size = ctx.s.body, ctx.s.table
@@ -222,10 +228,11 @@ def flow_slides(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | 
                                 f"slide{'s' if len(placed_slides) > 2 else ''}"))
     slides = []
     for n, placed in enumerate(placed_slides):
-        framing = first if n == 0 else cont
-        items = [*framing.items]
+        framing = first if n == 0 else continuation(n + int(continued))
+        items = [*framing.items, *draw(placed, x, framing.top, width)]
         if n == 0 and first_extra:
+            # After the flow: a figure beside the text (the risk matrix) illustrates it, and
+            # a screen reader reads the shapes in this order.
             items.extend(first_extra(framing.top))
-        items.extend(draw(placed, x, framing.top, width))
         slides.append(ctx.slide(kind, items, notes))
     return slides, said

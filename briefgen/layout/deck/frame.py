@@ -48,12 +48,16 @@ def fit_title(ctx: Context, text: tuple[Span, ...], width: float, size: float, f
     return para, ctx.measure(para.spans, width, style), said
 
 
-def continued_title(ctx: Context, title: tuple[Span, ...], width: float) -> tuple[Span, ...]:
-    """The title of a continuation slide, its text shortened so that the label fits."""
+def continued_title(ctx: Context, title: tuple[Span, ...], width: float,
+                    number: int = 1) -> tuple[Span, ...]:
+    """The title of the number-th continuation slide, its text shortened so that the label
+    fits; from the second continuation on the label counts, so that titles stay unique."""
     plain = "".join(s.text for s in title)
 
     def label(text: str) -> tuple[Span, ...]:
-        return (Span(ctx.labels.format("continued", title=text)),)
+        if number == 1:
+            return (Span(ctx.labels.format("continued", title=text)),)
+        return (Span(ctx.labels.format("continued_more", title=text, number=number)),)
 
     style = ctx.style(ctx.s.title_floor, bold=True, heading=True)
     most = max(2, int(ctx.height * TITLE_SHARE // line_height(style.size, style.line_spacing)))
