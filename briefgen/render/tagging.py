@@ -4,6 +4,7 @@ reading order, the parent tree, and the catalog's and pages' entries for accessi
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,13 +57,14 @@ class Tagger:
         self.annotations: list[tuple[int, Element]] = []  # parent-tree key → Link element
         self.open: list[Element] = []
         self.artifacts = 0  # how deep inside artifacts the canvas is
-        self.drawn: dict[int, Any] = {}  # flowables drawn once: drawn again, they repeat
+        # Flowables drawn once (drawn again, they repeat), without keeping them alive.
+        self.drawn: weakref.WeakSet[Any] = weakref.WeakSet()
 
     def repeats(self, flowable: Any) -> bool:
         """Whether a flowable is drawn a second time (a table header repeated on a page)."""
-        if id(flowable) in self.drawn:
+        if flowable in self.drawn:
             return True
-        self.drawn[id(flowable)] = flowable
+        self.drawn.add(flowable)
         return False
 
     def begin(self, canvas: Any, element: Element, text: str | None = None) -> None:
