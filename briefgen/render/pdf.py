@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from reportlab import rl_config
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
@@ -1097,6 +1098,13 @@ def render_pdf(plan: m.MemoPlan, base: Path) -> tuple[bytes, int]:
 
     doc.addPageTemplates([PageTemplate(id="memo", frames=[frame], onPage=on_page)])
     tagger = Tagger(plan.lang_tag, plan.title, plan.author, plan.date)
-    doc.build(Flow(plan, styles, base, tagger.root).flowables(),
-              canvasmaker=partial(MemoCanvas, date=plan.date, tagger=tagger, pdfVersion=(1, 7)))
+    # Streams only compressed, not also spelt out in ASCII (reportlab's default, from when
+    # files went by e-mail as text): a quarter smaller, and quicker to write.
+    ascii85, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        doc.build(Flow(plan, styles, base, tagger.root).flowables(),
+                  canvasmaker=partial(MemoCanvas, date=plan.date, tagger=tagger,
+                                      pdfVersion=(1, 7)))
+    finally:
+        rl_config.useA85 = ascii85
     return buffer.getvalue(), doc.page
