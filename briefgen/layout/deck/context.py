@@ -21,6 +21,8 @@ GAP = 12.0
 # The layouts of the deck's own master each slide kind is built on.
 OWN_LAYOUTS = {"title": "Title Slide"}
 OWN_CONTENT_LAYOUT = "Title Only"
+TWO_CONTENT_LAYOUT = "Two Content"
+TWO_CONTENT_GAP = 24.0  # between the two content areas, pt
 # Usual layout names of PowerPoint's default master, tried in order for each slide kind.
 TEMPLATE_LAYOUTS = {
     "title": ("Title Slide",),
@@ -172,9 +174,23 @@ class Context:
         layout = self.template.layout(name) if self.template and name else None
         return layout.title if layout else None
 
-    def slide(self, kind: str, items: Sequence[plan.Item], notes: str) -> plan.Slide:
+    def two_content_areas(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """The left and right content areas of the Two Content layout, as (x, width): the
+        content width in two halves with a gutter between."""
+        width = (self.content_w - TWO_CONTENT_GAP) / 2
+        return (MARGIN, width), (MARGIN + width + TWO_CONTENT_GAP, width)
+
+    def two_content_layout(self) -> str | None:
+        """The layout of a slide with two content areas: Two Content, where the master has it."""
+        template = self.template
+        if template is None or template.layout(TWO_CONTENT_LAYOUT):
+            return TWO_CONTENT_LAYOUT
+        return self.layout_for("section")
+
+    def slide(self, kind: str, items: Sequence[plan.Item], notes: str,
+              layout: str | None = None) -> plan.Slide:
         # The master's background is the theme's; no slide needs one of its own.
-        return plan.Slide(kind, tuple(items), notes, self.layout_for(kind))
+        return plan.Slide(kind, tuple(items), notes, layout or self.layout_for(kind))
 
     def prepared_by(self) -> str | None:
         author = self.brief.meta.author
