@@ -17,7 +17,6 @@ from briefgen.layout.common import (
     level_score,
     mix,
     number_format,
-    sort_predictions,
 )
 from briefgen.layout.measure import has_wide
 from briefgen.layout.memo_metrics import (
@@ -493,7 +492,7 @@ class MemoPlanner:
         columns = [(Span(self.label(k)),) for k in ("number_sign", "prediction", "horizon",
                                                      "confidence", "signal")]
         rows = []
-        for n, prediction in sort_predictions(self.brief.predictions, self.brief.meta.date):
+        for n, prediction in enumerate(self.brief.predictions, 1):
             value = confidence_value(prediction.confidence)
             conf = prediction.confidence
             shown = (self.label(conf) if isinstance(conf, str)

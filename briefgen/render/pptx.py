@@ -236,6 +236,8 @@ def _set_fill(sp_pr: Any, color: str | None, look: _Look) -> None:
 def _add_textbox(shapes: Any, box: plan.TextBox, part: Any, look: _Look) -> Any:
     shape = shapes.add_textbox(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
     _c_nv_pr(shape).set("name", box.name)
+    if box.rotation:
+        shape.rotation = box.rotation
     sp = shape._element
     if box.fill:
         _set_fill(sp.spPr, box.fill, look)
@@ -279,6 +281,8 @@ def _add_shape(shapes: Any, item: plan.Shape, part: Any, look: _Look) -> None:
     shape = shapes.add_shape(_SHAPES[item.kind], _emu(item.x), _emu(item.y), _emu(item.w),
                              _emu(item.h))
     _c_nv_pr(shape).set("name", item.name)
+    if item.alt:
+        _set_alt(shape, item.alt)
     if not item.text:
         _mark_decorative(shape)
     sp = shape._element
@@ -298,6 +302,18 @@ def _add_shape(shapes: Any, item: plan.Shape, part: Any, look: _Look) -> None:
         for p in tx_body.findall(_tag("a:p")):
             tx_body.remove(p)
         _sub(tx_body, "a:p")
+
+
+def _add_group(shapes: Any, item: plan.Group, part: Any, look: _Look) -> None:
+    """Shapes read and moved as one, e.g. a row of the predictions."""
+    group = shapes.add_group_shape()
+    _c_nv_pr(group).set("name", item.name)
+    _set_alt(group, item.alt)
+    for member in item.items:
+        if isinstance(member, plan.TextBox):
+            _add_textbox(group.shapes, member, part, look)
+        else:
+            _add_shape(group.shapes, member, part, look)
 
 
 def _cell_borders(tc: Any, fill: str | None, border: str, padding: float, look: _Look
@@ -653,6 +669,8 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
                 _add_chart(shapes, item)
             elif isinstance(item, plan.Picture):
                 _add_picture(shapes, item, base)
+            elif isinstance(item, plan.Group):
+                _add_group(shapes, item, part, look)
         for placeholder in placeholders:
             if placeholder.shape_id not in filled:
                 placeholder._element.getparent().remove(placeholder._element)
