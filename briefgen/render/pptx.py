@@ -26,6 +26,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
+from pptx.opc.serialized import PackageWriter, _PhysPkgWriter
 from pptx.oxml.ns import qn
 from pptx.parts.slide import NotesSlidePart
 from pptx.util import Emu, Pt
@@ -686,8 +687,10 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
         _set_link_color(prs, deck.link_color)
     _set_app_properties(prs, deck, titles, notes_slides.made)
     buffer = io.BytesIO()
-    prs.save(buffer)
-    return _normalise_zip(buffer.getvalue(), deck.metadata.date)
+    package = prs.part.package
+    _PackageWriter(buffer, package._rels, tuple(package.iter_parts())).write_dated(
+        deck.metadata.date)
+    return buffer.getvalue()
 
 
 _EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
@@ -730,20 +733,39 @@ def _set_app_properties(prs: Any, deck: plan.DeckPlan, titles: list[str], notes:
     app._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _normalise_zip(data: bytes, date: str) -> bytes:
-    """Fixed timestamps inside the package and its chart workbooks, for byte-identical builds."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename.endswith(".xlsx"):
-                content = _normalise_workbook(content, date)
-            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, content)
-    return out.getvalue()
+class _PackageWriter(PackageWriter):
+    """python-pptx's package writer, with a fixed time on every member of the package and
+    on its chart workbooks, so that two builds of a brief are byte-identical; the deck is
+    zipped once."""
+
+    def write_dated(self, date: str) -> None:
+        with _DatedZip(self._pkg_file, date) as phys_writer:
+            self._write_content_types_stream(phys_writer)
+            self._write_pkg_rels(phys_writer)
+            self._write_parts(phys_writer)
+
+
+class _DatedZip(_PhysPkgWriter):
+    """The zip a package is written to, every member at a fixed time."""
+
+    def __init__(self, stream: Any, date: str) -> None:
+        self.zip = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED)
+        self.date = date
+
+    def __enter__(self) -> _DatedZip:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.zip.close()
+
+    def write(self, uri: PackURI, blob: bytes) -> None:
+        name = uri.membername
+        if name.endswith(".xlsx"):
+            blob = _normalise_workbook(blob, self.date)
+        entry = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o600 << 16
+        self.zip.writestr(entry, blob)
 
 
 _W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
