@@ -310,11 +310,16 @@ def _add_group(shapes: Any, item: plan.Group, part: Any, look: _Look) -> None:
     group = shapes.add_group_shape()
     _c_nv_pr(group).set("name", item.name)
     _set_alt(group, item.alt)
+    # Each member is made on the slide and moved into the group, whose extents are then
+    # worked out once: a group's own shapes work them out again after every shape added.
+    tree = shapes._spTree
     for member in item.items:
         if isinstance(member, plan.TextBox):
-            _add_textbox(group.shapes, member, part, look)
+            _add_textbox(shapes, member, part, look)
         else:
-            _add_shape(group.shapes, member, part, look)
+            _add_shape(shapes, member, part, look)
+        group._element.append(tree[-1])
+    group._element.recalculate_extents()
 
 
 def _cell_borders(tc: Any, fill: str | None, border: str, padding: float, look: _Look
