@@ -28,12 +28,13 @@ def risk_slides(ctx: Context) -> tuple[list[plan.Slide], list[LayoutMessage]]:
                            lambda size, _t, _r: risk_list(ctx, risks, ctx.content_w, size),
                            notes, "risks")
     top = frame(ctx, "risks", title, None).top
-    matrix_size = min(ctx.body_bottom - top - 40, ctx.content_w * 0.36)
+    # The matrix's axis title stands 18 pt above it, its labels 34 pt below.
+    matrix_size = min(ctx.body_bottom - top - 52, ctx.content_w * 0.36)
     list_x = ctx.content_x + matrix_size + 76
     list_w = ctx.content_x + ctx.content_w - list_x
 
     def matrix(top: float) -> list[plan.Item]:
-        return risk_matrix(ctx, risks, ctx.content_x + 52, top, matrix_size)
+        return risk_matrix(ctx, risks, ctx.content_x + 52, top + 18, matrix_size)
 
     beside = flow_slides(ctx, "risks", title, None,
                          lambda size, _t, _r: risk_list(ctx, risks, list_w, size - 2),
@@ -42,9 +43,9 @@ def risk_slides(ctx: Context) -> tuple[list[plan.Slide], list[LayoutMessage]]:
         return beside
     # Too long to stand beside the matrix: the matrix gets a slide, the list follows.
     framed = frame(ctx, "risks", title, None)
-    size = min(ctx.body_bottom - framed.top - 40, ctx.content_w * 0.6)
+    size = min(ctx.body_bottom - framed.top - 52, ctx.content_w * 0.6)
     left = ctx.content_x + (ctx.content_w - size) / 2 + 26
-    items = [*framed.items, *risk_matrix(ctx, risks, left, framed.top, size)]
+    items = [*framed.items, *risk_matrix(ctx, risks, left, framed.top + 18, size)]
     listed, said = flow_slides(ctx, "risks", title, None,
                                lambda size, _t, _r: risk_list(ctx, risks, ctx.content_w, size),
                                notes, "risks", continued=True)
