@@ -22,7 +22,7 @@ from pptx.enum.chart import (
     XL_LEGEND_POSITION,
     XL_TICK_LABEL_POSITION,
 )
-from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
@@ -77,6 +77,7 @@ class _Look:
     slots: dict[str, str]  # hex colour → scheme colour name, e.g. "tx1", "accent2"
     theme_fonts: bool
     language: str  # the brief's, on every run
+    template: bool = False  # on a company template, whose text styles titles follow
 
     def color(self, parent: Any, color: str) -> None:
         slot = self.slots.get(color)
@@ -97,7 +98,7 @@ _SLOT_NAMES = {"dk1": "tx1", "lt1": "bg1", "dk2": "tx2", "lt2": "bg2", "hlink": 
 def _look(deck: plan.DeckPlan) -> _Look:
     language = deck.metadata.language
     if not deck.theme:
-        return _Look({}, False, language)
+        return _Look({}, False, language, template=bool(deck.template))
     slots: dict[str, str] = {}
     for slot, color in deck.theme.colors:
         if slot in _SLOT_NAMES:
@@ -565,7 +566,19 @@ def _open(deck: plan.DeckPlan) -> Any:
     for rel_id, rel in list(package._rels.items()):
         if rel.reltype in (RT.CUSTOM_PROPERTIES, RT.THUMBNAIL):
             package._rels.pop(rel_id)
+    if not any(rel.reltype == RT.VIEW_PROPS for rel in prs.part.rels.values()):
+        # PowerPoint repairs a deck without view properties (LibreOffice's exports have none).
+        from pptx.opc.package import Part
+
+        view = Part(PackURI("/ppt/viewProps.xml"), CT.PML_VIEW_PROPS, package, _VIEW_PROPS)
+        prs.part.relate_to(view, RT.VIEW_PROPS)
     return prs
+
+
+_VIEW_PROPS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+               b'<p:viewPr xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+               b'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main">'
+               b'<p:gridSpacing cx="76200" cy="76200"/></p:viewPr>')
 
 
 def _layout(prs: Any, slide_plan: plan.Slide) -> Any:
@@ -603,8 +616,23 @@ class _NotesSlides:
         notes_slide.notes_text_frame.text = text
 
 
-def _fill_placeholder(slide: Any, box: plan.TextBox, look: _Look) -> None:
-    title = slide.shapes.title
+def _title_placeholder(placeholders: list[Any]) -> Any:
+    """The layout's title placeholder, by its type: python-pptx's `shapes.title` takes the
+    first placeholder of index 0, which LibreOffice's exports give their content areas too."""
+    return next((shape for shape in placeholders
+                 if shape.placeholder_format.type in (PP_PLACEHOLDER.TITLE,
+                                                      PP_PLACEHOLDER.CENTER_TITLE)), None)
+
+
+def _body_placeholder(placeholders: list[Any]) -> Any:
+    """The layout's content placeholder: a body or object one (an object placeholder has
+    no type in the file)."""
+    return next((shape for shape in placeholders
+                 if shape.placeholder_format.type in (PP_PLACEHOLDER.BODY,
+                                                      PP_PLACEHOLDER.OBJECT)), None)
+
+
+def _fill_placeholder(slide: Any, title: Any, box: plan.TextBox, look: _Look) -> None:
     # Drawn where the plan lists it, above what comes before it (the title slide's band).
     element = title._element
     tree = element.getparent()
@@ -615,6 +643,19 @@ def _fill_placeholder(slide: Any, box: plan.TextBox, look: _Look) -> None:
     frame = title.text_frame
     frame.clear()
     _fill_frame(frame._txBody, box.paras, box.inset, box.anchor, slide.part, look)
+    if box.placeholder == "body":
+        # The master's body style indents its levels; the plan's paragraphs say their own.
+        for p_pr in frame._txBody.iter(_tag("a:pPr")):
+            p_pr.set("marL", p_pr.get("marL", "0"))
+            p_pr.set("indent", p_pr.get("indent", "0"))
+        return
+    if look.template:
+        # The template's title style says how titles align and whether they are bold (the
+        # plan measured them bold, the wider case).
+        for p_pr in frame._txBody.iter(_tag("a:pPr")):
+            p_pr.attrib.pop("algn", None)
+        for r_pr in frame._txBody.iter(_tag("a:rPr")):
+            r_pr.attrib.pop("b", None)
 
 
 class _PartNames:
@@ -658,11 +699,17 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
         filled = set()
         shapes = slide.shapes
         part = slide.part
+        title = _title_placeholder(placeholders)
+        body = _body_placeholder(placeholders)
         for item in slide_plan.items:
             if (isinstance(item, plan.TextBox) and item.placeholder == "title"
-                    and shapes.title is not None):
-                _fill_placeholder(slide, item, look)
-                filled.add(shapes.title.shape_id)
+                    and title is not None):
+                _fill_placeholder(slide, title, item, look)
+                filled.add(title.shape_id)
+            elif (isinstance(item, plan.TextBox) and item.placeholder == "body"
+                    and body is not None):
+                _fill_placeholder(slide, body, item, look)
+                filled.add(body.shape_id)
             elif isinstance(item, plan.TextBox) and item.placeholder in _PLACEHOLDER_TYPES:
                 _add_in_placeholder(slide, item, part, look)
             elif isinstance(item, plan.TextBox):
@@ -682,8 +729,7 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
                 placeholder._element.getparent().remove(placeholder._element)
         if slide_plan.notes:
             notes_slides.add(slide, slide_plan.notes)
-        titles.append(slide.shapes.title.text_frame.text if slide.shapes.title is not None
-                      else "")
+        titles.append(title.text_frame.text if title is not None else "")
     _set_metadata(prs, deck.metadata)
     if deck.theme:
         _set_theme(prs, deck.theme)
