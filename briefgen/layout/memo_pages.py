@@ -95,6 +95,22 @@ class Measure:
             height += self.para(exhibit.source.spans, "muted")
         return height
 
+    def figure_row(self, row: p.FigureRow) -> float:
+        """The tallest of the big numbers' cells, padded, with the rule over them."""
+        width = row.cell_width(self.width) - 2 * p.FIGURE_PAD
+        value = replace(self.styles["figure_value"], size=row.value_size,
+                        leading=row.value_size * 1.15)
+        tallest = 0.0
+        for figure in row.figures:
+            height = para_height(figure.value, width, value, False)
+            if figure.delta:
+                height += self.para((Span(figure.delta),), "figure_delta", width)
+            height += self.para(figure.label, "figure_label", width)
+            if figure.note:
+                height += self.para(figure.note, "figure_note", width)
+            tallest = max(tallest, height)
+        return tallest + 2 * p.FIGURE_PAD + p.BOX_SPACE_AFTER
+
     def heading(self, heading: p.Heading) -> float:
         role = "h1" if heading.level == 1 else "h2"
         number = (Span(heading.number + "  "),) if heading.number else ()
@@ -168,6 +184,8 @@ class Measure:
             return element.size + p.MATRIX_MARGIN
         if isinstance(element, p.Contents):
             return self.contents(element)
+        if isinstance(element, p.FigureRow):
+            return self.figure_row(element)
         return 0.0  # a Break takes no room
 
     def lines(self, role: str, count: int = 2) -> float:
@@ -238,7 +256,7 @@ def paginate(elements: Sequence[p.Element], measure: Measure) -> tuple[tuple[p.E
         if isinstance(element, p.ListBlock):
             out.extend(_list_pieces(element, measure))
         elif isinstance(element, (p.Exhibit, p.RiskMatrix, p.Callout, p.Quote, p.VerdictBox,
-                                  p.Contents)):
+                                  p.Contents, p.FigureRow)):
             out.extend([p.Break(measure.first(element)), element])
         else:
             out.append(element)

@@ -7,7 +7,12 @@ from dataclasses import replace
 from briefgen.brief.model import Block, Callout, Quote, Section
 from briefgen.layout import plan
 from briefgen.layout.deck.context import Context
-from briefgen.layout.deck.exhibits import chart_pieces, image_pieces, player_pieces
+from briefgen.layout.deck.exhibits import (
+    chart_pieces,
+    figure_pieces,
+    image_pieces,
+    player_pieces,
+)
 from briefgen.layout.deck.flow import Piece, flow_slides
 from briefgen.layout.deck.tables import table_pieces
 from briefgen.layout.deck.text import band_pieces, bullet_pieces, text_pieces
@@ -67,4 +72,6 @@ def block_pieces(ctx: Context, block: Block, width: float, size: float, table_si
         return player_pieces(ctx, content, width)
     if kind == "image":
         return image_pieces(ctx, content, width)
+    if kind == "figures":
+        return figure_pieces(ctx, content, width)
     raise AssertionError(kind)  # pragma: no cover - the model admits no other kinds
