@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -111,11 +112,17 @@ def make(inputs: Inputs, formats: Iterable[str] = FORMATS
     messages: list[LayoutMessage] = []
     if "pptx" in wanted:
         from briefgen.layout.deck import plan_deck
+        from briefgen.layout.measure import wrap
         from briefgen.render.pptx import render_pptx
 
         deck, said = plan_deck(inputs.brief, inputs.theme, inputs.sizes)
+        wrap.cache_clear()  # what the planner measured, for the memo to use the memory
         data["pptx"], slides = render_pptx(deck, inputs.folder), len(deck.slides)
         messages += said
+        # The presentation python-pptx built is a web of cycles that the collector, tuned to
+        # run rarely (cli.tune_runtime), would keep through the memo: free it before.
+        del deck
+        gc.collect()
     if "pdf" in wanted:
         from briefgen.layout.memo import plan_memo
         from briefgen.render.pdf import render_pdf
@@ -227,19 +234,33 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def _temporary_beside(target: Path, data: bytes | None = None) -> Path:
-    """A new file beside `target` holding `data` (or nothing), flushed to disk."""
+def _temporary_beside(target: Path, data: bytes) -> Path:
+    """A new file beside `target` holding `data`, on the disk before it is renamed into place:
+    after a crash the target holds the old bytes or the new ones, never an empty file."""
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            if data is not None:
-                stream.write(data)
+            stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
+            getattr(os, "fdatasync", os.fsync)(stream.fileno())
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
     return Path(temp)
+
+
+def _keep_aside(target: Path) -> Path:
+    """A second name for the file at `target`, to put it back if the files cannot all be
+    replaced: a hard link, or a copy where the file system has none."""
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
+    os.close(handle)
+    kept = Path(temp)
+    try:
+        kept.unlink()
+        os.link(target, kept)
+    except OSError:
+        shutil.copy2(target, kept)
+    return kept
 
 
 def write_atomically(target: Path, data: bytes) -> None:
@@ -263,8 +284,7 @@ def write_together(files: dict[Path, bytes]) -> None:
             new[target] = _temporary_beside(target, data)
             os.chmod(new[target], _mode_for(target))
             if target.exists():
-                old[target] = _temporary_beside(target)
-                shutil.copy2(target, old[target])
+                old[target] = _keep_aside(target)
         done: list[Path] = []
         try:
             for target, temp in new.items():

@@ -132,7 +132,7 @@ class Measured:
         return tuple(_to_spans(list(line)) for line in self.atom_lines)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Atom:
     text: str
     span: Span
@@ -239,6 +239,10 @@ def _same_style(a: Span, b: Span) -> bool:
     return (a.bold, a.italic, a.code, a.href) == (b.bold, b.italic, b.code, b.href)
 
 
+# The deck's planner measures a paragraph again for each size and layout it tries: half the
+# calls or more repeat one before. A build clears the cache once the deck is planned (the
+# stress fixture's wraps hold 25 MB, which the memo can use).
+@lru_cache(maxsize=8192)
 def wrap(spans: tuple[Span, ...], width: float, size: float, family: str = "sans",
          line_spacing: float = 1.2) -> Measured:
     """Wrap a paragraph's spans to `width` pt at `size` pt; an empty paragraph is one line."""

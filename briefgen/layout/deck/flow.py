@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from briefgen.brief.markup import Span
 from briefgen.layout import plan
-from briefgen.layout.deck.context import GAP, MARGIN, Context
+from briefgen.layout.deck.context import GAP, Context
 from briefgen.layout.deck.frame import Frame, continued_title, frame, title_width
 from briefgen.layout.messages import LayoutMessage, note, warning
 
@@ -188,13 +188,14 @@ def keyed(pieces: list[Piece], key: str) -> list[Piece]:
 
 
 def flow_slides(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
-                build: Build, notes: str, where: str, x: float = MARGIN,
+                build: Build, notes: str, where: str, x: float | None = None,
                 width: float | None = None,
                 first_extra: Callable[[float], list[plan.Item]] | None = None,
                 first_room: float | None = None, continued: bool = False
                 ) -> tuple[list[plan.Slide], list[LayoutMessage]]:
     """Slides for one flow of pieces, shrinking text toward the floor to save a slide."""
     width = width or ctx.content_w
+    x = ctx.content_x if x is None else x
     def continuation(number: int) -> Frame:
         return frame(ctx, kind, continued_title(ctx, title, title_width(ctx, kind), number),
                      kicker)
