@@ -128,6 +128,9 @@ def test_formats_follow_the_brief_or_the_decimals_the_data_has() -> None:
     assert spec.value_format.text(80) == "80"  # ticks step by whole numbers
     assert spec.axis_title == "USD bn"
     assert "USD" not in spec.value_format.excel() + spec.label_format.excel()
+    close = chart_spec(chart(series=[{"name": "S", "values": [80.5, 83.5, 81]}],
+                             axis={"min": 80, "max": 84}), load_theme("corporate").colors)
+    assert close.value_format.decimals == 1  # an axis of 4 steps by less than 1
 
 
 def test_the_unit_goes_once_into_the_axis_title_and_a_percent_after_each_number() -> None:

@@ -40,12 +40,15 @@ def inferred_format(values: Sequence[float], unit: str | None) -> NumberFormat:
     return NumberFormat(decimals_of(values), True, percent=unit in PERCENT_UNITS)
 
 
-def tick_format(labels: NumberFormat, values: Sequence[float], given: bool) -> NumberFormat:
+def tick_format(labels: NumberFormat, values: Sequence[float], given: bool,
+                low: float | None = None, high: float | None = None) -> NumberFormat:
     """Ticks drop the data's decimals where the axis steps by whole numbers: over a range of
-    5 or more, with the values themselves on the labels. A format the brief gives is kept."""
+    5 or more (from zero, or the brief's min and max), with the values themselves on the
+    labels. A format the brief gives is kept."""
     if given or not values:
         return labels
-    low, high = min(min(values), 0.0), max(max(values), 0.0)
+    low = min(min(values), 0.0) if low is None else low
+    high = max(max(values), 0.0) if high is None else high
     return labels if high - low < 5 else NumberFormat(0, labels.grouped, labels.prefix,
                                                       labels.percent)
 
@@ -66,10 +69,11 @@ def chart_spec(chart: Chart, colors: Colors) -> ChartSpec:
     label_format = parse_format(chart.format) if chart.format else inferred_format(values, unit)
     stacked: Literal["", "stacked", "percent"] = (
         "percent" if chart.stacked == "percent" else "stacked" if chart.stacked else "")
+    axis = chart.axis
     value_format = (NumberFormat(0, grouped=False, fraction=True) if stacked == "percent"
                     else tick_format(label_format, _stack_totals(chart) if stacked else values,
-                                     given))
-    axis = chart.axis
+                                     given, axis.min if axis else None,
+                                     axis.max if axis else None))
     title = axis.title.plain if axis and axis.title else ""
     pie = chart.type == "pie"
     shows_percent = label_format.percent or unit in PERCENT_UNITS

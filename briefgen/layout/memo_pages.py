@@ -12,6 +12,7 @@ from briefgen.layout import memo_plan as p
 from briefgen.layout.memo_metrics import TextStyle, para_height
 
 SHORT_LIST = 5  # items; a list this short is kept on one page where it fits
+FLOAT_EMPTY = 0.25  # a figure that moves on and leaves more of its page than this empty floats
 TALL_ROW = 200.0  # pt: a table row taller than this may be cut across pages; others move whole
 
 
@@ -287,7 +288,57 @@ def paginate(elements: Sequence[p.Element], measure: Measure) -> tuple[tuple[p.E
         if placed and isinstance(placed[-1], p.Break):
             need = max(need, placed.pop().need)  # type: ignore[union-attr]
         placed.extend([p.Break(min(need, measure.frame)), *run])
-    return tuple(_merged(placed, measure.frame)), _pages(placed, measure)
+    merged = _floated(_merged(placed, measure.frame), measure)
+    return tuple(merged), _pages(merged, measure)
+
+
+def _floated(elements: list[p.Element], measure: Measure) -> list[p.Element]:
+    """A chart or picture that moves to the next page and leaves more than FLOAT_EMPTY of this
+    one empty lets the whole paragraphs of text after it that fit the room come first."""
+    out = list(elements)
+    left, n = measure.frame, 0
+    while n < len(out):
+        element = out[n]
+        if not isinstance(element, p.Break):
+            height = measure.height(element)
+            while height > left:
+                height -= left
+                left = measure.frame
+            left -= height
+            n += 1
+            continue
+        figure = out[n + 1] if n + 1 < len(out) else None
+        if left < element.need and isinstance(figure, p.Exhibit) and \
+                not isinstance(figure.body, p.Grid) and left > measure.frame * FLOAT_EMPTY:
+            end = _paragraphs_within(out, n + 2, left, measure)
+            if end > n + 2:
+                out[n:end] = [*out[n + 2:end], element, figure]
+                continue  # the paragraphs now come first, and fill the page
+        if left < element.need:
+            left = measure.frame
+        n += 1
+    return out
+
+
+def _paragraphs_within(elements: list[p.Element], start: int, room: float, measure: Measure
+                       ) -> int:
+    """Where the whole body paragraphs from `start` that fit `room` end."""
+    end, used = start, 0.0
+    while end < len(elements):
+        last, height = end, 0.0
+        while last < len(elements):
+            piece = elements[last]
+            if not isinstance(piece, p.Para) or piece.role != "body":
+                return end
+            height += measure.height(piece)
+            if not piece.continues:
+                break
+            last += 1
+        if last >= len(elements) or used + height > room:
+            return end
+        used += height
+        end = last + 1
+    return end
 
 
 def _is_lead(element: p.Element) -> bool:

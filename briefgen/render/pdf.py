@@ -44,6 +44,7 @@ from briefgen.brief.markup import Span
 from briefgen.labels import NO_LINE_END, NO_LINE_START
 from briefgen.layout import memo_plan as m
 from briefgen.layout.measure import has_wide, is_wide
+from briefgen.layout.memo_metrics import URL, url_breaks
 from briefgen.render.fonts import (
     Fonts,
     bidi_levels,
@@ -171,6 +172,8 @@ def _kinsoku_lines(frags: list[Any], widths: list[float], calc_bounds: bool) -> 
     """Lines of CJK and mixed text, filled greedily between the break opportunities of
     _may_break; a piece wider than the line (a long URL) is cut where it overflows."""
     glyphs = [cjkU(char, frag, "utf8") for frag in frags for char in (frag.text or [""])]
+    # Inside a web address a line may also end after '/', '.' or '-', as the planner measures.
+    within_urls = url_breaks("".join(glyph or "\ufffc" for glyph in glyphs))
     lines: list[Any] = []
     start, count = 0, len(glyphs)
     while start < count:
@@ -183,7 +186,7 @@ def _kinsoku_lines(frags: list[Any], widths: list[float], calc_bounds: bool) -> 
                 break
             # A span's marker (an empty glyph) is not a character: the break is decided by
             # the characters around it.
-            if i > start and glyph and _may_break(before, glyph):
+            if i > start and glyph and (_may_break(before, glyph) or i in within_urls):
                 last_break = i
             if glyph:
                 before = glyph
@@ -205,7 +208,10 @@ def _kinsoku_lines(frags: list[Any], widths: list[float], calc_bounds: bool) -> 
             line = [cjkU(mirrored(line[i], levels[i]), line[i].frag, "utf8") if line[i] else line[i]
                     for i in visual_order(levels)]
         used = sum(g.width for g in line)
-        lines.append(makeCJKParaLine(line, width, used, width - used, hard, calc_bounds))
+        made = makeCJKParaLine(line, width, used, width - used, hard, calc_bounds)
+        # A line ended inside a web address gets no space added at its end.
+        made.joined = not hard and end < count and end in within_urls
+        lines.append(made)
         start = following
         while not hard and start < count and glyphs[start] == " ":
             start += 1
@@ -309,7 +315,8 @@ def _space_line_ends(lines: Any, alignment: int) -> None:
         # The words with text: not a span's marker.
         words = [n for n, w in enumerate(getattr(line, "words", None) or ()) if w.text]
         after = [w for w in getattr(following, "words", None) or () if w.text]
-        if not words or not after or getattr(line, "lineBreak", False):
+        if not words or not after or getattr(line, "lineBreak", False) or \
+                getattr(line, "joined", False):
             continue
         text = line.words[words[-1]].text
         if not text.endswith(" ") and between_words(text, after[0].text):
@@ -321,7 +328,8 @@ def text_style(spans: Spans, style: ParagraphStyle, continues: bool = False) -> 
     """The style a paragraph is set in: our own line breaking when it has CJK or right-to-left
     text, no space after a piece that the next paragraph continues."""
     changes: dict[str, Any] = {}
-    if any(has_wide(s.text) or has_rtl(s.text) for s in spans):
+    # Our own line breaking also for web addresses, which may end a line after '/', '.', '-'.
+    if any(has_wide(s.text) or has_rtl(s.text) or URL.search(s.text) for s in spans):
         changes["wordWrap"] = "CJK"
     if continues:
         changes["spaceAfter"] = 0
