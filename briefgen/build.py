@@ -227,19 +227,33 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def _temporary_beside(target: Path, data: bytes | None = None) -> Path:
-    """A new file beside `target` holding `data` (or nothing), flushed to disk."""
+def _temporary_beside(target: Path, data: bytes) -> Path:
+    """A new file beside `target` holding `data`, on the disk before it is renamed into place:
+    after a crash the target holds the old bytes or the new ones, never an empty file."""
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            if data is not None:
-                stream.write(data)
+            stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
+            getattr(os, "fdatasync", os.fsync)(stream.fileno())
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
     return Path(temp)
+
+
+def _keep_aside(target: Path) -> Path:
+    """A second name for the file at `target`, to put it back if the files cannot all be
+    replaced: a hard link, or a copy where the file system has none."""
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
+    os.close(handle)
+    kept = Path(temp)
+    try:
+        kept.unlink()
+        os.link(target, kept)
+    except OSError:
+        shutil.copy2(target, kept)
+    return kept
 
 
 def write_atomically(target: Path, data: bytes) -> None:
@@ -263,8 +277,7 @@ def write_together(files: dict[Path, bytes]) -> None:
             new[target] = _temporary_beside(target, data)
             os.chmod(new[target], _mode_for(target))
             if target.exists():
-                old[target] = _temporary_beside(target)
-                shutil.copy2(target, old[target])
+                old[target] = _keep_aside(target)
         done: list[Path] = []
         try:
             for target, temp in new.items():

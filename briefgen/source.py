@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
 
 from briefgen.brief.markup import VT_STAND_IN
 from briefgen.errors import BriefError, Problem
@@ -32,13 +33,13 @@ _ALLOWED_TAGS = {_STR, _NULL, "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 _UNREADABLE = re.compile("[\x00-\x08\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that reads every plain scalar as text and refuses aliases."""
+class _Checks(Composer):
+    """Composing nodes one by one: refuse anchors, count the nodes."""
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         # Aliases can expand a small file enormously, and they need an anchor first; refusing
         # anchors also stops `title: &Co results` from silently losing "&Co".
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+        event = self.peek_event()  # type: ignore[attr-defined]  # the parser's
         if getattr(event, "anchor", None) is not None:
             raise _AnchorFound(event.start_mark, event.anchor)
         self.nodes = getattr(self, "nodes", 0) + 1
@@ -47,9 +48,45 @@ class _Loader(yaml.SafeLoader):
         return Composer.compose_node(self, parent, index)
 
 
+class _Loader(_Checks, yaml.SafeLoader):
+    """SafeLoader that reads every plain scalar as text and refuses aliases."""
+
+
 # Only null is recognised implicitly: `Yes`, `010`, `12:30`, `2026-04` stay the text typed.
 _Loader.yaml_implicit_resolvers = {}
 _Loader.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+
+# libyaml's parser, where PyYAML has it, reads a brief some forty times faster than PyYAML's
+# own; it gives the same events and marks, and the nodes are composed here as above. It is
+# used only for what both read alike: not on text with YAML's other line breaks (NEL, LS, PS),
+# and never for errors, which PyYAML's parser reports in the words syntax.py explains.
+_CParser: Any = getattr(getattr(yaml, "_yaml", None), "CParser", None)
+_OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+if _CParser is not None:
+    class _FastLoader(_Checks, _CParser, BaseResolver):  # type: ignore[misc]
+        yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            Composer.__init__(self)
+            BaseResolver.__init__(self)
+
+        def compose_scalar_node(self, anchor: Any) -> ScalarNode:
+            node = Composer.compose_scalar_node(self, anchor)
+            node.style = node.style or None  # a plain scalar's style, as PyYAML gives it
+            return node
+
+
+def _compose(text: str) -> Node | None:
+    """The node tree of a YAML text, by libyaml's parser where it reads the text as PyYAML's
+    would, else by PyYAML's (which gives the errors)."""
+    if _CParser is not None and not _OTHER_BREAKS.search(text):
+        try:
+            return yaml.compose(text, Loader=_FastLoader)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=_Loader)
 
 
 class _TooManyNodes(Exception):
@@ -277,7 +314,7 @@ def read_yaml(path: Path, display: str | None = None, what: str = "brief", *,
     text = _UNREADABLE.sub("", text.replace("\v", VT_STAND_IN))
     at = Lines(text)
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = _compose(text)
     except _AnchorFound as exc:
         raise fail(f"'&{exc.anchor}' starts a YAML anchor; anchors and aliases are not allowed",
                    "put text that begins with '&' in quotes; write repeated values out in full",

@@ -5,16 +5,19 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
+from briefgen import source
 from briefgen.brief.loader import load_brief, validate
 from briefgen.brief.model import MAX_ROWS, MAX_TEXT_CHARS, Brief
 from briefgen.cli import app
 from briefgen.errors import BriefError
 from briefgen.source import MAX_FILE_BYTES, read_yaml
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 
 runner = CliRunner()
 
@@ -727,3 +730,26 @@ def test_validate_exits_0_when_every_brief_is_valid(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(good), str(FIXTURES / "minimal.yaml")])
     assert result.exit_code == 0, result.output
     assert result.output.count(": ok") == 2
+
+
+def _tree(node: Any) -> Any:
+    """A node tree as plain data: tag, style, value and marks of every node."""
+    marks = (node.start_mark.index, node.end_mark.index, node.start_mark.line,
+             node.start_mark.column)
+    if isinstance(node.value, str):
+        return (node.tag, node.style, node.value, marks)
+    kids = [[_tree(k) for k in pair] if isinstance(pair, tuple) else _tree(pair)
+            for pair in node.value]
+    return (node.tag, getattr(node, "flow_style", None), kids, marks)
+
+
+@pytest.mark.skipif(source._CParser is None, reason="PyYAML without libyaml")
+@pytest.mark.parametrize("path", sorted([*FIXTURES.glob("*.yaml"), *ROOT.glob("briefs/*.yaml"),
+                                         *ROOT.glob("themes/*.yaml")]), ids=lambda p: p.name)
+def test_libyaml_composes_every_brief_and_theme_as_pyyaml_does(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    try:
+        slow = yaml.compose(text, Loader=source._Loader)
+    except yaml.YAMLError:
+        pytest.skip("not YAML: the fast parser is never used for it")
+    assert _tree(yaml.compose(text, Loader=source._FastLoader)) == _tree(slow)

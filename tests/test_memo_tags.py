@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,10 +30,11 @@ class Node:
     tag: str
     kids: list[Node] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    items: list[Node | str] = field(default_factory=list)  # texts and kids in reading order
 
     @property
     def text(self) -> str:
-        return "".join(self.texts) + "".join(k.text for k in self.kids)
+        return "".join(item if isinstance(item, str) else item.text for item in self.items)
 
     def find(self, tag: str) -> list[Node]:
         found = [self] if self.tag == tag else []
@@ -55,9 +57,11 @@ def structure(path: Path) -> Node:
             stack.pop()
         if item.startswith('"'):
             stack[-1][1].texts.append(item[1:-1])
+            stack[-1][1].items.append(item[1:-1])
             continue
         node = Node(item.split()[0].rstrip(":"))
         stack[-1][1].kids.append(node)
+        stack[-1][1].items.append(node)
         stack.append((depth, node))
     return root
 
@@ -197,9 +201,56 @@ def test_the_catalog_declares_marked_content_language_and_pdf_ua(
     assert load_brief(BRIEFS["cjk"]).meta.title.plain in xmp
 
 
-def test_a_source_with_a_chinese_title_is_marked_as_chinese(memos: dict[str, Path]) -> None:
+def test_the_chinese_in_a_source_title_is_marked_as_chinese_run_by_run(
+        memos: dict[str, Path]) -> None:
     elements = _elements(_tree(PdfReader(str(memos["sample"]))))
-    marked = [e for e in elements if e.get("/Lang") == "zh"]
-    sources = [s for s in load_brief(SAMPLE).sources if re.search("[\u4e00-\u9fff]", s.title.plain)]
-    assert len(marked) == len(sources) and all(e["/S"] == "/LBody" for e in marked)
-    assert not [e for e in elements if e.get("/Lang") not in (None, "zh")]
+    marked = [e for e in elements if "/Lang" in e]
+    assert marked and all(e["/S"] == "/Span" and e["/Lang"] == "zh" for e in marked)
+    sources = [s.title.plain for s in load_brief(SAMPLE).sources
+               if re.search("[\u4e00-\u9fff]", s.title.plain)]
+    entries = structure(memos["sample"]).find("L")[-1].find("LBody")
+    for title in sources:
+        (entry,) = [e for e in entries if e.text.startswith(title)]  # read in order
+        runs = [span.text for span in entry.find("Span")]
+        # Every run of Han characters is a Span of its own, and nothing else is.
+        assert runs == re.findall("[\u4e00-\u9fff]+", title)
+
+
+@pytest.mark.parametrize("name", BRIEFS)
+def test_every_link_holds_its_text_and_its_annotations(name: str,
+                                                      memos: dict[str, Path]) -> None:
+    links = [e for e in _elements(_tree(PdfReader(str(memos[name])))) if e["/S"] == "/Link"]
+    assert links
+    for link in links:
+        kids = link["/K"] if isinstance(link["/K"], ArrayObject) else [link["/K"]]
+        kids = [k.get_object() if hasattr(k, "get_object") else k for k in kids]
+        objects = [k for k in kids if isinstance(k, DictionaryObject) and k.get("/Type") == "/OBJR"]
+        texts = [k for k in kids if not isinstance(k, DictionaryObject) or "/MCID" in k]
+        assert objects and texts, link
+
+
+def test_a_link_over_two_lines_is_one_link_with_both_annotations(tmp_path: Path) -> None:
+    words = " ".join(["the survey of every warehouse on the corridor"] * 3)
+    brief = SAMPLE.read_text(encoding="utf-8").replace(
+        "[ModelScope](https://github.com/modelscope/modelscope)",
+        f"[{words}](https://example.com/survey)")
+    (tmp_path / "brief.yaml").write_text(brief, encoding="utf-8")
+    memo = build(tmp_path / "brief.yaml", out=tmp_path, formats=["pdf"]).outputs["pdf"]
+    links = [_link_addresses(e) for e in _elements(_tree(PdfReader(str(memo))))
+             if e["/S"] == "/Link"]
+    assert links.count(["https://example.com/survey"] * 2) == 1  # one annotation per line
+    (node,) = [n for n in structure(memo).find("Link") if n.text.startswith("the survey")]
+    assert node.text.split() == words.split()  # its text, in one element, with its two lines
+
+
+def _link_addresses(link: DictionaryObject) -> list[str]:
+    kids = link["/K"] if isinstance(link["/K"], ArrayObject) else [link["/K"]]
+    return [str(kid["/Obj"]["/A"]["/URI"]) for kid in (k.get_object() for k in kids)
+            if isinstance(kid, DictionaryObject) and kid.get("/Type") == "/OBJR"
+            and "/A" in kid["/Obj"]]
+
+
+def test_a_pdf_ua_checker_finds_nothing_in_any_fixture(memos: dict[str, Path]) -> None:
+    out = subprocess.run([sys.executable, "-m", "pdfua", "check", *map(str, memos.values())],
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.count("result: PASS") == len(memos), out.stdout

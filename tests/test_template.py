@@ -56,14 +56,21 @@ def test_slide_titles_go_into_the_layout_title_placeholder(tmp_path: Path) -> No
     assert len(titled) == len(deck.slides) or "Blank" in {s.slide_layout.name for s in deck.slides}
     for slide in titled:
         assert slide.shapes.title.text_frame.text.strip()
-        # Besides the title, only the footer and slide number take the layout's placeholders.
+        # Besides the title, only the footer, date and slide number take the layout's
+        # placeholders.
         assert all(placeholder.shape_id == slide.shapes.title.shape_id
-                   or placeholder.placeholder_format.type in (PP.FOOTER, PP.SLIDE_NUMBER)
+                   or placeholder.placeholder_format.type in (PP.FOOTER, PP.SLIDE_NUMBER,
+                                                              PP.DATE)
                    for placeholder in slide.placeholders)
 
 
-def test_a_missing_layout_falls_back_with_a_warning(tmp_path: Path) -> None:
+def test_a_layout_the_theme_names_is_used_and_a_missing_one_falls_back_with_a_warning(
+        tmp_path: Path) -> None:
     theme = make_theme(tmp_path)
+    theme.write_text(theme.read_text() + "    summary: No Such Layout\n")
     result = build(SAMPLE, theme=str(theme), out=tmp_path / "out")
-    assert any("template has no layout 'Title Only' for summary slides" in w
-               for w in result.warnings)
+    deck = Presentation(str(result.outputs["pptx"]))
+    kinds = {slide.slide_layout.name for slide in deck.slides}
+    assert {"House Headline", "Title and Content"} <= kinds
+    assert [w.split(": ", 1)[1] for w in result.warnings if "No Such Layout" in w] == [
+        "template has no layout 'No Such Layout' for summary slides; using 'Title and Content'"]

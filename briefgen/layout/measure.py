@@ -239,6 +239,9 @@ def _same_style(a: Span, b: Span) -> bool:
     return (a.bold, a.italic, a.code, a.href) == (b.bold, b.italic, b.code, b.href)
 
 
+# The deck's planner measures a paragraph again for each size and layout it tries, and watch
+# measures every unchanged paragraph again on each rebuild: half the calls repeat one before.
+@lru_cache(maxsize=8192)
 def wrap(spans: tuple[Span, ...], width: float, size: float, family: str = "sans",
          line_spacing: float = 1.2) -> Measured:
     """Wrap a paragraph's spans to `width` pt at `size` pt; an empty paragraph is one line."""

@@ -168,6 +168,13 @@ class TextStyle:
 def count_lines(spans: Sequence[Span], width: float, style: TextStyle) -> int:
     """The lines a paragraph takes at a width, filled greedily between spaces and around CJK
     characters, a word wider than the line cut where it overflows (as the renderer sets it)."""
+    return _count_lines(tuple(spans), width, style)
+
+
+# Pagination measures a paragraph at each width it tries, and watch every unchanged
+# paragraph again on each rebuild.
+@lru_cache(maxsize=8192)
+def _count_lines(spans: tuple[Span, ...], width: float, style: TextStyle) -> int:
     bold = "Bold" in style.face or "Semibold" in style.face
     italic = "Italic" in style.face
     room = max(width - style.indent, 1.0)

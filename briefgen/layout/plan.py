@@ -169,6 +169,9 @@ class Slide:
     items: tuple[Item, ...]
     notes: str = ""
     layout: str | None = None  # the layout the slide is built on
+    # Where that layout is in a template: its master and place among the master's layouts.
+    master: int | None = None
+    layout_index: int | None = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from reportlab import rl_config
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
@@ -57,7 +58,14 @@ from briefgen.render.fonts import (
     visual,
     visual_order,
 )
-from briefgen.render.tagging import Element, Tagger
+from briefgen.render.tagging import (
+    SPAN_CALLBACK,
+    Element,
+    Tagger,
+    has_spans,
+    language_of,
+    span_marked,
+)
 
 Spans = tuple[Span, ...]
 
@@ -72,6 +80,7 @@ class Styles:
     def __init__(self, plan: m.MemoPlan, fonts: Fonts) -> None:
         c = plan.colors
         self.fonts = fonts
+        self.language = plan.lang_tag
         self.link = c.link
         colors = {"lead": c.primary, "muted": c.muted, "caption": c.muted, "h1": c.primary,
                   "h2": c.primary, "label": c.accent, "headline": c.primary,
@@ -118,6 +127,9 @@ def markup(spans: Spans, styles: Styles, bold: bool = False) -> str:
     """Our own reportlab markup for user spans: every user character escaped, each run of
     characters the body font lacks set in a fallback font of the same weight."""
     fonts = styles.fonts
+    # Right-to-left text reads back from its paragraph's ActualText, as one piece: its links
+    # and runs are not marked apart.
+    marked = not any(has_rtl(span.text) for span in spans)
     out: list[str] = []
     for span in spans:
         pieces: list[str] = []
@@ -126,6 +138,9 @@ def markup(spans: Spans, styles: Styles, bold: bool = False) -> str:
             if family != "Body":
                 face = fonts.face(family, span.bold or bold, span.italic)
                 safe = f"<font name={quoteattr(face)}>{safe}</font>"
+                language = language_of(text, styles.language) if marked else None
+                if language:
+                    safe = span_marked(safe, "lang", language)
             pieces.append(safe)
         text = "".join(pieces)
         if span.bold:
@@ -135,6 +150,8 @@ def markup(spans: Spans, styles: Styles, bold: bool = False) -> str:
         if span.href:
             text = (f"<a href={quoteattr(span.href)} color={quoteattr('#' + styles.link)}>"
                     f"<u>{text}</u></a>")
+            if marked:
+                text = span_marked(text, "link", span.href)
         out.append(text)
     return "".join(out)
 
@@ -160,14 +177,18 @@ def _kinsoku_lines(frags: list[Any], widths: list[float], calc_bounds: bool) -> 
     start, count = 0, len(glyphs)
     while start < count:
         width = widths[min(len(lines), len(widths) - 1)]
-        used, i, last_break, hard = 0.0, start, 0, False
+        used, i, last_break, hard, before = 0.0, start, 0, False, ""
         while i < count:
             glyph = glyphs[i]
             if hasattr(glyph.frag, "lineBreak"):
                 hard = True
                 break
-            if i > start and _may_break(glyphs[i - 1], glyph):
+            # A span's marker (an empty glyph) is not a character: the break is decided by
+            # the characters around it.
+            if i > start and glyph and _may_break(before, glyph):
                 last_break = i
+            if glyph:
+                before = glyph
             if used + glyph.width > width + _FUZZ and glyph != " " and i > start:
                 break
             used += glyph.width
@@ -206,6 +227,9 @@ class Text(Paragraph):  # type: ignore[misc]
         # Only now, when the lines are final: a space added before a split would widen them.
         _space_line_ends(self.blPara, self.style.alignment)
         element = None if tagger.repeats(self) else self.tag
+        if element is not None and has_spans(self.blPara):
+            self._draw_spans(canvas, element, x, y, _sW)
+            return
         if element is not None and self.label is not None and self.bulletText:
             # The marker is the first text the paragraph draws: the canvas marks it as the
             # label and opens the body after it.
@@ -220,6 +244,20 @@ class Text(Paragraph):  # type: ignore[misc]
             return
         with tagger.content(canvas, element, self.actual_text()):
             super().drawOn(canvas, x, y, _sW)
+
+    def _draw_spans(self, canvas: Any, element: Element, x: float, y: float, _sW: float
+                    ) -> None:
+        """Draw a paragraph whose links and runs in other languages are elements of their
+        own; the rest of it is in the memo's language."""
+        if element.lang is None:
+            element.lang = ""
+        with canvas.tagger.spans_of(canvas, element):
+            if self.label is not None and self.bulletText:
+                canvas.marker = (self.label, None, "")  # the marker, then the spans
+            try:
+                super().drawOn(canvas, x, y, _sW)
+            finally:
+                canvas.marker = None
 
     def actual_text(self, with_marker: bool = True) -> str:
         """The paragraph's text as written: its marker, its words in logical order (shaped
@@ -270,13 +308,15 @@ def _space_line_ends(lines: Any, alignment: int) -> None:
                 lines.lines[n] = (left, [*words[:-1], words[-1] + " "])
         return
     for line, following in zip(lines.lines, lines.lines[1:], strict=False):
-        words, after = getattr(line, "words", None), getattr(following, "words", None)
+        # The words with text: not a span's marker.
+        words = [n for n, w in enumerate(getattr(line, "words", None) or ()) if w.text]
+        after = [w for w in getattr(following, "words", None) or () if w.text]
         if not words or not after or getattr(line, "lineBreak", False):
             continue
-        text = getattr(words[-1], "text", "")
-        if not text.endswith(" ") and between_words(text, getattr(after[0], "text", "")):
-            words[-1] = copy.copy(words[-1])
-            words[-1].text = text + " "
+        text = line.words[words[-1]].text
+        if not text.endswith(" ") and between_words(text, after[0].text):
+            line.words[words[-1]] = copy.copy(line.words[words[-1]])
+            line.words[words[-1]].text = text + " "
 
 
 def text_style(spans: Spans, style: ParagraphStyle, continues: bool = False) -> ParagraphStyle:
@@ -474,7 +514,8 @@ class MemoCanvas(Canvas):  # type: ignore[misc]
 
     def __init__(self, *args: Any, date: str, tagger: Tagger, **kw: Any) -> None:
         self.tagger = tagger
-        self.marker: tuple[Element, Element, str] | None = None  # label, body and its text
+        # A list item's label, body and its text; no body when its spans mark the body.
+        self.marker: tuple[Element, Element | None, str] | None = None
         # reportlab dates a document from SOURCE_DATE_EPOCH when it is set, and fails on one
         # that is not a number; the memo is dated from the brief, as the deck is.
         saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
@@ -483,6 +524,7 @@ class MemoCanvas(Canvas):  # type: ignore[misc]
         finally:
             if saved is not None:
                 os.environ["SOURCE_DATE_EPOCH"] = saved
+        self.setNamedCB(SPAN_CALLBACK, tagger.span)
         stamp = self._doc._timeStamp
         day = time.strptime(date + ("-01" if len(date) == 7 else ""), "%Y-%m-%d")
         stamp.YMDhms, stamp.dhh, stamp.dmm = tuple(day)[:6], 0, 0
@@ -520,10 +562,15 @@ class MemoCanvas(Canvas):  # type: ignore[misc]
 
     def drawText(self, text: Any) -> None:
         if self.marker is None:
-            super().drawText(text)
+            code = text.getCode()  # which closes the text object: call it once
+            self._code.append(self.tagger.spanned(self, code) or code)
             return
         label, body, words = self.marker
         self.marker = None
+        if body is None:  # a list item drawn by spans_of
+            with self.tagger.out_of_artifact(self), self.tagger.content(self, label):
+                super().drawText(text)
+            return
         with self.tagger.content(self, label):
             super().drawText(text)
         self.tagger.begin(self, body, words)
@@ -553,14 +600,17 @@ class HeadingPage(Flowable):  # type: ignore[misc]
         return self.width, self.height
 
     def drawOn(self, canvas: MemoCanvas, x: float, y: float, _sW: float = 0) -> None:
+        link = self.tag.add("Link", label=self.tag.label)
+
         def draw(canvas: MemoCanvas) -> None:
             text = self.text(str(canvas.heading_pages.get(self.key, "")))
             text.wrap(self.width, self.height)
-            with canvas.tagger.inside(self.tag):  # its link belongs to this entry
+            with canvas.tagger.inside(link):
                 Paragraph.drawOn(text, canvas, x, y, _sW)
 
-        # The number's marked content is opened and closed around the gap it is drawn into.
-        with canvas.tagger.content(canvas, self.tag):
+        # The number's marked content is opened and closed around the gap it is drawn into,
+        # as a Link to the heading, which its annotation joins.
+        with canvas.tagger.content(canvas, link):
             canvas.later(draw)
 
 
@@ -671,7 +721,8 @@ class Flow:
             link = f'<a href="#{heading.key}">'
             title = markup(tuple(replace(s, href=None) for s in heading.text), self.s)
             rows.append([
-                para_text(f"{link}{escape(heading.number)}&nbsp;&nbsp;{title}</a>",
+                para_text(span_marked(f"{link}{escape(heading.number)}&nbsp;&nbsp;{title}</a>",
+                                      "link", f"#{heading.key}"),
                           text_style(heading.text, self.s.contents), entry),
                 HeadingPage(heading.key, self.s.contents_page, entry)])
         table = Ruled(rows, colWidths=[self.width - m.CONTENTS_PAGE_COLUMN,
@@ -1047,6 +1098,13 @@ def render_pdf(plan: m.MemoPlan, base: Path) -> tuple[bytes, int]:
 
     doc.addPageTemplates([PageTemplate(id="memo", frames=[frame], onPage=on_page)])
     tagger = Tagger(plan.lang_tag, plan.title, plan.author, plan.date)
-    doc.build(Flow(plan, styles, base, tagger.root).flowables(),
-              canvasmaker=partial(MemoCanvas, date=plan.date, tagger=tagger, pdfVersion=(1, 7)))
+    # Streams only compressed, not also spelt out in ASCII (reportlab's default, from when
+    # files went by e-mail as text): a quarter smaller, and quicker to write.
+    ascii85, rl_config.useA85 = rl_config.useA85, 0
+    try:
+        doc.build(Flow(plan, styles, base, tagger.root).flowables(),
+                  canvasmaker=partial(MemoCanvas, date=plan.date, tagger=tagger,
+                                      pdfVersion=(1, 7)))
+    finally:
+        rl_config.useA85 = ascii85
     return buffer.getvalue(), doc.page

@@ -245,7 +245,7 @@ def _add_textbox(shapes: Any, box: plan.TextBox, part: Any, look: _Look) -> Any:
     return shape
 
 
-_PLACEHOLDER_TYPES = {"footer": "ftr", "number": "sldNum"}
+_PLACEHOLDER_TYPES = {"footer": "ftr", "number": "sldNum", "date": "dt"}
 
 
 def _add_in_placeholder(slide: Any, box: plan.TextBox, part: Any, look: _Look) -> None:
@@ -546,12 +546,27 @@ def _open(deck: plan.DeckPlan) -> Any:
             if rel.reltype == RT.THUMBNAIL:
                 package._rels.pop(rel_id)
         return prs
-    prs = Presentation(deck.template)
+    from briefgen.theme.package import open_template
+
+    prs = open_template(Path(deck.template))
     slide_ids = prs.slides._sldIdLst
     for slide_id in list(slide_ids):
         prs.part.drop_rel(slide_id.rId)
         slide_ids.remove(slide_id)
+    # The template's custom properties and thumbnail describe the template, not this deck
+    # (app.xml is written anew for every deck).
+    package = prs.part.package
+    for rel_id, rel in list(package._rels.items()):
+        if rel.reltype in (RT.CUSTOM_PROPERTIES, RT.THUMBNAIL):
+            package._rels.pop(rel_id)
     return prs
+
+
+def _layout(prs: Any, slide_plan: plan.Slide) -> Any:
+    """The slide's layout: by its place in a template's master, by name on the own master."""
+    if slide_plan.master is not None and slide_plan.layout_index is not None:
+        return prs.slide_masters[slide_plan.master].slide_layouts[slide_plan.layout_index]
+    return prs.slide_layouts.get_by_name(slide_plan.layout or "Blank")
 
 
 class _NotesSlides:
@@ -630,8 +645,7 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
     notes_slides = _NotesSlides()
     titles = []
     for slide_plan in deck.slides:
-        layout = prs.slide_layouts.get_by_name(slide_plan.layout or "Blank")
-        slide = prs.slides.add_slide(layout)
+        slide = prs.slides.add_slide(_layout(prs, slide_plan))
         # Placeholders the plan does not use would show "Click to add text" in PowerPoint;
         # the layout's are listed now, before the slide holds many shapes to look through.
         placeholders = list(slide.placeholders)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
@@ -21,6 +21,12 @@ from reportlab.pdfbase.pdfdoc import (
 )
 
 from briefgen.render.fonts import has_rtl
+
+# The canvas callback that marks where a link or a run in another language starts and ends
+# inside a paragraph, and the token it leaves in the text object until the text is drawn.
+SPAN_CALLBACK = "tagspan"
+_SPAN_TOKEN = re.compile("\x00(\\d+)\x00")
+_SHOWS_TEXT = re.compile(r"\bT[jJ]\b")
 
 # Structure types whose kids are other elements only, never marked content.
 _GROUPS = frozenset({"Document", "Sect", "L", "LI", "Table", "THead", "TBody", "TR", "TOC",
@@ -59,6 +65,16 @@ class Tagger:
         self.artifacts = 0  # how deep inside artifacts the canvas is
         # Flowables drawn once (drawn again, they repeat), without keeping them alive.
         self.drawn: weakref.WeakSet[Any] = weakref.WeakSet()
+        # Inside the paragraph being drawn: the spans open, innermost last, the links made so
+        # far (for their annotations), and the element each span token continues with.
+        self.spans: dict[int, list[Element]] = {}
+        self.links: dict[int, list[Element]] = {}
+        # The element before and after each token, and the slot of the text before it.
+        self.tokens: list[tuple[Element, Element, list[tuple[int, int]]]] = []
+        self.text_element: Element | None = None  # the paragraph spans_of is drawing
+        # Where each link's text starts and ends on the page, on its baseline.
+        self.starts: dict[int, tuple[float, float]] = {}
+        self.ends: dict[int, tuple[float, float]] = {}
 
     def repeats(self, flowable: Any) -> bool:
         """Whether a flowable is drawn a second time (a table header repeated on a page)."""
@@ -131,16 +147,140 @@ class Tagger:
             if element is not None:
                 self.open.pop()
 
+    @contextmanager
+    def spans_of(self, canvas: Any, element: Element) -> Iterator[None]:
+        """Draw a paragraph whose links and runs in other languages are elements of their
+        own: its text is marked piece by piece as it is drawn (see spanned), and the rest,
+        its underlines, is an artifact."""
+        self.text_element = element
+        canvas._code.append("/Artifact BMC")
+        try:
+            yield
+        finally:
+            canvas._code.append("EMC")
+            self.text_element = None
+
+    @contextmanager
+    def out_of_artifact(self, canvas: Any) -> Iterator[None]:
+        """Draw marked content in the middle of a paragraph drawn by spans_of."""
+        canvas._code.append("EMC")
+        try:
+            yield
+        finally:
+            canvas._code.append("/Artifact BMC")
+
+    def span(self, canvas: Any, _kind: str, label: str) -> None:
+        """The callback of a span marker (see span_marked): open a Link or a Span with its
+        /Lang under the paragraph's element, or close the innermost one, and leave a token in
+        the text object where its marked content changes."""
+        base = self.text_element
+        if base is None:  # drawn as an artifact: a repeated table header
+            return
+        stack = self.spans.setdefault(id(base), [])
+        before = stack[-1] if stack else base
+        # Where the text before this point goes among `before`'s kids: ahead of what opens here.
+        slot: list[tuple[int, int]] = []
+        before.kids.append(slot)
+        info = canvas._curr_tx_info
+        here = canvas.absolutePosition(info["cur_x"], info["cur_y"])
+        if label == "/":
+            if not stack:
+                return
+            closed = stack.pop()
+            if closed.tag == "Link":
+                self.ends[id(closed)] = here
+        else:
+            kind, _, value = label.partition(" ")
+            if kind == "link":
+                element = before.add("Link", label=value)
+                self.links.setdefault(id(base), []).append(element)
+                self.starts[id(element)] = here
+            else:
+                element = before.add("Span", lang=value)
+            stack.append(element)
+        info["tx"]._code.append(f"\x00{len(self.tokens)}\x00")
+        self.tokens.append((before, stack[-1] if stack else base, slot))
+
+    def spanned(self, canvas: Any, code: str) -> str | None:
+        """A text object of the paragraph spans_of draws, with its pieces marked: each stretch
+        of text between two tokens is a sequence of the element it belongs to. None outside
+        spans_of: the text is marked as a whole by its drawer."""
+        base = self.text_element
+        if base is None:
+            return None
+        stack = self.spans.get(id(base), [])
+        pieces = _SPAN_TOKEN.split(code)
+        current = self.tokens[int(pieces[1])][0] if len(pieces) > 1 else (
+            stack[-1] if stack else base)
+        page = canvas.getPageNumber() - 1
+        out: list[str] = []
+        for n, piece in enumerate(pieces):
+            if n % 2:
+                current = self.tokens[int(piece)][1]
+                continue
+            slot = self.tokens[int(pieces[n + 1])][2] if n + 1 < len(pieces) else current.kids
+            head = tail = ""
+            if n == 0:  # "BT" and the text state come before any marked content
+                head, bt, piece = piece.partition("BT")
+                head += bt
+            if n == len(pieces) - 1:
+                piece, et, tail = piece.rpartition("ET")
+                tail = et + tail
+            if _SHOWS_TEXT.search(piece):
+                piece = f"{self._sequence(page, current, slot)} {piece} EMC"
+            out.append(f"{head} {piece} {tail}")
+        if not stack:  # the paragraph ended: its spans are done
+            self.spans.pop(id(base), None)
+            self.links.pop(id(base), None)
+        return "EMC " + " ".join(out) + "\n/Artifact BMC"
+
+    def _sequence(self, page: int, element: Element, slot: list[Any]) -> str:
+        """Begin a marked-content sequence of `element` on `page`, kept in `slot` among the
+        element's kids: its BDC operator."""
+        marks = self.marks.setdefault(page, [])
+        mcid = len(marks)
+        marks.append(element)
+        slot.append((page, mcid))
+        return f"/{_content_tag(element.tag)} <</MCID {mcid}>> BDC"
+
     def annotation(self, annotation: Any, reference: Any) -> None:
-        """Tie a link annotation to a Link element under the element being drawn, and give it
-        the description a screen reader announces: the address, or the entry it belongs to."""
-        parent = self.open[-1] if self.open else self.root
-        contents = parent.label or _address(annotation)
-        link = parent.add("Link")
+        """Tie a link annotation to its Link element (the span of the link's text, or a new
+        one under the element being drawn), and give it the description a screen reader
+        announces: the address, or the entry it belongs to."""
+        parent = self.text_element or (self.open[-1] if self.open else self.root)
+        address = _address(annotation)
+        links = self.links.get(id(parent), [])
+        # The link to that address whose text the annotation covers (reportlab makes one per
+        # line a link is on); or the element itself, a link whose content was marked
+        # elsewhere (a page number in the contents).
+        same = [link for link in links if link.label == address]
+        link = next((link for link in same if self._covers(link, annotation)),
+                    same[-1] if same else links[-1] if links and address == "Link" else None)
+        if link is None and parent.tag == "Link":
+            link = parent
+        contents = parent.label or (link.label if link and link.label else address)
+        if link is None:
+            link = parent.add("Link")
         key = len(self.annotations)  # numbered after the pages once their count is known
         self.annotations.append((key, link))
         link.kids.append(("annot", key, (annotation, reference)))
         _set(annotation, "Contents", PDFString(contents))
+
+    def _covers(self, link: Element, annotation: Any) -> bool:
+        """Whether an annotation's rectangle is on the text of a link: on a line from the
+        link's first to its last, right of its start on the first, left of its end on the
+        last."""
+        rect = annotation.dict.get("Rect") if isinstance(annotation, PDFDictionary) else None
+        if rect is None:
+            return False
+        x1, y1, x2, y2 = (float(v) for v in rect.sequence)
+        x_start, y_start = self.starts[id(link)]
+        x_end, y_end = self.ends.get(id(link), (float("inf"), float("-inf")))
+        if y1 > y_start or y2 < y_end:
+            return False
+        if y1 <= y_start <= y2 and x2 <= x_start:
+            return False
+        return not (y1 <= y_end <= y2 and x1 >= x_end)
 
     def finish(self, canvas: Any) -> None:
         """Write the structure tree, parent tree, MarkInfo, XMP metadata and page entries."""
@@ -174,7 +314,7 @@ class Tagger:
             d["P"] = ref(element.parent) if element.parent else tree_ref
             kids: list[Any] = []
             page_of = None
-            for kid in element.kids:
+            for kid in _flat(element.kids):
                 if isinstance(kid, Element):
                     kids.append(ref(kid))
                 elif kid[0] == "annot":
@@ -213,6 +353,29 @@ class Tagger:
             page.StructParents = n
             page.Tabs = PDFName("S")
             page.__NoDefault__ = [*type(page).__NoDefault__, "StructParents", "Tabs"]
+
+
+def _flat(kids: list[Any]) -> Iterator[Any]:
+    """An element's kids, with the slots spans leave among them opened."""
+    for kid in kids:
+        if isinstance(kid, list):
+            yield from kid
+        else:
+            yield kid
+
+
+def span_marked(markup: str, kind: str, value: str) -> str:
+    """reportlab markup of a paragraph's piece that is its own structure element: a link
+    (`kind` "link", `value` its address) or a run in another language ("lang", its code)."""
+    return (f'<onDraw name="{SPAN_CALLBACK}" label={quoteattr(f"{kind} {value}")}/>{markup}'
+            f'<onDraw name="{SPAN_CALLBACK}" label="/"/>')
+
+
+def has_spans(lines: Any) -> bool:
+    """Whether a paragraph's broken lines (its blPara) mark spans of their own."""
+    return lines.kind == 1 and any(
+        getattr(getattr(word, "cbDefn", None), "name", "") == SPAN_CALLBACK
+        for line in lines.lines for word in line.words)
 
 
 _KANA = re.compile("[\u3040-\u30ff]")

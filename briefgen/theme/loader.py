@@ -133,9 +133,16 @@ def _template(document: Document, name: str) -> TemplateInfo:
 
     where = ("deck", "template")
     file = Path(name).resolve()  # already anchored at the folder of the theme that names it
-    if file.suffix.lower() != ".pptx" or not file.is_file():
-        raise BriefError([document.problem(where, f"template '{name}' is not a .pptx file here",
-                                           "give the path of a .pptx relative to the theme")])
+    if file.suffix.lower() not in (".pptx", ".potx"):
+        raise BriefError([document.problem(where, f"template '{Path(name).name}' is not a "
+                                           ".pptx or .potx file",
+                                           "save the template from PowerPoint as .pptx or "
+                                           ".potx")])
+    if not file.is_file():
+        raise BriefError([document.problem(where, f"template '{Path(name).name}' not found "
+                                           f"in {file.parent}",
+                                           "give the path of the template relative to the "
+                                           "theme file")])
     if file.stat().st_size > MAX_TEMPLATE_BYTES:
         raise BriefError([document.problem(where, f"template '{name}' is larger than "
                                            f"{MAX_TEMPLATE_BYTES // 2**20} MB",
@@ -144,5 +151,5 @@ def _template(document: Document, name: str) -> TemplateInfo:
     try:
         return read_template(file)
     except ValueError as exc:
-        raise BriefError([document.problem(where, str(exc), "save the template as .pptx")]
+        raise BriefError([document.problem(where, str(exc), "save the template as .pptx or .potx")]
                          ) from None

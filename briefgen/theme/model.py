@@ -157,13 +157,15 @@ class Deck(Model):
     style: Literal["band", "rule", "plain"] = Field(
         "rule", description="Title treatment: a coloured band, a rule under it, or plain.")
     template: str | None = Field(
-        None, description="A .pptx, relative to the theme file, whose master and layouts the "
-        "deck is built on.")
+        None, description="A .pptx or .potx, relative to the theme file, whose masters, layouts, "
+        "colours and fonts the deck is built on.")
     layouts: dict[Literal["title", "content", "summary", "agenda", "section", "risks",
-                          "verdict", "predictions", "conclusion", "sources"], str] = Field(
+                          "verdict", "predictions", "conclusion", "sources", "two"], str] = Field(
         default_factory=dict,
         description="Template layout name by slide kind (title, content for every other "
-        "slide, or summary, agenda, section, risks, verdict, predictions, conclusion, sources).")
+        "slide, or summary, agenda, section, risks, verdict, predictions, conclusion, sources; "
+        "two for slides with two content areas side by side). Without a name, layouts are "
+        "chosen by their placeholders.")
 
 
 class Memo(Model):

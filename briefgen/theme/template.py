@@ -1,4 +1,5 @@
-"""Corporate PowerPoint templates: the slide size and layout geometry a planner needs."""
+"""Corporate PowerPoint templates: the slide size, every master's layouts classified by their
+placeholders, the geometry and look a planner needs, and what is drawn behind the text."""
 
 from __future__ import annotations
 
@@ -11,45 +12,341 @@ EMU_PER_PT = 12700
 # or example slides, which every deck would carry.
 MAX_TEMPLATE_BYTES = 50 * 2**20
 
+Box = tuple[float, float, float, float]  # x, y, w, h in pt
+
+# What a layout is for, judged by its placeholders: a title slide (centred title, or a title
+# and a subtitle), title and one content area, title and two side-by-side content areas, a
+# section header, a title alone, or something else (captions, vertical text, blank).
+LAYOUT_KINDS = ("title", "content", "two", "section", "title_only", "other")
+
+_NS = {"p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+       "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+_BODY_TYPES = ("body", "obj", "tbl", "chart", "dgm", "media", "clipArt", "pic")
+_SLOT_OF = {"dk1": "tx1", "lt1": "bg1", "dk2": "tx2", "lt2": "bg2"}
+
+
+@dataclass(frozen=True)
+class Backdrop:
+    """Something drawn behind a slide's text: a solid colour (hex) or a picture ("")."""
+
+    box: Box
+    color: str
+
 
 @dataclass(frozen=True)
 class Layout:
     name: str
-    title: tuple[float, float, float, float] | None  # x, y, w, h of the title placeholder, pt
+    master: int  # which master it belongs to, and its place among that master's layouts
+    index: int
+    kind: str
+    title: Box | None  # the title placeholder
+    bodies: tuple[Box, ...]  # content placeholders, left to right
+    subtitle: Box | None
+    footer: Box | None
+    date: Box | None
+    number: Box | None
+    backdrops: tuple[Backdrop, ...]  # master's, then the layout's, bottom to top
+
+    @property
+    def label(self) -> str:
+        return f"'{self.name}'" + (f" (master {self.master + 1})" if self.master else "")
+
+
+@dataclass(frozen=True)
+class MasterLook:
+    """A master's look: its theme colours by the slide's names (tx1, bg1, accent1, …, through
+    its colour map), its theme fonts, and its title and body text colours."""
+
+    colors: tuple[tuple[str, str], ...]
+    heading_font: str
+    body_font: str
+    east_asian_font: str
+    title_color: str | None
+    body_color: str | None
+    own_number: bool  # a slide-number field in a shape of its own, shown on every slide
+
+    def color(self, slot: str) -> str | None:
+        return dict(self.colors).get(slot)
 
 
 @dataclass(frozen=True)
 class TemplateInfo:
-    """What the planner knows of a template: its path, slide size and layouts by name."""
+    """What the planner knows of a template: its path, slide size, layouts and masters."""
 
     path: str
     width: float
     height: float
     layouts: tuple[Layout, ...]
+    masters: tuple[MasterLook, ...]
+    example_masters: tuple[int, ...]  # the master of each of the template's own slides
 
     def layout(self, name: str) -> Layout | None:
         return next((item for item in self.layouts if item.name == name), None)
 
 
+def _emu_box(xfrm: Any) -> Box | None:
+    if xfrm is None:
+        return None
+    off, ext = xfrm.find("a:off", _NS), xfrm.find("a:ext", _NS)
+    if off is None or ext is None:
+        return None
+    return (int(off.get("x")) / EMU_PER_PT, int(off.get("y")) / EMU_PER_PT,
+            int(ext.get("cx")) / EMU_PER_PT, int(ext.get("cy")) / EMU_PER_PT)
+
+
+def _placeholders(tree: Any) -> list[tuple[str, str, Box | None, bool]]:
+    """(type, idx, box, vertical) of each placeholder of a master's or layout's tree."""
+    found = []
+    for sp in tree.iterfind(".//p:sp", _NS):
+        ph = sp.find("p:nvSpPr/p:nvPr/p:ph", _NS)
+        if ph is None:
+            continue
+        body_pr = sp.find("p:txBody/a:bodyPr", _NS)
+        vertical = body_pr is not None and body_pr.get("vert", "horz") != "horz"
+        found.append((ph.get("type", "obj"), ph.get("idx", "0"),
+                      _emu_box(sp.find("p:spPr/a:xfrm", _NS)), vertical))
+    return found
+
+
+def _hex(fill: Any, colors: dict[str, str]) -> str | None:
+    """The colour of a <a:solidFill> (or a colour element's parent), by value or by slot."""
+    if fill is None:
+        return None
+    rgb = fill.find("a:srgbClr", _NS)
+    if rgb is not None:
+        return str(rgb.get("val")).upper()
+    scheme = fill.find("a:schemeClr", _NS)
+    if scheme is not None:
+        return colors.get(str(scheme.get("val")))
+    system = fill.find("a:sysClr", _NS)
+    if system is not None:
+        return str(system.get("lastClr", "000000")).upper()
+    return None
+
+
+def _background(tree: Any, colors: dict[str, str], box: Box) -> list[Backdrop]:
+    """A master's or layout's background and the filled shapes and pictures it draws."""
+    found = []
+    bg = tree.find("p:cSld/p:bg", _NS)
+    if bg is not None:
+        props = bg.find("p:bgPr", _NS)
+        ref = bg.find("p:bgRef", _NS)
+        if props is not None:
+            if props.find("a:solidFill", _NS) is not None:
+                color = _hex(props.find("a:solidFill", _NS), colors)
+                if color:
+                    found.append(Backdrop(box, color))
+            elif props.find("a:gradFill", _NS) is not None:
+                stop = props.find("a:gradFill/a:gsLst/a:gs", _NS)
+                color = _hex(stop, colors) if stop is not None else None
+                found.append(Backdrop(box, color or ""))
+            else:
+                found.append(Backdrop(box, ""))  # a picture or pattern
+        elif ref is not None:
+            found.append(Backdrop(box, _hex(ref, colors) or ""))
+    for shape in tree.find("p:cSld/p:spTree", _NS):
+        tag = shape.tag.rsplit("}", 1)[-1]
+        if tag not in ("sp", "pic") or shape.find("./*/p:nvPr/p:ph", _NS) is not None:
+            continue
+        where = _emu_box(shape.find("p:spPr/a:xfrm", _NS))
+        if where is None or where[2] <= 0 or where[3] <= 0:
+            continue
+        if tag == "pic":
+            found.append(Backdrop(where, ""))
+            continue
+        fill = shape.find("p:spPr/a:solidFill", _NS)
+        if fill is not None:
+            color = _hex(fill, colors)
+            if color:
+                found.append(Backdrop(where, color))
+        elif shape.find("p:spPr/a:blipFill", _NS) is not None:
+            found.append(Backdrop(where, ""))
+    return found
+
+
+def _look(master: Any, theme: Any) -> MasterLook:
+    scheme = theme.find("a:themeElements/a:clrScheme", _NS)
+    by_slot: dict[str, str] = {}
+    for element in scheme if scheme is not None else ():
+        name = element.tag.rsplit("}", 1)[-1]
+        value = _hex(element, {})
+        if value:
+            by_slot[name] = value
+    mapping = master.find("p:clrMap", _NS)
+    colors = {slot: by_slot[slot] for slot in by_slot}  # accent1…, hlink keep their names
+    for name in ("bg1", "tx1", "bg2", "tx2"):
+        target = mapping.get(name) if mapping is not None else None
+        target = target or {"bg1": "lt1", "tx1": "dk1", "bg2": "lt2", "tx2": "dk2"}[name]
+        if target in by_slot:
+            colors[name] = by_slot[target]
+    fonts = theme.find("a:themeElements/a:fontScheme", _NS)
+
+    def typeface(path: str) -> str:
+        found = fonts.find(path, _NS) if fonts is not None else None
+        return str(found.get("typeface", "")) if found is not None else ""
+
+    def style_color(style: str) -> str | None:
+        fill = master.find(f"p:txStyles/p:{style}/a:lvl1pPr/a:defRPr/a:solidFill", _NS)
+        return _hex(fill, colors)
+
+    def placeholder_color(kind: str) -> str | None:
+        # LibreOffice writes the master's text colours on its placeholders, not in txStyles.
+        for sp in master.iterfind("p:cSld/p:spTree/p:sp", _NS):
+            ph = sp.find("p:nvSpPr/p:nvPr/p:ph", _NS)
+            if ph is not None and ph.get("type", "obj") == kind:
+                fill = sp.find(".//a:p//a:solidFill", _NS)
+                return _hex(fill, colors)
+        return None
+
+    own_number = any(
+        shape.find("./*/p:nvPr/p:ph", _NS) is None
+        and shape.find(".//a:fld[@type='slidenum']", _NS) is not None
+        for shape in master.find("p:cSld/p:spTree", _NS))
+    return MasterLook(
+        tuple(sorted(colors.items())), typeface("a:majorFont/a:latin"),
+        typeface("a:minorFont/a:latin"), typeface("a:minorFont/a:ea"),
+        placeholder_color("title") or style_color("titleStyle"),
+        placeholder_color("body") or style_color("bodyStyle"), own_number)
+
+
+def _kind(layout_type: str, title: Box | None, centred: bool, subtitle: Box | None,
+          bodies: list[Box], vertical: bool, width: float) -> str:
+    if layout_type == "title" or centred or (title and subtitle and not bodies):
+        return "title" if title else "other"
+    if not title or vertical or layout_type in ("vertTx", "vertTitleAndTx", "objTx", "picTx",
+                                                "txAndObj", "objAndTx"):
+        return "other"
+    if layout_type == "secHead":
+        return "section"
+    below = [b for b in bodies if b[1] >= title[1] + title[3] * 0.5]
+    if not bodies:
+        return "title_only"
+    if len(bodies) == 1 and below and below[0][2] >= width * 0.5:
+        return "content"
+    if (len(bodies) == 2 and len(below) == 2 and abs(bodies[0][1] - bodies[1][1]) < 2
+            and abs(bodies[0][3] - bodies[1][3]) < 2):
+        return "two"
+    return "other"
+
+
+def _boxes(own: list[tuple[str, str, Box | None, bool]],
+           inherited: list[tuple[str, str, Box | None, bool]]
+           ) -> list[tuple[str, Box, bool]]:
+    """A layout's placeholders, each with its own box or the one of its master's placeholder
+    of the same type."""
+    from_master: dict[str, Box] = {}
+    for kind, _idx, box, _vertical in inherited:
+        group = "title" if kind in ("title", "ctrTitle") else (
+            "body" if kind in (*_BODY_TYPES, "subTitle") else kind)
+        if box:
+            from_master.setdefault(group, box)
+    result = []
+    for kind, _idx, box, vertical in own:
+        group = "title" if kind in ("title", "ctrTitle") else (
+            "body" if kind in (*_BODY_TYPES, "subTitle") else kind)
+        found = box or from_master.get(group)
+        if found:
+            result.append((kind, found, vertical))
+    return result
+
+
+def _generic_layouts(masters: list[tuple[Any, list[Any]]]) -> bool:
+    """True when every master carries the same layouts with the same boxes while the masters'
+    own title and body placeholders differ: the layouts are copies (LibreOffice's export
+    writes them so), and each master's own placeholders say where its artwork leaves room."""
+    if len(masters) < 2:
+        return False
+    def shape(tree: Any) -> str:
+        return str([(k, b) for k, _, b, _ in _placeholders(tree)
+                    if k in ("title", "ctrTitle", "subTitle", *_BODY_TYPES)])
+
+    layouts = [tuple((lay.get("type"), shape(lay)) for lay in layout_list)
+               for _, layout_list in masters]
+    own = [shape(master) for master, _ in masters]
+    return len(set(layouts)) == 1 and len(set(own)) > 1
+
+
 def read_template(path: Path) -> TemplateInfo:
-    """Read a .pptx template's size and layouts; raises ValueError if it is not a deck."""
-    from pptx import Presentation
-    from pptx.enum.shapes import PP_PLACEHOLDER
+    """Read a .pptx or .potx template's size, masters and layouts; raises ValueError if it
+    is not a deck."""
+    from briefgen.theme.package import open_template
 
     try:
-        prs = Presentation(str(path))
+        prs = open_template(path)
     except Exception as exc:  # python-pptx raises several types for a non-deck file
         raise ValueError(f"cannot open the template as a PowerPoint file ({exc})") from None
-    layouts = []
-    for layout in prs.slide_layouts:
-        title = None
-        placeholders: Any = layout.placeholders
-        for shape in placeholders:
-            kind = shape.placeholder_format.type
-            if kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE) and shape.width:
-                title = (int(shape.left or 0) / EMU_PER_PT, int(shape.top or 0) / EMU_PER_PT,
-                         int(shape.width) / EMU_PER_PT, int(shape.height or 0) / EMU_PER_PT)
-                break
-        layouts.append(Layout(layout.name, title))
-    return TemplateInfo(str(path.resolve()), int(prs.slide_width or 0) / EMU_PER_PT,
-                        int(prs.slide_height or 0) / EMU_PER_PT, tuple(layouts))
+    width, height = int(prs.slide_width or 0) / EMU_PER_PT, int(prs.slide_height or 0) / EMU_PER_PT
+    slide_box = (0.0, 0.0, width, height)
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    trees = [(master._element, [layout._element for layout in master.slide_layouts])
+             for master in prs.slide_masters]
+    generic = _generic_layouts(trees)
+    layouts: list[Layout] = []
+    looks: list[MasterLook] = []
+    for m, master in enumerate(prs.slide_masters):
+        theme = master.part.part_related_by(RT.THEME)
+        from lxml import etree
+
+        look = _look(master._element, etree.fromstring(theme.blob))
+        looks.append(look)
+        colors = dict(look.colors)
+        master_places = _placeholders(master._element)
+        master_back = _background(master._element, colors, slide_box)
+        for n, layout in enumerate(master.slide_layouts):
+            element = layout._element
+            layout_type = element.get("type", "")
+            places = _boxes(_placeholders(element), master_places)
+            if generic:
+                # The layout's boxes are copies: the master's own title and body say where
+                # this master's artwork leaves room.
+                places = _generic_boxes(places, _boxes(master_places, []))
+            shows_master = element.find("p:cSld", _NS) is not None and \
+                element.get("showMasterSp", "1") not in ("0", "false")
+            back = [*(master_back if shows_master else master_back[:1]),
+                    *_background(element, colors, slide_box)]
+            title = next((b for k, b, _ in places if k in ("title", "ctrTitle")), None)
+            subtitle = next((b for k, b, _ in places if k == "subTitle"), None)
+            bodies = sorted((b for k, b, _ in places if k in _BODY_TYPES), key=lambda b: b[0])
+            vertical = any(v for k, _, v in places if k in (*_BODY_TYPES, "title"))
+            centred = any(k == "ctrTitle" for k, _, _ in places)
+
+            def first(kind: str, places: list[tuple[str, Box, bool]] = places) -> Box | None:
+                return next((b for k, b, _ in places if k == kind), None)
+
+            layouts.append(Layout(
+                layout.name, m, n,
+                _kind(layout_type, title, centred, subtitle, bodies, vertical, width),
+                title, tuple(bodies), subtitle, first("ftr"), first("dt"), first("sldNum"),
+                tuple(back)))
+    masters = list(prs.slide_masters)
+    example = tuple(masters.index(slide.slide_layout.slide_master) for slide in prs.slides)
+    return TemplateInfo(str(path.resolve()), width, height, tuple(layouts), tuple(looks),
+                        example)
+
+
+def _generic_boxes(places: list[tuple[str, Box, bool]], master: list[tuple[str, Box, bool]]
+                   ) -> list[tuple[str, Box, bool]]:
+    """A copied layout's placeholders moved to the master's own: title to its title, one
+    content area or subtitle to its body, two side by side to the body's halves."""
+    own = {("title" if k in ("title", "ctrTitle") else k): b for k, b, _ in master}
+    body = own.get("body")
+    contents = [p for p in places if p[0] in (*_BODY_TYPES, "subTitle")]
+    moved: list[tuple[str, Box, bool]] = []
+    for kind, box, vertical in places:
+        if kind in ("title", "ctrTitle") and "title" in own:
+            box = own["title"]
+        elif kind in (*_BODY_TYPES, "subTitle") and body:
+            if len(contents) == 2 and contents[0][1][1] == contents[1][1][1]:
+                gap = body[2] * 0.04
+                half = (body[2] - gap) / 2
+                left = contents.index((kind, box, vertical)) == 0 \
+                    if (kind, box, vertical) in contents else True
+                box = (body[0] if left else body[0] + half + gap, body[1], half, body[3])
+            elif len(contents) == 1:
+                box = body
+        elif kind in own:
+            box = own[kind]
+        moved.append((kind, box, vertical))
+    return moved

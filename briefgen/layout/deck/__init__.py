@@ -55,14 +55,14 @@ def plan_deck(brief: Brief, theme: Theme, image_sizes: ImageSizes | None = None
     slides = [slide for kind_slides, _ in made for slide in kind_slides]
     # The template layouts each kind of slide used, with the warning a fallback needs.
     for kind in dict.fromkeys(s.kind for s in slides):
-        layout_said = ctx.layouts[kind][1]
+        layout_said = ctx.layouts[kind].message
         if layout_said:
             said.append(layout_said)
     for _, kind_said in made:
         said.extend(kind_said)
     numbered = []
     for n, slide in enumerate(slides, 1):
-        footer_items, footer_said = footer(ctx, n, len(slides))
+        footer_items, footer_said = footer(ctx, n, len(slides), slide.kind)
         if n == 1:
             said.extend(footer_said)  # every footer is the same line
         numbered.append(replace(slide, items=(*slide.items, *footer_items,

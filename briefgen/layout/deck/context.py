@@ -11,25 +11,41 @@ from briefgen.brief.model import Brief
 from briefgen.labels import Labels, format_date, labels_for
 from briefgen.layout import plan
 from briefgen.layout.measure import Measured, line_height, wrap
-from briefgen.layout.messages import LayoutMessage, warning
+from briefgen.layout.messages import LayoutMessage, note, warning
 from briefgen.theme.model import DECK_FONT_METRICS, Colors, DeckSizes, Theme
-from briefgen.theme.template import TemplateInfo
+from briefgen.theme.template import Layout, TemplateInfo
 
 MARGIN = 48.0
 LOGO_H = 26.0
 GAP = 12.0
 # The layouts of the deck's own master each slide kind is built on.
-OWN_LAYOUTS = {"title": "Title Slide"}
+OWN_LAYOUTS = {"title": "Title Slide", "two": "Two Content"}
 OWN_CONTENT_LAYOUT = "Title Only"
-TWO_CONTENT_LAYOUT = "Two Content"
-TWO_CONTENT_GAP = 24.0  # between the two content areas, pt
-# Usual layout names of PowerPoint's default master, tried in order for each slide kind.
-TEMPLATE_LAYOUTS = {
-    "title": ("Title Slide",),
-    "content": ("Title Only", "Title and Content"),
-}
+# The deck's own content area starts below a one-line title and its rule, and ends above
+# the footer line.
+OWN_CONTENT_TOP = 96.0
+OWN_FOOTER_ROOM = 40.0
+TWO_CONTENT_GAP = 24.0
+# On a template, what each slide kind needs of a layout, best first (template.LAYOUT_KINDS).
+WANTED = {"title": ("title",), "two": ("two",)}
+WANTED_CONTENT = ("content", "title_only", "two", "section")
 SLIDE_KINDS = ("title", "summary", "agenda", "section", "risks", "verdict", "predictions",
                "conclusion", "sources")
+
+Box = tuple[float, float, float, float]  # x, y, w, h in pt
+
+
+@dataclass(frozen=True)
+class LayoutChoice:
+    """The layout a slide kind is built on: its name, where it is in the package (master
+    and place among that master's layouts; None on the deck's own master, found by name),
+    what the template says of it, and the note its choice needs, if any."""
+
+    name: str
+    master: int | None = None
+    index: int | None = None
+    layout: Layout | None = None
+    message: LayoutMessage | None = None
 
 ImageSizes = Mapping[str, tuple[int, int]]
 
@@ -44,8 +60,8 @@ class Context:
     image_sizes: ImageSizes
     width: float
     height: float
-    # The template layout of each slide kind, and the warning its choice needs, if any.
-    layouts: Mapping[str, tuple[str | None, LayoutMessage | None]]
+    # The layout of each slide kind, and of slides with two content areas ("two").
+    layouts: Mapping[str, LayoutChoice]
     date_text: str
 
     @property
@@ -69,13 +85,57 @@ class Context:
         """A logo stands at the top right of every slide; titles keep clear of it."""
         return (LOGO_H * self.logo[1] / self.logo[2]) if self.logo else 0.0
 
+    # ---- geometry ---------------------------------------------------------------------------
+
+    def content_area(self, kind: str) -> Box:
+        """Where a slide kind's body, exhibits and cards may go: the layout's content
+        placeholder on a template, inside the margins on the deck's own master. The body
+        starts at y or below the slide's title, whichever is lower."""
+        layout = self.layouts[kind].layout
+        if layout is None:
+            return (MARGIN, OWN_CONTENT_TOP, self.width - 2 * MARGIN,
+                    self.height - OWN_FOOTER_ROOM - OWN_CONTENT_TOP)
+        return _layout_area(layout, self.width, self.height)
+
+    def two_content_areas(self, kind: str = "section") -> tuple[Box, Box]:
+        """The left and right content areas of a slide with two side by side: the "Two
+        Content" layout's placeholders on a template, halves of `kind`'s content area
+        otherwise (and on a template without such a layout). Slides with two content areas
+        are made with `slide(..., two_content=True)`."""
+        x, y, w, h = self.content_area(kind)
+        layout = self.layouts["two"].layout
+        if layout is not None and layout.kind == "two":
+            return (_inside(layout.bodies[0], self.width, self.height),
+                    _inside(layout.bodies[1], self.width, self.height))
+        half = (w - TWO_CONTENT_GAP) / 2
+        return (x, y, half, h), (x + half + TWO_CONTENT_GAP, y, half, h)
+
+    @property
+    def content_x(self) -> float:
+        """The left edge of the content area shared by every content slide kind."""
+        return self._shared_area[0]
+
     @property
     def content_w(self) -> float:
-        return self.width - 2 * MARGIN
+        """The width of the content area shared by every content slide kind."""
+        return self._shared_area[2]
 
     @property
     def body_bottom(self) -> float:
-        return self.height - 40.0
+        """The bottom of the content area shared by every content slide kind."""
+        _, y, _, h = self._shared_area
+        return y + h
+
+    @property
+    def _shared_area(self) -> Box:
+        # Slide kinds on different layouts share what lies inside all their content areas,
+        # so that a block planned once fits whichever slide it lands on.
+        areas = [self.content_area(kind) for kind in SLIDE_KINDS if kind != "title"]
+        left = max(a[0] for a in areas)
+        top = max(a[1] for a in areas)
+        right = min(a[0] + a[2] for a in areas)
+        bottom = min(a[1] + a[3] for a in areas)
+        return (left, top, max(right - left, 120.0), max(bottom - top, 120.0))
 
     @property
     def family(self) -> str:
@@ -167,30 +227,32 @@ class Context:
     # ---- slides ---------------------------------------------------------------------------
 
     def layout_for(self, kind: str) -> str | None:
-        return self.layouts[kind][0]
+        return self.layouts[kind].name
 
-    def title_placeholder(self, kind: str) -> tuple[float, float, float, float] | None:
-        name = self.layout_for(kind)
-        layout = self.template.layout(name) if self.template and name else None
-        return layout.title if layout else None
+    def title_placeholder(self, kind: str) -> Box | None:
+        layout = self.layouts[kind].layout
+        return _inside(layout.title, self.width, self.height) if layout and layout.title \
+            else None
 
-    def two_content_areas(self) -> tuple[tuple[float, float], tuple[float, float]]:
-        """The left and right content areas of the Two Content layout, as (x, width): the
-        content width in two halves with a gutter between."""
-        width = (self.content_w - TWO_CONTENT_GAP) / 2
-        return (MARGIN, width), (MARGIN + width + TWO_CONTENT_GAP, width)
+    def placeholder(self, kind: str, which: str) -> Box | None:
+        """The box of a template layout's "footer", "date", "number" or "subtitle"
+        placeholder, inside the slide; None on the deck's own master or where it has none."""
+        layout = self.layouts[kind].layout
+        box = getattr(layout, which) if layout else None
+        return _inside(box, self.width, self.height) if box else None
 
-    def two_content_layout(self) -> str | None:
-        """The layout of a slide with two content areas: Two Content, where the master has it."""
-        template = self.template
-        if template is None or template.layout(TWO_CONTENT_LAYOUT):
-            return TWO_CONTENT_LAYOUT
-        return self.layout_for("section")
+    def own_number(self, kind: str) -> bool:
+        """True where the template's master shows a slide number of its own on every slide."""
+        choice = self.layouts[kind]
+        return bool(self.template and choice.master is not None
+                    and self.template.masters[choice.master].own_number)
 
     def slide(self, kind: str, items: Sequence[plan.Item], notes: str,
-              layout: str | None = None) -> plan.Slide:
+              two_content: bool = False) -> plan.Slide:
+        """A slide of a kind on its layout, or on the layout with two content areas."""
         # The master's background is the theme's; no slide needs one of its own.
-        return plan.Slide(kind, tuple(items), notes, layout or self.layout_for(kind))
+        choice = self.layouts["two" if two_content else kind]
+        return plan.Slide(kind, tuple(items), notes, choice.name, choice.master, choice.index)
 
     def prepared_by(self) -> str | None:
         author = self.brief.meta.author
@@ -206,28 +268,86 @@ def make_context(brief: Brief, theme: Theme, image_sizes: ImageSizes | None
     template = theme.template_info
     if template:
         width, height = template.width, template.height
-    context = Context(brief, theme, labels, image_sizes or {}, width, height,
-                      {kind: template_layout(theme, kind) for kind in SLIDE_KINDS},
+    layouts = {kind: choose_layout(theme, kind) for kind in (*SLIDE_KINDS, "two")}
+    context = Context(brief, theme, labels, image_sizes or {}, width, height, layouts,
                       format_date(brief.meta.date, labels.language))
     return context, [warning("meta.language", w) for w in said]
 
 
-def template_layout(theme: Theme, kind: str) -> tuple[str | None, LayoutMessage | None]:
-    """The template layout a slide kind is built on, and the warning for a fallback."""
+def choose_layout(theme: Theme, kind: str) -> LayoutChoice:
+    """The layout a slide kind is built on. On a template: the one the theme names, else
+    the first whose placeholders suit the kind (title slide; title and content; title only;
+    two content), preferring the master the template's own slides use for it."""
     template = theme.template_info
     if not template:
-        return OWN_LAYOUTS.get(kind, OWN_CONTENT_LAYOUT), None
-    named = theme.deck.layouts
-    wanted = [named[k] for k in (kind, "content") if k in named and
-              (k == kind or kind != "title")]
-    wanted += list(TEMPLATE_LAYOUTS.get(kind, TEMPLATE_LAYOUTS["content"]))
-    found = next((n for n in wanted if template.layout(n)), None)
-    if found is None:
-        found = "Blank" if template.layout("Blank") else template.layouts[0].name
-    if found == wanted[0]:
-        return found, None
-    return found, warning("", f"template has no layout '{wanted[0]}' for {kind} slides; "
-                              f"using '{found}'")
+        return LayoutChoice(OWN_LAYOUTS.get(kind, OWN_CONTENT_LAYOUT))
+    named: dict[str, str] = {str(k): v for k, v in theme.deck.layouts.items()}
+    name = named.get(kind) or (named.get("content") if kind not in ("title", "two") else None)
+    # The template's first slide shows its title master, the second its content master.
+    example = template.example_masters
+    preferred = (example[:1] if kind == "title" else example[1:2] or example[:1]) or (0,)
+    order = sorted(template.layouts, key=lambda lay: lay.master not in preferred)
+    if name:
+        found = next((lay for lay in order if lay.name == name), None)
+        if found:
+            return _choice(found)
+    wanted = WANTED.get(kind, WANTED_CONTENT)
+    for rank, layout_kind in enumerate(wanted):
+        found = next((lay for lay in order if lay.kind == layout_kind
+                      and (kind == "title" or _roomy(lay, template))), None)
+        if found:
+            if name:
+                return _choice(found, warning("", f"template has no layout '{name}' for "
+                                                  f"{kind} slides; using {found.label}"))
+            if rank and kind != "two":
+                return _choice(found, note("", f"template has no title and content layout "
+                                               f"for {kind} slides; using {found.label}"))
+            return _choice(found)
+    if kind == "two":
+        return choose_layout(theme, "section")
+    # Nothing suits: the layout with a title and most room, else the first; the slide's own
+    # boxes then stay within the slide.
+    titled = [lay for lay in order if lay.title] or list(order)
+    found = max(titled, key=lambda lay: _layout_area(lay, template.width, template.height)[3])
+    return _choice(found, warning("", f"template has no layout with a title and room for "
+                                      f"{'a title slide' if kind == 'title' else kind + ' slides'}"
+                                      f"; using {found.label}"))
+
+
+def _choice(layout: Layout, message: LayoutMessage | None = None) -> LayoutChoice:
+    return LayoutChoice(layout.name, layout.master, layout.index, layout, message)
+
+
+def _roomy(layout: Layout, template: TemplateInfo) -> bool:
+    """A content layout leaves at least a third of the slide's height for the body."""
+    return _layout_area(layout, template.width, template.height)[3] >= template.height / 3
+
+
+def _inside(box: Box, width: float, height: float) -> Box:
+    """A template's box moved and cut to lie on the slide."""
+    x, y, w, h = box
+    x, y = min(max(0.0, x), width - 1), min(max(0.0, y), height - 1)
+    return (x, y, max(1.0, min(w, width - x)), max(1.0, min(h, height - y)))
+
+
+def _layout_area(layout: Layout, width: float, height: float) -> Box:
+    """A layout's content area: its content placeholder (the two side by side together),
+    else the room below its title and above its footers."""
+    if layout.kind in ("content", "two") and layout.bodies:
+        left = _inside(layout.bodies[0], width, height)
+        right = _inside(layout.bodies[-1], width, height)
+        return (left[0], left[1], right[0] + right[2] - left[0],
+                max(left[1] + left[3], right[1] + right[3]) - left[1])
+    title = _inside(layout.title, width, height) if layout.title else None
+    footers = [b[1] for b in (layout.footer, layout.date, layout.number)
+               if b and b[1] > height / 2]
+    bottom = min([*footers, height - OWN_FOOTER_ROOM + 8]) - 8
+    if title and title[1] + title[3] < height / 2:
+        top = title[1] + title[3] + GAP
+        x, w = title[0], title[2]
+    else:
+        top, x, w = OWN_CONTENT_TOP, MARGIN, width - 2 * MARGIN
+    return (x, top, w, max(bottom - top, 120.0))
 
 
 def styled(spans: tuple[Span, ...], style: plan.Style) -> tuple[Span, ...]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from briefgen.brief.markup import Span
 from briefgen.layout import plan
-from briefgen.layout.deck.context import GAP, MARGIN, Context
+from briefgen.layout.deck.context import GAP, Context
 from briefgen.layout.deck.frame import Frame, continued_title, frame, title_width
 from briefgen.layout.messages import LayoutMessage, note, warning
 
@@ -203,7 +203,7 @@ class Flow:
 
 
 def flow_slides(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
-                build: Build, notes: str, where: str, x: float = MARGIN,
+                build: Build, notes: str, where: str, x: float | None = None,
                 width: float | None = None,
                 first_extra: Callable[[float], list[plan.Item]] | None = None,
                 first_room: float | None = None, continued: bool = False
@@ -214,12 +214,14 @@ def flow_slides(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | 
 
 
 def flow(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
-         build: Build, notes: str, where: str, x: float = MARGIN, width: float | None = None,
+         build: Build, notes: str, where: str, x: float | None = None,
+         width: float | None = None,
          first_extra: Callable[[float], list[plan.Item]] | None = None,
          first_room: float | None = None, continued: bool = False) -> Flow:
     """Slides for one flow of pieces, shrinking text toward the floor to save a slide, and
     no continuation slide left less than a third full."""
     width = width or ctx.content_w
+    x = ctx.content_x if x is None else x
     def continuation(number: int) -> Frame:
         return frame(ctx, kind, continued_title(ctx, title, title_width(ctx, kind), number),
                      kicker)
@@ -292,7 +294,7 @@ def balanced(pieces: list[Piece], rooms: tuple[float, float], slides: list[Place
         before = short - 1
         room = rooms[0] if before == 0 else rooms[1]
         used = filled(slides[before], room) * room
-        tried = caps[:before]
+        tried = [*caps, *[float("inf")] * before][:before]  # the slides before stay as they are
         for step in range(1, 13):
             cap = used - step * 0.05 * room
             if cap < THIRD * room:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from briefgen.brief.markup import Span
 from briefgen.layout import plan
@@ -112,10 +112,14 @@ def frame(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
         height = max(height, least)
     items.append(plan.TextBox(x, y, width, height, (para,), name="Title", placeholder="title"))
     y += height + 8
-    if ctx.theme.deck.style == "rule" and not placeholder:
+    if placeholder:
+        # The body starts in the layout's content area, or below a title that outgrew its
+        # placeholder.
+        return Frame(tuple(items), max(ctx.content_area(kind)[1], y + 8), tuple(said))
+    if ctx.theme.deck.style == "rule":
         items.append(plan.Shape("rect", MARGIN, y, 56, 3, ctx.c.accent, name="Rule"))
         y += 3
-    elif ctx.theme.deck.style == "band" and not placeholder:
+    elif ctx.theme.deck.style == "band":
         items.insert(0, plan.Shape("rect", 0, 0, 14, ctx.height, ctx.c.primary, name="Band"))
     return Frame(tuple(items), y + 16, tuple(said))
 
@@ -129,27 +133,54 @@ def logo_items(ctx: Context, slide: plan.Slide) -> list[plan.Item]:
                          ctx.logo[0], "Logo", name="Logo")]
 
 
-def footer(ctx: Context, number: int, total: int
+def footer(ctx: Context, number: int, total: int, kind: str = "section"
            ) -> tuple[list[plan.Item], list[LayoutMessage]]:
-    """The footer line and the slide number; a footer too long for its line is cut."""
+    """The footer line and the slide number, in the layout's footer, date and slide-number
+    placeholders where it has them; a footer too long for its line is cut."""
     style = ctx.style(ctx.s.small, ctx.c.muted)
+    own_date = ctx.placeholder(kind, "date")
     left = " · ".join(t for t in (ctx.brief.meta.classification, ctx.theme.footer,
-                                  ctx.date_text) if t)
-    y = ctx.height - 28
+                                  None if own_date else ctx.date_text) if t)
     right_w = 80.0
-    line, cut = ctx.cut_to_lines(plan.Para((Span(left),), style), ctx.content_w - right_w, 1)
-    said = [warning("meta.classification" if ctx.brief.meta.classification else "",
-                    "the footer is cut to fit its line; shorten the classification or the "
-                    "theme's footer")] if cut else []
+    y = ctx.height - 28
+    spot = ctx.placeholder(kind, "footer")
+    footer_box = spot or (MARGIN, y, ctx.content_w - right_w, 0.0)
+    # A footer placeholder in the middle of the slide is centred text.
+    centred = bool(spot and abs(spot[0] + spot[2] / 2 - ctx.width / 2) < ctx.width * 0.1)
+    items: list[plan.Item] = []
+    said: list[LayoutMessage] = []
+    if left:
+        line, cut = ctx.cut_to_lines(
+            plan.Para((Span(left),), style, align="center" if centred else "left"),
+            footer_box[2], 1)
+        if cut:
+            said.append(warning("meta.classification" if ctx.brief.meta.classification
+                                else "", "the footer is cut to fit its line; shorten the "
+                                "classification or the theme's footer"))
+        items.append(_placed(ctx, footer_box, line, "Footer", "footer"))
+    if own_date and ctx.date_text:
+        line, _ = ctx.cut_to_lines(plan.Para((Span(ctx.date_text),), style), own_date[2], 1)
+        items.append(_placed(ctx, own_date, line, "Date", "date"))
+    if ctx.own_number(kind):
+        return items, said  # the master numbers every slide itself
     # The number is a field, which stays right when slides are added; the rest of the label
     # ("/ 17") is text.
     before, _, after = ctx.labels.format("slide", number=NUMBER_MARK, total=total).partition(
         NUMBER_MARK)
     spans = tuple(Span(t) for t in (before, str(number), after) if t)
-    items: list[plan.Item] = [
-        ctx.box(MARGIN, y, ctx.content_w - right_w, [line], name="Footer", placeholder="footer"),
-        ctx.box(ctx.width - MARGIN - right_w, y, right_w,
-                [plan.Para(spans, style, align="right")], name="Slide number",
-                placeholder="number", field=1 if before else 0),
-    ]
+    number_box = ctx.placeholder(kind, "number") or (ctx.width - MARGIN - right_w, y, right_w,
+                                                     0.0)
+    items.append(_placed(ctx, number_box, plan.Para(spans, style, align="right"),
+                         "Slide number", "number", field=1 if before else 0))
     return items, said
+
+
+def _placed(ctx: Context, spot: tuple[float, float, float, float], para: plan.Para,
+            name: str, placeholder: str, field: int | None = None) -> plan.TextBox:
+    """A one-line box in a footer placeholder's spot, its text centred in it, never below
+    the slide's edge."""
+    x, y, w, h = spot
+    box = ctx.box(x, y, w, [para], name=name, placeholder=placeholder, field=field)
+    if h <= box.h:
+        return replace(box, y=min(y, ctx.height - box.h))
+    return replace(box, h=h, anchor="middle")

@@ -9,7 +9,7 @@ from briefgen.brief.markup import Span
 from briefgen.brief.model import Risk
 from briefgen.layout import plan
 from briefgen.layout.common import mix, risk_tone
-from briefgen.layout.deck.context import GAP, MARGIN, Context, styled
+from briefgen.layout.deck.context import GAP, Context, styled
 from briefgen.layout.deck.flow import Group, Piece, flow_slides
 from briefgen.layout.deck.frame import frame
 from briefgen.layout.deck.text import para_piece
@@ -31,11 +31,11 @@ def risk_slides(ctx: Context) -> tuple[list[plan.Slide], list[LayoutMessage]]:
                            notes, "risks")
     top = frame(ctx, "risks", title, None).top
     matrix_size = min(ctx.body_bottom - top - 40, ctx.content_w * 0.36)
-    list_x = MARGIN + AXIS_W + matrix_size + 24
-    list_w = ctx.width - MARGIN - list_x
+    list_x = ctx.content_x + AXIS_W + matrix_size + 24
+    list_w = ctx.content_x + ctx.content_w - list_x
 
     def matrix(top: float) -> list[plan.Item]:
-        return risk_matrix(ctx, risks, MARGIN + AXIS_W, top, matrix_size)
+        return risk_matrix(ctx, risks, ctx.content_x + AXIS_W, top, matrix_size)
 
     beside = flow_slides(ctx, "risks", title, None,
                          lambda size, _t, _r: risk_list(ctx, risks, list_w, size - 2),
@@ -45,8 +45,8 @@ def risk_slides(ctx: Context) -> tuple[list[plan.Slide], list[LayoutMessage]]:
     # Too long to stand beside the matrix: the matrix gets a slide, the list follows.
     framed = frame(ctx, "risks", title, None)
     size = min(ctx.body_bottom - framed.top - 40, ctx.content_w * 0.6)
-    items = [*framed.items, *risk_matrix(ctx, risks, (ctx.width - size + AXIS_W) / 2,
-                                         framed.top, size)]
+    left = ctx.content_x + (ctx.content_w - size + AXIS_W) / 2
+    items = [*framed.items, *risk_matrix(ctx, risks, left, framed.top, size)]
     listed, said = flow_slides(ctx, "risks", title, None,
                                lambda size, _t, _r: risk_list(ctx, risks, ctx.content_w, size),
                                notes, "risks", continued=True)
