@@ -47,8 +47,11 @@ def section_slides(ctx: Context, index: int, section: Section, numbers: dict[str
         assert full is not None
         return full.slides, full.said
     columns = side_columns(section)
+    # Two half-width columns hold no more than one slide: a section that takes three full
+    # slides is not tried side by side unless asked for.
+    worth = columns and (full is None or len(full.slides) <= 2)
     side = side_slide(ctx, where, section, columns, numbers, title, kicker, notes,
-                      forced=section.layout == "side") if columns else None
+                      forced=section.layout == "side") if worth and columns else None
     if side and (full is None or len(full.slides) > 1 or side[2] >= full.size):
         return [side[0]], side[1]
     if full is None:
