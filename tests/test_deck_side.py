@@ -309,3 +309,21 @@ def test_the_memo_lists_predictions_in_the_order_written_too(tmp_path: Path) -> 
     text = "".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
     at = [text.index(f"Statement {n}") for n in (1, 2, 3)]
     assert at == sorted(at)
+
+
+def test_on_a_template_the_two_areas_are_its_two_content_placeholders(tmp_path: Path) -> None:
+    from tests.test_template import make_theme
+
+    theme = make_theme(tmp_path)
+    chart = {"chart": {**CHART["chart"], "takeaway": None}}
+    path = tmp_path / "brief.yaml"
+    path.write_text(yaml.safe_dump(brief_with({"text": "Growth is back."}, chart)))
+    pptx = build(path, theme=str(theme), out=tmp_path / "out", formats=["pptx"]).outputs["pptx"]
+    deck = Presentation(str(pptx))
+    (slide,) = [s for s in deck.slides if s.slide_layout.name == "Two Content"]
+    bodies = sorted((ph.left, ph.left + ph.width) for ph in slide.slide_layout.placeholders
+                    if ph.placeholder_format.idx in (1, 2))
+    (frame,) = [sh for sh in slide.shapes if sh.has_chart]
+    (text,) = [sh for sh in slide.shapes if sh.name == "Text" and "Growth" in sh.text_frame.text]
+    assert bodies[0][0] <= text.left and text.left + text.width <= bodies[0][1] + 12700
+    assert bodies[1][0] <= frame.left and frame.left + frame.width <= bodies[1][1] + 12700
