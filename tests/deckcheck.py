@@ -6,7 +6,7 @@ from __future__ import annotations
 from briefgen.brief.markup import Span
 from briefgen.layout import plan
 from briefgen.layout.measure import wrap
-from briefgen.theme.model import DECK_FONT_METRICS
+from briefgen.theme.fonts import family_of
 
 
 def flat(items: tuple[plan.Item, ...]) -> list[plan.Item]:
@@ -37,7 +37,7 @@ def measured_height(box: plan.TextBox) -> float:
         spans = tuple(Span(s.text, s.bold or style.bold, s.italic or style.italic, s.code,
                            s.href) for s in para.spans)
         total += para.space_before + wrap(spans, box.w - para.indent - 2 * box.inset, style.size,
-                                          DECK_FONT_METRICS[style.font],
+                                          family_of(style.font),
                                           style.line_spacing).height
     return total + 2 * box.inset
 

@@ -38,6 +38,11 @@ WIDTH_SAFETY = 0.95
 def _width_table(font: str) -> dict[str, float]:
     from reportlab.pdfbase import _fontdata
 
+    if font.startswith("ttf:"):
+        return _file_widths(font[4:])
+    if "*" in font:
+        base, scale = font.split("*")
+        return {char: width * float(scale) for char, width in _width_table(base).items()}
     if font.startswith("Courier"):
         return {chr(c): 0.6 for c in range(32, 0x250)}
     glyph_widths = _fontdata.widthsByFontGlyph[font]
@@ -55,6 +60,16 @@ def _width_table(font: str) -> dict[str, float]:
 
 
 @cache
+def _file_widths(path: str) -> dict[str, float]:
+    """A TrueType file's advance widths in em, for the characters it has."""
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    face = TTFontFile(path)
+    return {chr(code): width / 1000 for code, width in face.charWidths.items()
+            if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000}
+
+
+@cache
 def _liberation_widths() -> dict[str, dict[str, float]]:
     data = json.loads(METRICS_FILE.read_text(encoding="utf-8"))
     em = data["units_per_em"]
@@ -64,7 +79,9 @@ def _liberation_widths() -> dict[str, dict[str, float]]:
 
 
 def _liberation_width(char: str, font: str) -> float | None:
-    return _liberation_widths()[font].get(char)
+    base, _, scale = font.partition("*")
+    width = _liberation_widths().get(base, _liberation_widths()["Helvetica"]).get(char)
+    return width * float(scale) if width is not None and scale else width
 
 
 def is_wide(char: str) -> bool:
@@ -101,9 +118,14 @@ def char_width(char: str, font: str) -> float:
 
 
 def metric_font(family: str, bold: bool, italic: bool, code: bool) -> str:
+    """The metrics of a family's face: a standard font's name, "ttf:" and a font file's path,
+    or a standard font's name and "*" the factor an estimate widens it by."""
     if code or family == "mono":
         return "Courier"
-    return _METRIC_FONTS[(family, bold, italic)]
+    if family.startswith("ttf:"):
+        return "ttf:" + family[4:].split("|")[bold + 2 * italic]
+    base, star, scale = family.partition("*")
+    return _METRIC_FONTS[(base, bold, italic)] + star + scale
 
 
 @cache
@@ -132,7 +154,7 @@ class Measured:
         return tuple(_to_spans(list(line)) for line in self.atom_lines)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Atom:
     text: str
     span: Span
@@ -239,8 +261,9 @@ def _same_style(a: Span, b: Span) -> bool:
     return (a.bold, a.italic, a.code, a.href) == (b.bold, b.italic, b.code, b.href)
 
 
-# The deck's planner measures a paragraph again for each size and layout it tries, and watch
-# measures every unchanged paragraph again on each rebuild: half the calls repeat one before.
+# The deck's planner measures a paragraph again for each size and layout it tries: half the
+# calls or more repeat one before. A build clears the cache once the deck is planned (the
+# stress fixture's wraps hold 25 MB, which the memo can use).
 @lru_cache(maxsize=8192)
 def wrap(spans: tuple[Span, ...], width: float, size: float, family: str = "sans",
          line_spacing: float = 1.2) -> Measured:

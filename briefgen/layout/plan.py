@@ -49,7 +49,8 @@ class TextBox:
     inset: float = 0.0
     anchor: Literal["top", "middle", "bottom"] = "top"
     name: str = "Text"
-    # The layout's placeholder the box is drawn in: "title", "footer" or "number".
+    # The layout's placeholder the box is drawn in: "title", "body" (the content
+    # placeholder), "footer", "date" or "number".
     placeholder: str | None = None
     field: int | None = None  # the span of the first paragraph that is the slide-number field
     rotation: float = 0.0  # degrees clockwise about the box's centre; -90 reads upward

@@ -98,6 +98,11 @@ def pack(pieces: list[Piece], rooms: tuple[float, float], caps: Sequence[float] 
         if piece.split and (only_heads or left >= 0.4 * room or piece.min_head <= left):
             # Leave room for what is kept with the piece only if its last part lands here.
             fits_alone = piece.height <= left + 0.01
+            if fits_alone and (not on_slide or only_heads) and left - need_next < 0.5 * room:
+                # Keeping the next piece with this one's tail would leave a slide of one
+                # row per part: the piece stays whole and what it keeps follows.
+                place(piece, y + gap)
+                continue
             head, tail = piece.split(left - need_next if keep and fits_alone else left)
             if head is not None:
                 place(head, y + gap)
@@ -222,6 +227,7 @@ def flow(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
     no continuation slide left less than a third full."""
     width = width or ctx.content_w
     x = ctx.content_x if x is None else x
+
     def continuation(number: int) -> Frame:
         return frame(ctx, kind, continued_title(ctx, title, title_width(ctx, kind), number),
                      kicker)
