@@ -89,6 +89,20 @@ def test_a_chart_and_a_paragraph_share_a_two_content_slide_side_by_side(
     assert chart.w < deck.width / 2
 
 
+@pytest.mark.parametrize("theme", ["corporate", "midnight"])
+def test_a_chart_and_its_table_share_a_slide_one_in_each_half(tmp_path: Path,
+                                                              theme: str) -> None:
+    table = {"table": {"columns": ["Quarter", "Spending"],
+                       "rows": [["Q1", "79"], ["Q2", "84"], ["Q3", "91"], ["Q4", "99"]]}}
+    deck, _ = planned(tmp_path, brief_with(CHART, table), theme)
+    (slide,) = sections(deck)
+    assert slide.layout == "Two Content"
+    (chart,) = [i for i in slide.items if isinstance(i, plan.Chart)]
+    (drawn,) = [i for i in slide.items if isinstance(i, plan.Table)]
+    assert chart.x + chart.w <= drawn.x and drawn.x + drawn.w <= deck.width - 40
+    assert (chart.name, drawn.name) == ("Chart 1", "Table (table 1)")
+
+
 def test_a_wide_table_keeps_the_width_and_its_text_flows_full_width(tmp_path: Path) -> None:
     deck, _ = planned(tmp_path, brief_with(WIDE_TABLE, {"text": "Read the table row by row."}))
     assert "Two Content" not in {s.layout for s in sections(deck)}  # full width
@@ -125,8 +139,8 @@ def test_layout_side_that_cannot_be_says_why_and_lays_the_section_out_full_width
     assert "Two Content" not in {s.layout for s in sections(deck)}  # full width
     assert [(m.level, m.key, m.text) for m in messages if m.key.endswith(".layout")] == [
         ("warning", "sections[0].layout",
-         "side by side needs one chart, table or image and text blocks beside it; laid out "
-         "full width")]
+         "side by side needs a chart, table or image and text blocks, or two such exhibits; "
+         "laid out full width")]
 
 
 def test_a_section_layout_other_than_side_or_full_is_refused(tmp_path: Path) -> None:
@@ -193,10 +207,15 @@ def test_the_numbers_sample_puts_an_exhibit_beside_its_commentary_in_the_deck(
     half = deck.slide_width / 2
     for slide in side:
         assert slide.shapes.title is not None and slide.shapes.title.text_frame.text
-        (exhibit,) = [sh for sh in slide.shapes if sh.has_chart or sh.has_table]
-        left = exhibit.left + exhibit.width <= half
-        # The exhibit in one half, its commentary in the other; no placeholder left empty.
-        assert any((w.left + w.width <= half) != left for w in slide.shapes if w.name == "Text")
+        exhibits = [sh for sh in slide.shapes if sh.has_chart or sh.has_table]
+        # An exhibit in one half, its commentary (or a second exhibit) in the other.
+        halves = {sh.left + sh.width <= half for sh in exhibits}
+        if len(exhibits) == 1:
+            exhibit_left = halves.pop()
+            assert any((w.left + w.width <= half) != exhibit_left for w in slide.shapes
+                       if w.name == "Text")
+        else:
+            assert halves == {True, False}
         assert not [sh for sh in slide.placeholders if not sh.text_frame.text]
 
 
@@ -258,3 +277,53 @@ def test_a_title_takes_the_height_of_its_lines_and_the_body_starts_under_it(
             assert title.h == pytest.approx(style.size * style.line_spacing)
         (text,) = [i for i in body(slide) if i.name == "Text"]
         assert title.y + title.h < text.y <= title.y + title.h + 30
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_built_samples_continue_onto_slides_at_least_a_third_full(
+        tmp_path: Path, theme: str) -> None:
+    for sample in SAMPLES:
+        path = build(sample, theme=theme, out=tmp_path, formats=["pptx"]).outputs["pptx"]
+        deck = Presentation(str(path))
+        footer_top = min(sh.top for s in deck.slides for sh in s.shapes if sh.name == "Footer")
+        for slide in deck.slides:
+            title = slide.shapes.title
+            if "(cont" not in title.text_frame.text:
+                continue
+            shapes = [sh for sh in slide.shapes
+                      if sh.name not in FRAME and sh.top > title.top + title.height]
+            top = min(sh.top for sh in shapes)
+            bottom = max(sh.top + sh.height for sh in shapes)
+            assert bottom - top >= (footer_top - top) / 3, (sample.stem, title.text_frame.text)
+
+
+def test_the_memo_lists_predictions_in_the_order_written_too(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    brief = brief_with({"text": "x"})
+    brief["predictions"] = [{"statement": f"Statement {n}", "horizon": h}
+                            for n, h in enumerate(["24 months", "6 months", "by 2030"], 1)]
+    path = tmp_path / "brief.yaml"
+    path.write_text(yaml.safe_dump(brief))
+    pdf = build(path, out=tmp_path / "out", formats=["pdf"]).outputs["pdf"]
+    text = "".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
+    at = [text.index(f"Statement {n}") for n in (1, 2, 3)]
+    assert at == sorted(at)
+
+
+def test_on_a_template_the_two_areas_are_its_two_content_placeholders(tmp_path: Path) -> None:
+    from tests.test_template import make_theme
+
+    theme = make_theme(tmp_path)
+    chart = {"chart": {**CHART["chart"], "takeaway": None}}
+    path = tmp_path / "brief.yaml"
+    path.write_text(yaml.safe_dump(brief_with({"text": "Growth is back."}, chart)))
+    pptx = build(path, theme=str(theme), out=tmp_path / "out", formats=["pptx"]).outputs["pptx"]
+    deck = Presentation(str(pptx))
+    (slide,) = [s for s in deck.slides if s.slide_layout.name == "Two Content"]
+    bodies = sorted((ph.left, ph.left + ph.width) for ph in slide.slide_layout.placeholders
+                    if ph.placeholder_format.idx in (1, 2))
+    (frame,) = [sh for sh in slide.shapes if sh.has_chart]
+    (text,) = [sh for sh in slide.shapes if sh.name == "Text" and "Growth" in sh.text_frame.text]
+    assert bodies[0][0] <= text.left and text.left + text.width <= bodies[0][1] + 12700
+    assert bodies[1][0] <= frame.left and frame.left + frame.width <= bodies[1][1] + 12700

@@ -220,7 +220,8 @@ def flow_slides(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | 
 
 def flow(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
          build: Build, notes: str, where: str, x: float | None = None,
-         width: float | None = None, first_extra: Callable[[float], list[plan.Item]] | None = None,
+         width: float | None = None,
+         first_extra: Callable[[float], list[plan.Item]] | None = None,
          first_room: float | None = None, continued: bool = False) -> Flow:
     """Slides for one flow of pieces, shrinking text toward the floor to save a slide, and
     no continuation slide left less than a third full."""
@@ -299,7 +300,7 @@ def balanced(pieces: list[Piece], rooms: tuple[float, float], slides: list[Place
         before = short - 1
         room = rooms[0] if before == 0 else rooms[1]
         used = filled(slides[before], room) * room
-        tried = caps[:before]
+        tried = [*caps, *[float("inf")] * before][:before]  # the slides before stay as they are
         for step in range(1, 13):
             cap = used - step * 0.05 * room
             if cap < THIRD * room:

@@ -52,14 +52,18 @@ def section_slides(ctx: Context, index: int, section: Section, numbers: dict[str
         assert full is not None
         return full.slides, full.said
     columns = side_columns(section)
+    # Two half-width columns hold no more than one slide: a section that takes three full
+    # slides is not tried side by side unless asked for.
+    worth = columns and (full is None or len(full.slides) <= 2)
     side = side_slide(ctx, where, section, columns, numbers, title, kicker, notes,
-                      forced=section.layout == "side") if columns else None
+                      forced=section.layout == "side") if worth and columns else None
     if side and (full is None or len(full.slides) > 1 or side[2] >= full.size):
         return [side[0]], side[1]
     if full is None:
         # Asked for side by side, and it cannot be: full width, saying why.
         full = flow(ctx, "section", title, kicker, build, notes, where)
-        why = ("needs one chart, table or image and text blocks beside it" if not columns
+        why = ("needs a chart, table or image and text blocks, or two such exhibits"
+               if not columns
                else "the text does not fit beside the exhibit even at the theme's smallest "
                     "size")
         full.said.append(warning(f"{where}.layout", f"side by side {why}; laid out full "
@@ -72,10 +76,13 @@ Column = list[tuple[int, Block]]
 
 def side_columns(section: Section) -> tuple[Column, Column] | None:
     """The section's blocks in two columns, left and right, when they are one exhibit and
-    commentary: the one the brief gives first on the left."""
+    commentary, or two exhibits (a chart and its table): the one the brief gives first on
+    the left."""
     shown = [(m, b) for m, b in enumerate(section.blocks) if b.shown_in("deck")]
     exhibit = [(m, b) for m, b in shown if b.kind in EXHIBITS]
     words = [(m, b) for m, b in shown if b.kind in COMMENTARY]
+    if len(exhibit) == 2 == len(shown):
+        return exhibit[:1], exhibit[1:]
     if len(exhibit) != 1 or not words or len(exhibit) + len(words) != len(shown):
         return None
     return (exhibit, words) if exhibit[0][0] < words[0][0] else (words, exhibit)
@@ -89,18 +96,24 @@ def side_slide(ctx: Context, where: str, section: Section, columns: tuple[Column
     not. Unless asked for, an exhibit that would have to shrink to fit its area needs the
     width and is not put beside text."""
     first = frame(ctx, "section", title, kicker, where)
-    room = ctx.body_bottom - first.top
-    areas = [(x, width) for x, _, width, _ in ctx.two_content_areas()]
+    # Each area starts under the title, or lower where the layout's area does.
+    areas = [(x, max(first.top, y), w, min(ctx.body_bottom, y + h) - max(first.top, y))
+             for x, y, w, h in ctx.two_content_areas()]
+    counted = dict(numbers)
+    number_of: dict[int, int] = {}  # tables and charts are numbered across the deck
+    for m, block in enumerate(section.blocks):
+        if block.shown_in("deck") and block.kind in counted:
+            counted[block.kind] += 1
+            number_of[m] = counted[block.kind]
     size, table_size = ctx.s.body, ctx.s.table
     while True:
         packed = []
-        for (_, width), column in zip(areas, columns, strict=True):
+        for (_, _, width, room), column in zip(areas, columns, strict=True):
             pieces: list[Piece] = []
             for m, block in column:
                 key = f"{where}.blocks[{m}]"
-                number = numbers.get(block.kind, 0) + 1
                 pieces.extend(replace(piece, key=key) for piece in block_pieces(
-                    ctx, block, width, size, table_size, number, key, room))
+                    ctx, block, width, size, table_size, number_of.get(m, 0), key, room))
             packed.append(pack(keyed(pieces, where), (room, room)))
         fits = all(len(slides) == 1 and not said for slides, said in packed)
         shrunk = any(piece.messages for slides, _ in packed for placed in slides
@@ -116,9 +129,9 @@ def side_slide(ctx: Context, where: str, section: Section, columns: tuple[Column
     if size < ctx.s.body:
         said.append(note(where, f"text shrunk to {size:g} pt to fit beside the exhibit"))
     items = list(first.items)
-    for (x, width), (slides, packed_said) in zip(areas, packed, strict=True):
+    for (x, top, width, _), (slides, packed_said) in zip(areas, packed, strict=True):
         said.extend(kept_messages(slides, packed_said))
-        items.extend(draw(slides[0], x, first.top, width))
+        items.extend(draw(slides[0], x, top, width))
     return ctx.slide("section", items, notes, two_content=True), said, size
 
 
