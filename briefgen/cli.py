@@ -362,6 +362,12 @@ def themes_show(
         raise _fail(exc.report()) from None
     data = theme.model_dump(mode="json", exclude={"extends"})
     typer.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), nl=False)
+    if theme.template_info:
+        from briefgen.layout.deck.look import deck_roles
+
+        typer.echo(f"# On its template, {Path(theme.template_info.path).name}, the deck uses:")
+        for role, value, source in deck_roles(theme):
+            typer.echo(f"#   {role}: {value}  ({source})")
 
 
 def _internal(exc: Exception, path: Path | None = None) -> typer.Exit:

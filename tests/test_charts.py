@@ -25,8 +25,8 @@ from briefgen.layout.memo import plan_memo
 from briefgen.layout.memo_charts import nice_scale
 from briefgen.layout.memo_plan import Exhibit, Figure, FigureRow
 from briefgen.layout.plan import NumberFormat
+from briefgen.theme.fonts import family_of
 from briefgen.theme.loader import available, load_theme
-from briefgen.theme.model import DECK_FONT_METRICS
 from tests.conftest import FIXTURES
 from tests.test_loader import problem, problems, section
 
@@ -299,7 +299,7 @@ def test_big_numbers_share_the_largest_size_at_which_each_fits_one_line() -> Non
     brief = load_brief(CHARTS)
     for name in available():
         theme = load_theme(name)
-        font = metric_font(DECK_FONT_METRICS[theme.fonts.deck.heading], True, False, False)
+        font = metric_font(family_of(theme.fonts.deck.heading), True, False, False)
         deck, _ = plan_deck(brief, theme)
         boxes = [item for slide in deck.slides for item in slide.items
                  if getattr(item, "name", "").startswith("Figure ") and

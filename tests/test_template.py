@@ -56,12 +56,13 @@ def test_slide_titles_go_into_the_layout_title_placeholder(tmp_path: Path) -> No
     assert len(titled) == len(deck.slides) or "Blank" in {s.slide_layout.name for s in deck.slides}
     for slide in titled:
         assert slide.shapes.title.text_frame.text.strip()
-        # Besides the title, only the footer, date and slide number take the layout's
-        # placeholders.
-        assert all(placeholder.shape_id == slide.shapes.title.shape_id
-                   or placeholder.placeholder_format.type in (PP.FOOTER, PP.SLIDE_NUMBER,
-                                                              PP.DATE)
-                   for placeholder in slide.placeholders)
+        # Besides the title, only the body text, the footer, date and slide number take the
+        # layout's placeholders: none is left empty.
+        for placeholder in slide.placeholders:
+            assert placeholder.shape_id == slide.shapes.title.shape_id or (
+                placeholder.placeholder_format.type in (PP.FOOTER, PP.SLIDE_NUMBER, PP.DATE,
+                                                        PP.OBJECT, PP.BODY)
+                and placeholder.text_frame.text.strip())
 
 
 def test_a_layout_the_theme_names_is_used_and_a_missing_one_falls_back_with_a_warning(
@@ -74,3 +75,58 @@ def test_a_layout_the_theme_names_is_used_and_a_missing_one_falls_back_with_a_wa
     assert {"House Headline", "Title and Content"} <= kinds
     assert [w.split(": ", 1)[1] for w in result.warnings if "No Such Layout" in w] == [
         "template has no layout 'No Such Layout' for summary slides; using 'Title and Content'"]
+
+
+def test_the_template_look_wins_except_what_the_theme_file_sets(tmp_path: Path) -> None:
+    from briefgen.layout.deck.look import deck_roles
+    from briefgen.theme.loader import load_theme
+
+    make_template(tmp_path)
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("name: plain\nextends: corporate\ndeck:\n  template: house.pptx\n")
+    own = tmp_path / "own.yaml"
+    own.write_text("name: own\nextends: corporate\ncolors:\n  primary: '#7A1F5C'\n"
+                   "fonts:\n  deck:\n    body: Arial\ndeck:\n  template: house.pptx\n")
+    plain_roles = {role: (value, source) for role, value, source in
+                   deck_roles(load_theme(str(plain)))}
+    own_roles = {role: (value, source) for role, value, source in
+                 deck_roles(load_theme(str(own)))}
+    # python-pptx's default template: the Office theme, Calibri, black text on white.
+    assert plain_roles["fonts.deck.body"] == ("Calibri", "template")
+    assert plain_roles["colors.text"] == ("#000000", "template")
+    assert plain_roles["colors.background"] == ("#FFFFFF", "template")
+    assert own_roles["colors.primary"] == ("#7A1F5C", "theme")
+    assert own_roles["fonts.deck.body"] == ("Arial", "theme")
+    assert own_roles["fonts.deck.heading"] == ("Calibri", "template")
+
+
+def test_themes_show_prints_the_roles_the_deck_uses_on_its_template(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from briefgen.cli import app
+
+    theme = make_theme(tmp_path)
+    result = CliRunner().invoke(app, ["themes", "show", str(theme)])
+    assert result.exit_code == 0, result.output
+    assert "# On its template, house.pptx, the deck uses:" in result.output
+    assert "#   fonts.deck.heading: Calibri  (template)" in result.output
+
+
+def test_a_template_that_is_not_a_pptx_or_potx_or_is_missing_is_a_located_error(
+        tmp_path: Path) -> None:
+    import pytest
+
+    from briefgen.errors import BriefError
+    from briefgen.theme.loader import load_theme
+
+    (tmp_path / "house.key").write_bytes(b"not a deck")
+    theme = tmp_path / "t.yaml"
+    theme.write_text("name: t\nextends: corporate\ndeck:\n  template: house.key\n")
+    with pytest.raises(BriefError) as wrong:
+        load_theme(str(theme))
+    assert [(p.line, p.message) for p in wrong.value.problems] == [
+        (4, "template 'house.key' is not a .pptx or .potx file")]
+    theme.write_text("name: t\nextends: corporate\ndeck:\n  template: gone.potx\n")
+    with pytest.raises(BriefError) as missing:
+        load_theme(str(theme))
+    assert missing.value.problems[0].message == f"template 'gone.potx' not found in {tmp_path}"

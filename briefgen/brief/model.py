@@ -763,6 +763,14 @@ Output = Annotated[Literal["deck", "memo"],
                    WithJsonSchema(_output_schema)]
 
 
+_section_layout_schema = {"anyOf": [{"enum": ["side", "full"]},
+                                    {"type": "string", "pattern": _any_case(["side", "full"])}]}
+SectionLayout = Annotated[Literal["side", "full"],
+                          BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str)
+                                          else v),
+                          WithJsonSchema(_section_layout_schema)]
+
+
 class Block(Model):
     """One content block; exactly one of its keys is given."""
 
@@ -834,6 +842,10 @@ class Section(Model):
     id: PlainText | None = Field(None, description="Slug; default derived from the title.")
     lead: Text | None = Field(None, description="One-sentence message of the section.")
     notes: Text | None = Field(None, description="Speaker notes for this section's slides.")
+    layout: SectionLayout | None = Field(
+        None, description="side | full: the section's chart, table or image beside its text on "
+                          "the Two Content layout, or full width (default: whichever fits "
+                          "better).")
     blocks: list[Block] = Field(
         min_length=1, max_length=MAX_BLOCKS,
         description=f"Content blocks in order, each with exactly one key; at most {MAX_BLOCKS:,}.")

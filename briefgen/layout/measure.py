@@ -38,6 +38,11 @@ WIDTH_SAFETY = 0.95
 def _width_table(font: str) -> dict[str, float]:
     from reportlab.pdfbase import _fontdata
 
+    if font.startswith("ttf:"):
+        return _file_widths(font[4:])
+    if "*" in font:
+        base, scale = font.split("*")
+        return {char: width * float(scale) for char, width in _width_table(base).items()}
     if font.startswith("Courier"):
         return {chr(c): 0.6 for c in range(32, 0x250)}
     glyph_widths = _fontdata.widthsByFontGlyph[font]
@@ -55,6 +60,16 @@ def _width_table(font: str) -> dict[str, float]:
 
 
 @cache
+def _file_widths(path: str) -> dict[str, float]:
+    """A TrueType file's advance widths in em, for the characters it has."""
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    face = TTFontFile(path)
+    return {chr(code): width / 1000 for code, width in face.charWidths.items()
+            if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000}
+
+
+@cache
 def _liberation_widths() -> dict[str, dict[str, float]]:
     data = json.loads(METRICS_FILE.read_text(encoding="utf-8"))
     em = data["units_per_em"]
@@ -64,7 +79,9 @@ def _liberation_widths() -> dict[str, dict[str, float]]:
 
 
 def _liberation_width(char: str, font: str) -> float | None:
-    return _liberation_widths()[font].get(char)
+    base, _, scale = font.partition("*")
+    width = _liberation_widths().get(base, _liberation_widths()["Helvetica"]).get(char)
+    return width * float(scale) if width is not None and scale else width
 
 
 def is_wide(char: str) -> bool:
@@ -101,9 +118,14 @@ def char_width(char: str, font: str) -> float:
 
 
 def metric_font(family: str, bold: bool, italic: bool, code: bool) -> str:
+    """The metrics of a family's face: a standard font's name, "ttf:" and a font file's path,
+    or a standard font's name and "*" the factor an estimate widens it by."""
     if code or family == "mono":
         return "Courier"
-    return _METRIC_FONTS[(family, bold, italic)]
+    if family.startswith("ttf:"):
+        return "ttf:" + family[4:].split("|")[bold + 2 * italic]
+    base, star, scale = family.partition("*")
+    return _METRIC_FONTS[(base, bold, italic)] + star + scale
 
 
 @cache

@@ -16,7 +16,6 @@ from briefgen.layout.common import (
     is_numeric_column,
     level_score,
     mix,
-    sort_predictions,
 )
 from briefgen.layout.measure import has_wide
 from briefgen.layout.memo_charts import FigurePlanner
@@ -464,7 +463,7 @@ class MemoPlanner:
         columns = [(Span(self.label(k)),) for k in ("number_sign", "prediction", "horizon",
                                                      "confidence", "signal")]
         rows = []
-        for n, prediction in sort_predictions(self.brief.predictions, self.brief.meta.date):
+        for n, prediction in enumerate(self.brief.predictions, 1):
             value = confidence_value(prediction.confidence)
             conf = prediction.confidence
             shown = (self.label(conf) if isinstance(conf, str)

@@ -49,9 +49,11 @@ class TextBox:
     inset: float = 0.0
     anchor: Literal["top", "middle", "bottom"] = "top"
     name: str = "Text"
-    # The layout's placeholder the box is drawn in: "title", "footer" or "number".
+    # The layout's placeholder the box is drawn in: "title", "body" (the content
+    # placeholder), "footer", "date" or "number".
     placeholder: str | None = None
     field: int | None = None  # the span of the first paragraph that is the slide-number field
+    rotation: float = 0.0  # degrees clockwise about the box's centre; -90 reads upward
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Shape:
     line: str | None = None
     text: TextBox | None = None
     name: str = "Shape"
+    alt: str = ""  # what a screen reader says of a shape that means something (a marker)
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,32 @@ class Picture:
     name: str = "Picture"
 
 
-Item = TextBox | Shape | Table | Chart | Picture
+@dataclass(frozen=True)
+class Group:
+    """Shapes that belong together (one row of the predictions), drawn as one named group."""
+
+    items: tuple[TextBox | Shape, ...]
+    name: str = "Group"
+    alt: str = ""
+
+    @property
+    def x(self) -> float:
+        return min(i.x for i in self.items)
+
+    @property
+    def y(self) -> float:
+        return min(i.y for i in self.items)
+
+    @property
+    def w(self) -> float:
+        return max(i.x + i.w for i in self.items) - self.x
+
+    @property
+    def h(self) -> float:
+        return max(i.y + i.h for i in self.items) - self.y
+
+
+Item = TextBox | Shape | Table | Chart | Picture | Group
 
 
 @dataclass(frozen=True)

@@ -225,13 +225,18 @@ class Text(Paragraph):  # type: ignore[misc]
 
     tag: Element | None = None
     label: Element | None = None  # a list item's Lbl, for its marker
+    marked = False  # whether its markup marks spans (tagging.span_marked)
+
+    def __init__(self, text: Any, *args: Any, **kw: Any) -> None:
+        super().__init__(text, *args, **kw)
+        self.marked = isinstance(text, str) and SPAN_CALLBACK in text
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         tagger: Tagger = canvas.tagger
         # Only now, when the lines are final: a space added before a split would widen them.
         _space_line_ends(self.blPara, self.style.alignment)
         element = None if tagger.repeats(self) else self.tag
-        if element is not None and has_spans(self.blPara):
+        if element is not None and self.marked and has_spans(self.blPara):
             self._draw_spans(canvas, element, x, y, _sW)
             return
         if element is not None and self.label is not None and self.bulletText:
@@ -277,6 +282,7 @@ class Text(Paragraph):  # type: ignore[misc]
         for n, part in enumerate(parts):
             part.tag = self.tag  # a paragraph cut across pages stays one element
             part.label = self.label if n == 0 else None
+            part.marked = self.marked
         return parts
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:

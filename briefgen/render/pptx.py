@@ -25,10 +25,11 @@ from pptx.enum.chart import (
     XL_TICK_LABEL_POSITION,
 )
 from pptx.enum.dml import MSO_THEME_COLOR
-from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
+from pptx.opc.serialized import PackageWriter, _PhysPkgWriter
 from pptx.oxml.ns import qn
 from pptx.parts.slide import NotesSlidePart
 from pptx.util import Emu, Pt
@@ -77,6 +78,7 @@ class _Look:
     slots: dict[str, str]  # hex colour → scheme colour name, e.g. "tx1", "accent2"
     theme_fonts: bool
     language: str  # the brief's, on every run
+    template: bool = False  # on a company template, whose text styles titles follow
     accents: dict[str, str] = field(default_factory=dict)  # hex colour → its accent slot
 
     def color(self, parent: Any, color: str) -> None:
@@ -98,7 +100,7 @@ _SLOT_NAMES = {"dk1": "tx1", "lt1": "bg1", "dk2": "tx2", "lt2": "bg2", "hlink": 
 def _look(deck: plan.DeckPlan) -> _Look:
     language = deck.metadata.language
     if not deck.theme:
-        return _Look({}, False, language)
+        return _Look({}, False, language, template=bool(deck.template))
     slots: dict[str, str] = {}
     accents: dict[str, str] = {}
     for slot, color in deck.theme.colors:
@@ -106,7 +108,7 @@ def _look(deck: plan.DeckPlan) -> _Look:
             slots.setdefault(color, _SLOT_NAMES[slot])
         if slot.startswith("accent"):
             accents.setdefault(color, slot)
-    return _Look(slots, True, language, accents)
+    return _Look(slots, True, language, accents=accents)
 
 
 def _east_asian_language(text: str, language: str) -> str | None:
@@ -241,6 +243,8 @@ def _set_fill(sp_pr: Any, color: str | None, look: _Look) -> None:
 def _add_textbox(shapes: Any, box: plan.TextBox, part: Any, look: _Look) -> Any:
     shape = shapes.add_textbox(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
     _c_nv_pr(shape).set("name", box.name)
+    if box.rotation:
+        shape.rotation = box.rotation
     sp = shape._element
     if box.fill:
         _set_fill(sp.spPr, box.fill, look)
@@ -284,6 +288,8 @@ def _add_shape(shapes: Any, item: plan.Shape, part: Any, look: _Look) -> None:
     shape = shapes.add_shape(_SHAPES[item.kind], _emu(item.x), _emu(item.y), _emu(item.w),
                              _emu(item.h))
     _c_nv_pr(shape).set("name", item.name)
+    if item.alt:
+        _set_alt(shape, item.alt)
     if not item.text:
         _mark_decorative(shape)
     sp = shape._element
@@ -303,6 +309,23 @@ def _add_shape(shapes: Any, item: plan.Shape, part: Any, look: _Look) -> None:
         for p in tx_body.findall(_tag("a:p")):
             tx_body.remove(p)
         _sub(tx_body, "a:p")
+
+
+def _add_group(shapes: Any, item: plan.Group, part: Any, look: _Look) -> None:
+    """Shapes read and moved as one, e.g. a row of the predictions."""
+    group = shapes.add_group_shape()
+    _c_nv_pr(group).set("name", item.name)
+    _set_alt(group, item.alt)
+    # Each member is made on the slide and moved into the group, whose extents are then
+    # worked out once: a group's own shapes work them out again after every shape added.
+    tree = shapes._spTree
+    for member in item.items:
+        if isinstance(member, plan.TextBox):
+            _add_textbox(shapes, member, part, look)
+        else:
+            _add_shape(shapes, member, part, look)
+        group._element.append(tree[-1])
+    group._element.recalculate_extents()
 
 
 def _cell_borders(tc: Any, fill: str | None, border: str, padding: float, look: _Look
@@ -714,7 +737,19 @@ def _open(deck: plan.DeckPlan) -> Any:
     for rel_id, rel in list(package._rels.items()):
         if rel.reltype in (RT.CUSTOM_PROPERTIES, RT.THUMBNAIL):
             package._rels.pop(rel_id)
+    if not any(rel.reltype == RT.VIEW_PROPS for rel in prs.part.rels.values()):
+        # PowerPoint repairs a deck without view properties (LibreOffice's exports have none).
+        from pptx.opc.package import Part
+
+        view = Part(PackURI("/ppt/viewProps.xml"), CT.PML_VIEW_PROPS, package, _VIEW_PROPS)
+        prs.part.relate_to(view, RT.VIEW_PROPS)
     return prs
+
+
+_VIEW_PROPS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+               b'<p:viewPr xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+               b'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main">'
+               b'<p:gridSpacing cx="76200" cy="76200"/></p:viewPr>')
 
 
 def _layout(prs: Any, slide_plan: plan.Slide) -> Any:
@@ -752,8 +787,23 @@ class _NotesSlides:
         notes_slide.notes_text_frame.text = text
 
 
-def _fill_placeholder(slide: Any, box: plan.TextBox, look: _Look) -> None:
-    title = slide.shapes.title
+def _title_placeholder(placeholders: list[Any]) -> Any:
+    """The layout's title placeholder, by its type: python-pptx's `shapes.title` takes the
+    first placeholder of index 0, which LibreOffice's exports give their content areas too."""
+    return next((shape for shape in placeholders
+                 if shape.placeholder_format.type in (PP_PLACEHOLDER.TITLE,
+                                                      PP_PLACEHOLDER.CENTER_TITLE)), None)
+
+
+def _body_placeholder(placeholders: list[Any]) -> Any:
+    """The layout's content placeholder: a body or object one (an object placeholder has
+    no type in the file)."""
+    return next((shape for shape in placeholders
+                 if shape.placeholder_format.type in (PP_PLACEHOLDER.BODY,
+                                                      PP_PLACEHOLDER.OBJECT)), None)
+
+
+def _fill_placeholder(slide: Any, title: Any, box: plan.TextBox, look: _Look) -> None:
     # Drawn where the plan lists it, above what comes before it (the title slide's band).
     element = title._element
     tree = element.getparent()
@@ -764,6 +814,19 @@ def _fill_placeholder(slide: Any, box: plan.TextBox, look: _Look) -> None:
     frame = title.text_frame
     frame.clear()
     _fill_frame(frame._txBody, box.paras, box.inset, box.anchor, slide.part, look)
+    if box.placeholder == "body":
+        # The master's body style indents its levels; the plan's paragraphs say their own.
+        for p_pr in frame._txBody.iter(_tag("a:pPr")):
+            p_pr.set("marL", p_pr.get("marL", "0"))
+            p_pr.set("indent", p_pr.get("indent", "0"))
+        return
+    if look.template:
+        # The template's title style says how titles align and whether they are bold (the
+        # plan measured them bold, the wider case).
+        for p_pr in frame._txBody.iter(_tag("a:pPr")):
+            p_pr.attrib.pop("algn", None)
+        for r_pr in frame._txBody.iter(_tag("a:rPr")):
+            r_pr.attrib.pop("b", None)
 
 
 class _PartNames:
@@ -807,11 +870,17 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
         filled = set()
         shapes = slide.shapes
         part = slide.part
+        title = _title_placeholder(placeholders)
+        body = _body_placeholder(placeholders)
         for item in slide_plan.items:
             if (isinstance(item, plan.TextBox) and item.placeholder == "title"
-                    and shapes.title is not None):
-                _fill_placeholder(slide, item, look)
-                filled.add(shapes.title.shape_id)
+                    and title is not None):
+                _fill_placeholder(slide, title, item, look)
+                filled.add(title.shape_id)
+            elif (isinstance(item, plan.TextBox) and item.placeholder == "body"
+                    and body is not None):
+                _fill_placeholder(slide, body, item, look)
+                filled.add(body.shape_id)
             elif isinstance(item, plan.TextBox) and item.placeholder in _PLACEHOLDER_TYPES:
                 _add_in_placeholder(slide, item, part, look)
             elif isinstance(item, plan.TextBox):
@@ -824,13 +893,14 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
                 _add_chart(shapes, item, look)
             elif isinstance(item, plan.Picture):
                 _add_picture(shapes, item, base)
+            elif isinstance(item, plan.Group):
+                _add_group(shapes, item, part, look)
         for placeholder in placeholders:
             if placeholder.shape_id not in filled:
                 placeholder._element.getparent().remove(placeholder._element)
         if slide_plan.notes:
             notes_slides.add(slide, slide_plan.notes)
-        titles.append(slide.shapes.title.text_frame.text if slide.shapes.title is not None
-                      else "")
+        titles.append(title.text_frame.text if title is not None else "")
     _set_metadata(prs, deck.metadata)
     if deck.theme:
         _set_theme(prs, deck.theme)
@@ -839,8 +909,10 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
         _set_link_color(prs, deck.link_color)
     _set_app_properties(prs, deck, titles, notes_slides.made)
     buffer = io.BytesIO()
-    prs.save(buffer)
-    return _normalise_zip(buffer.getvalue(), deck.metadata.date)
+    package = prs.part.package
+    _PackageWriter(buffer, package._rels, tuple(package.iter_parts())).write_dated(
+        deck.metadata.date)
+    return buffer.getvalue()
 
 
 _EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
@@ -883,20 +955,39 @@ def _set_app_properties(prs: Any, deck: plan.DeckPlan, titles: list[str], notes:
     app._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _normalise_zip(data: bytes, date: str) -> bytes:
-    """Fixed timestamps inside the package and its chart workbooks, for byte-identical builds."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename.endswith(".xlsx"):
-                content = _normalise_workbook(content, date)
-            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, content)
-    return out.getvalue()
+class _PackageWriter(PackageWriter):
+    """python-pptx's package writer, with a fixed time on every member of the package and
+    on its chart workbooks, so that two builds of a brief are byte-identical; the deck is
+    zipped once."""
+
+    def write_dated(self, date: str) -> None:
+        with _DatedZip(self._pkg_file, date) as phys_writer:
+            self._write_content_types_stream(phys_writer)
+            self._write_pkg_rels(phys_writer)
+            self._write_parts(phys_writer)
+
+
+class _DatedZip(_PhysPkgWriter):
+    """The zip a package is written to, every member at a fixed time."""
+
+    def __init__(self, stream: Any, date: str) -> None:
+        self.zip = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED)
+        self.date = date
+
+    def __enter__(self) -> _DatedZip:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.zip.close()
+
+    def write(self, uri: PackURI, blob: bytes) -> None:
+        name = uri.membername
+        if name.endswith(".xlsx"):
+            blob = _normalise_workbook(blob, self.date)
+        entry = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o600 << 16
+        self.zip.writestr(entry, blob)
 
 
 _W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")

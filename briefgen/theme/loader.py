@@ -73,22 +73,41 @@ def _anchor_paths(data: dict[str, Any], folder: Path) -> dict[str, Any]:
     return data
 
 
-def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], Document]:
-    """A theme merged with its `extends:` parents; `seen` are its children, for cycles."""
+def _keys(data: dict[str, Any], prefix: str = "") -> set[str]:
+    """The dotted key paths a theme file sets, e.g. "colors.primary", "fonts.deck.body"."""
+    found = set()
+    for key, value in data.items():
+        found.add(prefix + str(key))
+        if isinstance(value, dict):
+            found |= _keys(value, f"{prefix}{key}.")
+    return found
+
+
+def _own_keys(path: Path, data: dict[str, Any]) -> set[str]:
+    """What a theme file sets itself: a user's theme and its user parents, not the built-in
+    themes it extends (whose colours and fonts give way to a template's)."""
+    return set() if path.resolve().parent == builtin_dir().resolve() else _keys(data)
+
+
+def _read_chain(path: Path, seen: tuple[Path, ...]
+                ) -> tuple[dict[str, Any], Document, set[str]]:
+    """A theme merged with its `extends:` parents, and the keys its user files set; `seen`
+    are its children, for cycles."""
     document = read_yaml(path, str(path), what="theme")
     document.data = _anchor_paths(document.data, path.parent)
     parent_name = document.data.get("extends")
+    own = _own_keys(path, document.data)
     if not parent_name:
-        return document.data, document
+        return document.data, document, own
     parent = _find_parent(str(parent_name), path) if str(parent_name) != path.stem else None
     if parent is None or parent.resolve() in seen or parent.resolve() == path.resolve():
         chain = " → ".join(p.stem for p in (*seen, path.resolve()))
         raise BriefError([document.problem(("extends",), f"themes extend each other in a cycle: "
                                            f"{chain} → {parent_name}",
                                            "remove 'extends' from one of them")])
-    base, _ = _read_chain(parent, (*seen, path.resolve()))
+    base, _, inherited = _read_chain(parent, (*seen, path.resolve()))
     data = _merge(base, {k: v for k, v in document.data.items() if k != "extends"})
-    return data, document
+    return data, document, own | inherited
 
 
 def load_theme(name_or_path: str | None = None) -> Theme:
@@ -96,7 +115,7 @@ def load_theme(name_or_path: str | None = None) -> Theme:
     from briefgen.brief.loader import validate
 
     path = find_theme(name_or_path)
-    data, document = _read_chain(path, ())
+    data, document, explicit = _read_chain(path, ())
     merged = Document(document.file, {**data, "extends": document.data.get("extends")},
                       document.key_marks, document.value_marks)
     theme = validate(merged, Theme, base=path.parent)
@@ -108,6 +127,7 @@ def load_theme(name_or_path: str | None = None) -> Theme:
         theme._logo = _logo(document, Path(theme.logo))
         files.append(Path(theme._logo[0]))
     theme._files = tuple(str(f) for f in files)
+    theme._explicit = frozenset(explicit)
     return theme
 
 

@@ -17,22 +17,9 @@ from pydantic import (
 )
 
 from briefgen.brief.model import RuleViolation, describe
+from briefgen.theme.fonts import METRIC_TWINS, STANDARD, font_family
 from briefgen.theme.template import TemplateInfo
 
-# Deck fonts are drawn by the viewer, so the planner must know their metrics; these names map to
-# the metric-compatible standard fonts whose widths ship with reportlab.
-DECK_FONT_METRICS = {
-    "Arial": "sans",
-    "Helvetica": "sans",
-    "Liberation Sans": "sans",
-    "Arimo": "sans",
-    "Times New Roman": "serif",
-    "Liberation Serif": "serif",
-    "Tinos": "serif",
-    "Courier New": "mono",
-    "Liberation Mono": "mono",
-    "Cousine": "mono",
-}
 MEMO_FONTS = ("Source Sans 3", "Source Code Pro", "Kurinto Sans")
 
 
@@ -102,10 +89,11 @@ class DeckFonts(Model):
     @field_validator("heading", "body", "code")
     @classmethod
     def _measurable(cls, value: str) -> str:
-        if value not in DECK_FONT_METRICS:
+        if not font_family(value)[1]:
             raise RuleViolation(
                 f"deck font '{value}' has no metrics briefgen can measure",
-                "use one of: " + ", ".join(DECK_FONT_METRICS))
+                "use one of: " + ", ".join([*STANDARD, *METRIC_TWINS]) + ", or a font "
+                "installed as TrueType")
         return value
 
 
@@ -200,11 +188,18 @@ class Theme(Model):
     _template: TemplateInfo | None = PrivateAttr(None)
     _logo: tuple[str, int, int] | None = PrivateAttr(None)
     _files: tuple[str, ...] = PrivateAttr(())
+    _explicit: frozenset[str] = PrivateAttr(frozenset())
 
     @property
     def files(self) -> tuple[str, ...]:
         """The files the theme was read from: its YAML, template and logo."""
         return self._files
+
+    @property
+    def explicit(self) -> frozenset[str]:
+        """The key paths the theme's own files set ("colors.primary"), not its built-in
+        parents: on a template, these win over the template's look."""
+        return self._explicit
 
     @property
     def logo_info(self) -> tuple[str, int, int] | None:

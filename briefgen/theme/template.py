@@ -64,6 +64,10 @@ class MasterLook:
     east_asian_font: str
     title_color: str | None
     body_color: str | None
+    # The fonts the master's title and body text styles name, where they name one rather than
+    # the theme's heading or body font.
+    title_font: str
+    body_text_font: str
     own_number: bool  # a slide-number field in a shape of its own, shown on every slide
 
     def color(self, slot: str) -> str | None:
@@ -145,23 +149,48 @@ def _background(tree: Any, colors: dict[str, str], box: Box) -> list[Backdrop]:
                 found.append(Backdrop(box, ""))  # a picture or pattern
         elif ref is not None:
             found.append(Backdrop(box, _hex(ref, colors) or ""))
-    for shape in tree.find("p:cSld/p:spTree", _NS):
+    found.extend(_drawn(tree.find("p:cSld/p:spTree", _NS), colors, lambda b: b))
+    return found
+
+
+def _drawn(group: Any, colors: dict[str, str], place: Any) -> list[Backdrop]:
+    """The filled shapes and pictures of a shape tree or group, in slide coordinates
+    (`place` maps a box from the group's coordinates)."""
+    found: list[Backdrop] = []
+    for shape in group:
         tag = shape.tag.rsplit("}", 1)[-1]
+        if tag == "grpSp":
+            xfrm = shape.find("p:grpSpPr/a:xfrm", _NS)
+            outer = _emu_box(xfrm)
+            ch_off = xfrm.find("a:chOff", _NS) if xfrm is not None else None
+            ch_ext = xfrm.find("a:chExt", _NS) if xfrm is not None else None
+            if outer is None or ch_off is None or ch_ext is None:
+                continue
+            cx, cy = int(ch_off.get("x")) / EMU_PER_PT, int(ch_off.get("y")) / EMU_PER_PT
+            cw = int(ch_ext.get("cx")) / EMU_PER_PT or 1.0
+            ch = int(ch_ext.get("cy")) / EMU_PER_PT or 1.0
+
+            def inner(box: Box, outer: Box = outer, cx: float = cx, cy: float = cy,
+                      cw: float = cw, ch: float = ch) -> Box:
+                sx, sy = outer[2] / cw, outer[3] / ch
+                return place((outer[0] + (box[0] - cx) * sx, outer[1] + (box[1] - cy) * sy,
+                              box[2] * sx, box[3] * sy))
+
+            found.extend(_drawn(shape, colors, inner))
+            continue
         if tag not in ("sp", "pic") or shape.find("./*/p:nvPr/p:ph", _NS) is not None:
             continue
         where = _emu_box(shape.find("p:spPr/a:xfrm", _NS))
         if where is None or where[2] <= 0 or where[3] <= 0:
             continue
-        if tag == "pic":
+        where = place(where)
+        if tag == "pic" or shape.find("p:spPr/a:blipFill", _NS) is not None:
             found.append(Backdrop(where, ""))
             continue
         fill = shape.find("p:spPr/a:solidFill", _NS)
-        if fill is not None:
-            color = _hex(fill, colors)
-            if color:
-                found.append(Backdrop(where, color))
-        elif shape.find("p:spPr/a:blipFill", _NS) is not None:
-            found.append(Backdrop(where, ""))
+        color = _hex(fill, colors) if fill is not None else None
+        if color:
+            found.append(Backdrop(where, color))
     return found
 
 
@@ -199,6 +228,18 @@ def _look(master: Any, theme: Any) -> MasterLook:
                 return _hex(fill, colors)
         return None
 
+    def style_font(style: str, kind: str) -> str:
+        found = [master.find(f"p:txStyles/p:{style}/a:lvl1pPr/a:defRPr/a:latin", _NS)]
+        for sp in master.iterfind("p:cSld/p:spTree/p:sp", _NS):
+            ph = sp.find("p:nvSpPr/p:nvPr/p:ph", _NS)
+            if ph is not None and ph.get("type", "obj") == kind:
+                found.insert(0, sp.find(".//a:p//a:latin", _NS))
+        for latin in found:
+            face = latin.get("typeface", "") if latin is not None else ""
+            if face and not face.startswith("+"):
+                return str(face)
+        return ""
+
     own_number = any(
         shape.find("./*/p:nvPr/p:ph", _NS) is None
         and shape.find(".//a:fld[@type='slidenum']", _NS) is not None
@@ -207,7 +248,8 @@ def _look(master: Any, theme: Any) -> MasterLook:
         tuple(sorted(colors.items())), typeface("a:majorFont/a:latin"),
         typeface("a:minorFont/a:latin"), typeface("a:minorFont/a:ea"),
         placeholder_color("title") or style_color("titleStyle"),
-        placeholder_color("body") or style_color("bodyStyle"), own_number)
+        placeholder_color("body") or style_color("bodyStyle"),
+        style_font("titleStyle", "title"), style_font("bodyStyle", "body"), own_number)
 
 
 def _kind(layout_type: str, title: Box | None, centred: bool, subtitle: Box | None,

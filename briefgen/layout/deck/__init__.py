@@ -11,10 +11,12 @@ from dataclasses import replace
 
 from briefgen.brief.model import Brief
 from briefgen.layout import plan
+from briefgen.layout.deck.body import body_in_placeholder
 from briefgen.layout.deck.closing import conclusion_slides, source_slides
 from briefgen.layout.deck.context import ImageSizes, make_context
 from briefgen.layout.deck.frame import footer, logo_items
 from briefgen.layout.deck.predictions import prediction_slides
+from briefgen.layout.deck.readable import readable_slides
 from briefgen.layout.deck.risks import risk_slides
 from briefgen.layout.deck.section import section_slides
 from briefgen.layout.deck.summary import agenda_slides, summary_slides
@@ -67,6 +69,9 @@ def plan_deck(brief: Brief, theme: Theme, image_sizes: ImageSizes | None = None
             said.extend(footer_said)  # every footer is the same line
         numbered.append(replace(slide, items=(*slide.items, *footer_items,
                                               *logo_items(ctx, slide))))
+    numbered = [body_in_placeholder(ctx, slide) for slide in numbered]
+    numbered, readable_said = readable_slides(ctx, numbered)
+    said.extend(readable_said)
     meta = brief.meta
     metadata = plan.Metadata(
         title=meta.title.plain,

@@ -10,9 +10,11 @@ from briefgen.brief.markup import RichText, Span
 from briefgen.brief.model import Brief
 from briefgen.labels import Labels, format_date, labels_for
 from briefgen.layout import plan
+from briefgen.layout.deck.look import resolve
 from briefgen.layout.measure import Measured, line_height, wrap
 from briefgen.layout.messages import LayoutMessage, note, warning
-from briefgen.theme.model import DECK_FONT_METRICS, Colors, DeckSizes, Theme
+from briefgen.theme.fonts import ESTIMATE_SCALE, family_of, font_family
+from briefgen.theme.model import Colors, DeckSizes, Theme
 from briefgen.theme.template import Layout, TemplateInfo
 
 MARGIN = 48.0
@@ -139,11 +141,11 @@ class Context:
 
     @property
     def family(self) -> str:
-        return DECK_FONT_METRICS[self.theme.fonts.deck.body]
+        return family_of(self.theme.fonts.deck.body)
 
     @property
     def heading_family(self) -> str:
-        return DECK_FONT_METRICS[self.theme.fonts.deck.heading]
+        return family_of(self.theme.fonts.deck.heading)
 
     # ---- styles and measuring ----------------------------------------------------------
 
@@ -163,13 +165,13 @@ class Context:
         )
 
     def measure(self, spans: tuple[Span, ...], width: float, style: plan.Style) -> float:
-        family = DECK_FONT_METRICS[style.font]
+        family = family_of(style.font)
         return wrap(styled(spans, style), width, style.size, family, style.line_spacing).height
 
     def wrapped(self, para: plan.Para, width: float) -> Measured:
         style = para.style
         return wrap(styled(para.spans, style), width - para.indent, style.size,
-                    DECK_FONT_METRICS[style.font], style.line_spacing)
+                    family_of(style.font), style.line_spacing)
 
     def paras_height(self, paras: Sequence[plan.Para], width: float) -> float:
         return sum(p.space_before + self.measure(p.spans, width - p.indent, p.style)
@@ -230,9 +232,14 @@ class Context:
         return self.layouts[kind].name
 
     def title_placeholder(self, kind: str) -> Box | None:
+        """Where the layout puts the title; None on the deck's own master, and on a fallback
+        layout made for something else (a title slide's centred title), where the title
+        stands at the top as on the own master."""
         layout = self.layouts[kind].layout
-        return _inside(layout.title, self.width, self.height) if layout and layout.title \
-            else None
+        if layout is None or layout.title is None or (
+                kind != "title" and layout.kind not in ("content", "two", "title_only")):
+            return None
+        return _inside(layout.title, self.width, self.height)
 
     def placeholder(self, kind: str, which: str) -> Box | None:
         """The box of a template layout's "footer", "date", "number" or "subtitle"
@@ -269,9 +276,21 @@ def make_context(brief: Brief, theme: Theme, image_sizes: ImageSizes | None
     if template:
         width, height = template.width, template.height
     layouts = {kind: choose_layout(theme, kind) for kind in (*SLIDE_KINDS, "two")}
+    messages = [warning("meta.language", w) for w in said]
+    if template:
+        # The deck takes the template's look, except what the theme file sets itself.
+        theme = resolve(theme, layouts["section"].layout, theme.explicit).theme
+        fonts = theme.fonts.deck
+        for name in dict.fromkeys((fonts.heading, fonts.body)):
+            if not font_family(name)[1]:
+                messages.append(warning("", f"the template's font '{name}' is not installed "
+                                            "here; its text is measured as Arial widened by "
+                                            f"{round(ESTIMATE_SCALE * 100 - 100)} %, which "
+                                            "may leave room to spare (install the font to "
+                                            "measure it exactly)"))
     context = Context(brief, theme, labels, image_sizes or {}, width, height, layouts,
                       format_date(brief.meta.date, labels.language))
-    return context, [warning("meta.language", w) for w in said]
+    return context, messages
 
 
 def choose_layout(theme: Theme, kind: str) -> LayoutChoice:

@@ -9,6 +9,7 @@ from briefgen.brief.markup import Span
 from briefgen.layout import plan
 from briefgen.layout.deck.context import MARGIN, Context
 from briefgen.layout.deck.frame import fit_title
+from briefgen.layout.measure import line_height
 from briefgen.layout.messages import LayoutMessage, warning
 
 Said = list[LayoutMessage]
@@ -83,26 +84,41 @@ def template_title_slide(ctx: Context, placeholder: tuple[float, float, float, f
     """The title slide on a template: the title in the layout's title placeholder, the
     subtitle and details below it, or above it where the layout leaves no room below."""
     x, y, width, least = placeholder
+    # The title keeps to its placeholder's lines where it can, shrinking toward the floor.
+    lines = int(least // line_height(ctx.s.title + 6, ctx.s.line_spacing))
     title, height, said = fit_title(ctx, ctx.brief.meta.title.paragraphs[0], width,
-                                    ctx.s.title + 6, ctx.s.title_floor, max_lines=3,
-                                    where="meta.title")
+                                    ctx.s.title + 6, ctx.s.title_floor,
+                                    max_lines=max(2, min(3, lines)), where="meta.title")
     box = plan.TextBox(x, y, width, max(height, least), (title,), name="Title",
                        placeholder="title")
     items: list[plan.Item] = [box]
     subtitle = ctx.brief.meta.subtitle
     paras = [plan.Para(p, ctx.style(ctx.s.body + 2, ctx.c.text), space_before=8 if n else 0)
              for n, p in enumerate(subtitle.paragraphs if subtitle else ())]
-    details, detail_said = detail_lines(ctx, width, ctx.c.muted, first_gap=14 if paras else 0)
+    # The subtitle and details go in the layout's subtitle placeholder where it has one below
+    # the title, else below the title, or above it where the layout leaves no room below.
+    spot = ctx.placeholder("title", "subtitle")
+    if spot and spot[1] >= y + least * 0.5:
+        top = max(spot[1], y + box.h + 12)
+        below_room = min(ctx.height - 4, max(spot[1] + spot[3], ctx.height - 36)) - top
+        sub_x, sub_w = spot[0], spot[2]
+    else:
+        top = y + box.h + 12
+        below_room = ctx.height - 36 - top
+        sub_x, sub_w = x, width
+    details, detail_said = detail_lines(ctx, sub_w, ctx.c.muted, first_gap=14 if paras else 0)
     said.extend(detail_said)
-    below_room = ctx.height - 36 - (y + box.h + 12)
-    above_room = y - 12
-    room = max(below_room, above_room) - ctx.paras_height(details, width)
-    shown, rest = ctx.split_paras(paras, width, room)
+    details_h = ctx.paras_height(details, sub_w)
+    # Below the title while a line of the subtitle fits there, else above it.
+    above = below_room - details_h < (line_height(ctx.s.body + 2, ctx.s.line_spacing)
+                                      if paras else 0) and y - 12 > below_room
+    room = (y - 12 if above else below_room) - details_h
+    shown, rest = ctx.split_paras(paras, sub_w, room)
     if rest:
         said.append(warning("meta.subtitle", "cut to fit the title slide; shorten it"))
     if shown or details:
-        below = ctx.box(x, y + box.h + 12, width, [*shown, *details], name="Details")
-        if below.h > below_room:
+        below = ctx.box(sub_x, top, sub_w, [*shown, *details], name="Details")
+        if above:
             below = replace(below, y=max(0.0, y - below.h - 12))
         items.append(below)
     return ctx.slide("title", items, ""), said

@@ -1,0 +1,105 @@
+"""Text that reads on a template: each paragraph's colour checked against what is really
+behind it (its box's fill, a shape the slide draws, the layout's or master's artwork or
+background) and changed to the template's light or dark text colour where it would not read."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from briefgen.layout import plan
+from briefgen.layout.deck.context import Context
+from briefgen.layout.deck.look import LARGE_CONTRAST, TEXT_CONTRAST, backdrop_at, readable
+from briefgen.layout.messages import LayoutMessage, warning
+from briefgen.theme.template import Layout, MasterLook
+
+Fill = tuple[float, float, float, float, str]
+
+
+def _least(style: plan.Style) -> float:
+    large = style.size >= 18 or (style.bold and style.size >= 14)
+    return LARGE_CONTRAST if large else TEXT_CONTRAST
+
+
+def _behind(fills: list[Fill], layout: Layout, box: tuple[float, float, float, float],
+            background: str) -> str:
+    """The colour behind a box's middle: the slide's own shapes, then the template's."""
+    x, y = box[0] + box[2] / 2, box[1] + min(box[3] / 2, 12.0)
+    for fx, fy, fw, fh, color in reversed(fills):
+        if fx <= x <= fx + fw and fy <= y <= fy + fh:
+            return color
+    found = backdrop_at(layout.backdrops, x, y)
+    return background if found is None else found
+
+
+def _paras(paras: tuple[plan.Para, ...], back: str, options: tuple[str, ...],
+           title: str | None) -> tuple[plan.Para, ...]:
+    fixed = []
+    for para in paras:
+        wanted = (title, *options) if title else options
+        color = readable(para.style.color, back, _least(para.style), tuple(c for c in wanted
+                                                                           if c))
+        fixed.append(para if color == para.style.color
+                     else replace(para, style=replace(para.style, color=color)))
+    return tuple(fixed)
+
+
+def _box(box: plan.TextBox, back: str, options: tuple[str, ...], look: MasterLook
+         ) -> plan.TextBox:
+    back = box.fill or back
+    title = look.title_color if box.placeholder == "title" else None
+    paras = box.paras
+    if title:
+        # The template's title colour wins where it reads.
+        paras = tuple(replace(p, style=replace(p.style, color=title)) for p in paras)
+    return replace(box, paras=_paras(paras, back, options, title))
+
+
+def readable_slides(ctx: Context, slides: list[plan.Slide]
+                    ) -> tuple[list[plan.Slide], list[LayoutMessage]]:
+    """The slides with every text run readable on its template; a note where text stands on
+    a picture, which cannot be checked."""
+    template = ctx.template
+    if template is None:
+        return slides, []
+    layouts: dict[tuple[int | None, int | None], Layout] = {
+        (lay.master, lay.index): lay for lay in template.layouts}
+    pictured: set[str] = set()
+    out = []
+    for slide in slides:
+        layout = layouts.get((slide.master, slide.layout_index))
+        if layout is None:
+            out.append(slide)
+            continue
+        look = template.masters[layout.master]
+        options = tuple(c for c in (look.color("tx1"), look.color("bg1"), ctx.c.text,
+                                    ctx.c.background, look.color("tx2"), look.color("bg2"))
+                        if c)
+        fills: list[Fill] = []
+        items: list[plan.Item] = []
+        for item in slide.items:
+            back = _behind(fills, layout, (item.x, item.y, item.w, item.h), ctx.c.background)
+            if back == "" and not getattr(item, "fill", None):
+                pictured.add(slide.kind)
+                items.append(item)
+                continue
+            if isinstance(item, plan.TextBox):
+                item = _box(item, back, options, look)
+            elif isinstance(item, plan.Shape) and item.text:
+                item = replace(item, text=_box(item.text, item.fill or back, options, look))
+            elif isinstance(item, plan.Table):
+                rows = tuple(tuple(replace(cell, paras=_paras(cell.paras, cell.fill or back,
+                                                              options, None))
+                                   for cell in row) for row in item.rows)
+                item = replace(item, rows=rows)
+            elif isinstance(item, plan.Chart):
+                item = replace(item, text_color=readable(item.text_color, back,
+                                                         TEXT_CONTRAST, options))
+            fill = getattr(item, "fill", None)
+            if isinstance(item, plan.Shape | plan.TextBox) and fill:
+                fills.append((item.x, item.y, item.w, item.h, fill))
+            items.append(item)
+        out.append(replace(slide, items=tuple(items)))
+    said = [warning("", f"the template draws a picture behind the text of {kind} slides; "
+                        "check that the text reads on it") for kind in sorted(pictured)]
+    return out, said
+

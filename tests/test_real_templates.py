@@ -1,0 +1,347 @@
+"""Decks on templates nobody here wrote: python-pptx's default, pandoc's reference document and
+LibreOffice's Impress templates converted to .pptx (all made in the test run, none committed),
+plus one with French layout names and one with nothing but a title layout. Each deck is read
+back from the file: shapes on the slide, body inside the layout's content area, text readable
+on what is behind it, the template's fonts, its footer and number placeholders filled."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+from pptx import Presentation
+from pptx.util import Emu
+
+from briefgen.brief.loader import load_brief
+from briefgen.build import build
+from briefgen.layout.deck import plan_deck
+from briefgen.layout.deck.context import make_context
+from briefgen.theme.loader import load_theme
+from briefgen.theme.model import contrast
+from briefgen.theme.template import read_template
+from tests.conftest import FIXTURES, SAMPLE
+from tests.deckcheck import problems
+
+IMPRESS = Path("/usr/lib/libreoffice/share/template/common/presnt")
+# Dark and light, one master and many, solid and picture backgrounds, artwork around the
+# content area.
+IMPRESS_TEMPLATES = ("Midnightblue", "Focus", "Freshes", "Portfolio", "Vintage", "Piano",
+                     "Sunset", "Beehive")
+BRIEFS = {"sample": SAMPLE, "stress": FIXTURES / "stress.yaml"}
+FRENCH = {"Title Slide": "Diapositive de titre", "Title and Content": "Titre et contenu",
+          "Section Header": "En-tête de section", "Two Content": "Deux contenus",
+          "Comparison": "Comparaison", "Title Only": "Titre seul", "Blank": "Vide"}
+NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+      "p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
+
+
+def python_pptx_default(folder: Path) -> Path:
+    path = folder / "python-pptx.pptx"
+    Presentation().save(str(path))
+    return path
+
+
+def french(folder: Path) -> Path:
+    """python-pptx's default with its layouts named in French and "Titre seul" first, so
+    that a choice by name or by order would put content on the wrong layout."""
+    prs = Presentation()
+    for layout in prs.slide_layouts:
+        layout.name = FRENCH.get(layout.name, layout.name)
+    layouts = prs.slide_master._element.find("p:sldLayoutIdLst", NS)
+    title_only = layouts[5]
+    layouts.remove(title_only)
+    layouts.insert(0, title_only)
+    path = folder / "francais.pptx"
+    prs.save(str(path))
+    return path
+
+
+def title_only(folder: Path) -> Path:
+    """A template with nothing but its title slide layout."""
+    prs = Presentation()
+    for layout in list(prs.slide_layouts)[1:]:
+        prs.slide_layouts.remove(layout)
+    path = folder / "title-only.pptx"
+    prs.save(str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every template of the run, by name, each with a theme beside it that names it."""
+    folder = tmp_path_factory.mktemp("templates")
+    made = {"python-pptx": python_pptx_default(folder), "french": french(folder),
+            "title-only": title_only(folder)}
+    if shutil.which("pandoc"):
+        subprocess.run(["pandoc", "-o", str(folder / "pandoc.pptx"),
+                        "--print-default-data-file", "reference.pptx"], check=True, timeout=60)
+        made["pandoc"] = folder / "pandoc.pptx"
+    sources = [IMPRESS / f"{name}.otp" for name in IMPRESS_TEMPLATES]
+    if shutil.which("soffice") and all(s.is_file() for s in sources):
+        profile = tmp_path_factory.mktemp("lo-profile")
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{profile}",
+                        "--convert-to", "pptx", "--outdir", str(folder), *map(str, sources)],
+                       capture_output=True, timeout=600, check=False)
+        for name in IMPRESS_TEMPLATES:
+            if (folder / f"{name}.pptx").is_file():
+                made[name] = folder / f"{name}.pptx"
+    for name, path in made.items():
+        path.with_suffix(".yaml").write_text(
+            f"name: {name}\nextends: corporate\ndeck:\n  template: {path.name}\n")
+    return made
+
+
+def impress(name: str) -> Any:
+    return pytest.param(name, marks=pytest.mark.slow)
+
+
+OWN = ["python-pptx", "french", "title-only"]
+ALL = [*OWN, impress("pandoc"), *map(impress, IMPRESS_TEMPLATES)]
+
+
+def theme_of(templates: dict[str, Path], name: str) -> Path:
+    if name not in templates:
+        pytest.skip(f"{name}: its tool is not installed here")
+    return templates[name].with_suffix(".yaml")
+
+
+@pytest.fixture(scope="session")
+def decks() -> dict[tuple[str, str], Path]:
+    """Built decks, made when first asked for (deck_of)."""
+    return {}
+
+
+def deck_of(decks: dict[tuple[str, str], Path], templates: dict[str, Path], name: str,
+            brief: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if (name, brief) not in decks:
+        out = tmp_path_factory.mktemp(f"{name}-{brief}")
+        result = build(BRIEFS[brief], theme=str(theme_of(templates, name)), out=out)
+        decks[(name, brief)] = result.outputs["pptx"]
+    return decks[(name, brief)]
+
+
+def box_of(shape: Any) -> tuple[float, float, float, float]:
+    return tuple(Emu(v or 0).pt for v in (shape.left, shape.top, shape.width, shape.height))
+
+
+# ---- the plan --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("brief", BRIEFS)
+@pytest.mark.parametrize("name", ALL)
+def test_every_box_is_on_the_slide_fits_its_text_and_the_body_keeps_to_the_content_area(
+        templates: dict[str, Path], name: str, brief: str) -> None:
+    theme = load_theme(str(theme_of(templates, name)))
+    loaded = load_brief(BRIEFS[brief])
+    deck, _ = plan_deck(loaded, theme, None)
+    assert problems(deck) == []
+    ctx, _ = make_context(loaded, theme, None)
+    outside = []
+    for number, slide in enumerate(deck.slides, 1):
+        if slide.kind == "title":
+            continue
+        x, y, w, h = ctx.content_area(slide.kind)
+        if ctx.title_placeholder(slide.kind) is None:
+            # A fallback layout: the body starts below a title drawn at the top.
+            y, h = 0.0, y + h
+        for item in slide.items:
+            if item.name in ("Title", "Kicker", "Footer", "Date", "Slide number", "Logo",
+                             "Rule", "Band"):
+                continue
+            if (item.x < x - 0.5 or item.y < y - 0.5 or item.x + item.w > x + w + 0.5
+                    or item.y + item.h > y + h + 0.5):
+                outside.append(f"slide {number} {item.name}")
+    assert outside == []
+
+
+def test_layouts_are_found_by_their_placeholders_whatever_their_names(
+        templates: dict[str, Path]) -> None:
+    theme = load_theme(str(theme_of(templates, "french")))
+    ctx, said = make_context(load_brief(SAMPLE), theme, None)
+    assert ctx.layout_for("title") == "Diapositive de titre"
+    assert {ctx.layout_for(kind) for kind in ("summary", "section", "sources")} == {
+        "Titre et contenu"}
+    assert ctx.layout_for("two") == "Deux contenus"
+    left, right = ctx.two_content_areas()
+    assert left[0] + left[2] < right[0] and left[1] == right[1]
+    assert not said
+
+
+def test_a_template_with_only_a_title_layout_says_so_once_and_still_fits(
+        templates: dict[str, Path]) -> None:
+    theme = load_theme(str(theme_of(templates, "title-only")))
+    deck, said = plan_deck(load_brief(SAMPLE), theme, None)
+    assert problems(deck) == []
+    fallbacks = [m.text for m in said if "template has no layout" in m.text]
+    assert len(fallbacks) == len({s.kind for s in deck.slides} - {"title"})
+    assert all(text.endswith("using 'Title Slide'") for text in fallbacks)
+    assert len(deck.slides) < 40
+
+
+def test_a_libreoffice_template_puts_the_body_where_the_master_leaves_room(
+        templates: dict[str, Path]) -> None:
+    """LibreOffice's export copies one master's boxes into every master's layouts; the body
+    keeps to the master's own content area, clear of its artwork."""
+    info = read_template(templates["Midnightblue"]) if "Midnightblue" in templates else None
+    if info is None:
+        pytest.skip("LibreOffice is not installed here")
+    theme = load_theme(str(theme_of(templates, "Midnightblue")))
+    ctx, _ = make_context(load_brief(SAMPLE), theme, None)
+    y = ctx.content_area("section")[1]
+    master = ctx.layouts["section"].master
+    assert master is not None
+    # The master's own title band ends at 96 pt; its content area starts below it.
+    band = max(b.box[1] + b.box[3] for layout in info.layouts if layout.master == master
+               for b in layout.backdrops if b.box[1] == 0 and b.box[3] < info.height / 2)
+    assert y >= band
+
+
+# ---- the file --------------------------------------------------------------------------------
+
+
+def backdrop_color(slide: Any, shape: Any, fallback: str) -> str | None:
+    """The solid colour behind a shape: its own fill, the topmost filled shape of the slide
+    under its middle, else the template's (None for a picture)."""
+    own = shape._element.find(".//p:spPr/a:solidFill/a:srgbClr", NS)
+    if own is not None:
+        return str(own.get("val")).upper()
+    x, y, w, h = box_of(shape)
+    cx, cy = x + w / 2, y + min(h / 2, 12)
+    shapes = list(slide.shapes)
+    for other in reversed(shapes[:shapes.index(shape)]):
+        ox, oy, ow, oh = box_of(other)
+        fill = other._element.find("p:spPr/a:solidFill/a:srgbClr", NS)
+        if fill is not None and ox <= cx <= ox + ow and oy <= cy <= oy + oh:
+            return str(fill.get("val")).upper()
+    return fallback
+
+
+def layout_backdrop(info: Any, slide: Any, prs: Any, shape: Any) -> str | None:
+    masters = list(prs.slide_masters)
+    layout = slide.slide_layout
+    master = masters.index(layout.slide_master)
+    index = list(layout.slide_master.slide_layouts).index(layout)
+    found = next(lay for lay in info.layouts if (lay.master, lay.index) == (master, index))
+    x, y, w, h = box_of(shape)
+    cx, cy = x + w / 2, y + min(h / 2, 12)
+    for backdrop in reversed(found.backdrops):
+        bx, by, bw, bh = backdrop.box
+        if bx <= cx <= bx + bw and by <= cy <= by + bh:
+            return backdrop.color or None
+    return info.masters[master].color("bg1") or "FFFFFF"
+
+
+@pytest.mark.parametrize("brief", BRIEFS)
+@pytest.mark.parametrize("name", ALL)
+def test_the_deck_file_is_readable_filled_in_and_in_the_template_fonts(
+        templates: dict[str, Path], decks: dict[tuple[str, str], Path], name: str, brief: str,
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    path = deck_of(decks, templates, name, brief, tmp_path_factory)
+    info = read_template(templates[name])
+    prs = Presentation(str(path))
+    assert (Emu(prs.slide_width).pt, Emu(prs.slide_height).pt) == pytest.approx(
+        (info.width, info.height))
+    unreadable: list[str] = []
+    fonts: set[str] = set()
+    unfilled: list[str] = []
+    for number, slide in enumerate(prs.slides, 1):
+        kinds = {}
+        for shape in slide.placeholders:
+            kinds[str(shape._element.find(".//p:nvPr/p:ph", NS).get("type", "obj"))] = shape
+        layout_kinds = {ph.get("type") for ph in slide.slide_layout._element.iterfind(
+            ".//p:nvPr/p:ph", NS)}
+        for kind in ("ftr", "sldNum"):
+            if kind in layout_kinds and number > 1:
+                own_number = kind == "sldNum" and info.masters[
+                    list(prs.slide_masters).index(slide.slide_layout.slide_master)].own_number
+                if own_number:
+                    assert kind not in kinds, f"slide {number}: the master numbers it already"
+                elif kind not in kinds or not kinds[kind].text_frame.text.strip():
+                    unfilled.append(f"slide {number} {kind}")
+        if "sldNum" in kinds:
+            assert kinds["sldNum"]._element.find(".//a:fld[@type='slidenum']", NS) is not None
+        for shape in slide.shapes:
+            x, y, w, h = box_of(shape)
+            assert x >= -0.5 and y >= -0.5 and x + w <= info.width + 0.5 \
+                and y + h <= info.height + 0.5, f"slide {number} {shape.name} off the slide"
+            if not shape.has_text_frame:
+                continue
+            back = backdrop_color(slide, shape, "") or None
+            if back == "":
+                back = layout_backdrop(info, slide, prs, shape)
+            for run in shape._element.iterfind(".//a:r", NS):
+                r_pr = run.find("a:rPr", NS)
+                latin = r_pr.find("a:latin", NS)
+                if latin is not None:
+                    fonts.add(str(latin.get("typeface")))
+                color = r_pr.find("a:solidFill/a:srgbClr", NS)
+                if back is None or color is None or not (run.findtext("a:t", "", NS)).strip():
+                    continue
+                size = int(r_pr.get("sz", "1800")) / 100
+                large = size >= 18 or (r_pr.get("b") == "1" and size >= 14)
+                ratio = contrast(str(color.get("val")), back)
+                if ratio < (3.0 if large else 4.5):
+                    unreadable.append(f"slide {number} {shape.name}: {ratio:.2f}:1")
+    assert unfilled == []
+    assert unreadable == []
+    content_master = info.masters[make_context(load_brief(BRIEFS[brief]), load_theme(
+        str(theme_of(templates, name))), None)[0].layouts["section"].master or 0]
+    template_fonts = {content_master.title_font or content_master.heading_font,
+                      content_master.body_text_font or content_master.body_font}
+    assert template_fonts <= fonts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ALL)
+def test_the_deck_passes_the_schema_check_and_keeps_nothing_of_the_template_slides(
+        templates: dict[str, Path], decks: dict[tuple[str, str], Path], name: str,
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    import zipfile
+
+    path = deck_of(decks, templates, name, "sample", tmp_path_factory)
+    checker = shutil.which("openxml-audit") or str(Path(sys.executable).parent /
+                                                    "openxml-audit")
+    done = subprocess.run([checker, str(path)], capture_output=True, text=True, timeout=300)
+    assert "Errors: 0" in done.stdout, done.stdout
+    package = zipfile.ZipFile(path)
+    names = package.namelist()
+    prs = Presentation(str(path))
+    slides = [n for n in names if n.startswith("ppt/slides/slide")]
+    assert len(slides) == len(prs.slides)
+    assert "docProps/custom.xml" not in names
+    app = etree.fromstring(package.read("docProps/app.xml"))
+    ns = {"e": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"}
+    assert app.findtext("e:Slides", namespaces=ns) == str(len(prs.slides))
+    if templates[name].exists():
+        own = Presentation(str(templates[name]))
+        own_text = {shape.text_frame.text for slide in own.slides for shape in slide.shapes
+                    if shape.has_text_frame and len(shape.text_frame.text) > 12}
+        deck_text = {shape.text_frame.text for slide in prs.slides for shape in slide.shapes
+                     if shape.has_text_frame}
+        assert not own_text & deck_text
+
+
+def test_a_potx_template_is_accepted(templates: dict[str, Path], tmp_path: Path) -> None:
+    import zipfile
+
+    source = zipfile.ZipFile(templates["python-pptx"])
+    potx = tmp_path / "house.potx"
+    with zipfile.ZipFile(potx, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"presentationml.presentation.main+xml",
+                                    b"presentationml.template.main+xml")
+            target.writestr(item, data)
+    theme = tmp_path / "house.yaml"
+    theme.write_text("name: house\nextends: corporate\ndeck:\n  template: house.potx\n")
+    result = build(SAMPLE, theme=str(theme), out=tmp_path / "out")
+    deck = Presentation(str(result.outputs["pptx"]))
+    assert len(deck.slides) == result.slides
+    main = zipfile.ZipFile(result.outputs["pptx"]).read("[Content_Types].xml")
+    assert b"presentation.main+xml" in main and b"template.main+xml" not in main
