@@ -120,9 +120,10 @@ def make(inputs: Inputs, formats: Iterable[str] = FORMATS
         data["pptx"], slides = render_pptx(deck, inputs.folder), len(deck.slides)
         messages += said
         # The presentation python-pptx built is a web of cycles that the collector, tuned to
-        # run rarely (cli.tune_runtime), would keep through the memo: free it before.
+        # run rarely (cli.tune_runtime), would keep through the memo: free it before. Only
+        # the young generations: the old one holds the modules and fonts, and is large.
         del deck
-        gc.collect()
+        gc.collect(1)
     if "pdf" in wanted:
         from briefgen.layout.memo import plan_memo
         from briefgen.render.pdf import render_pdf
