@@ -8,7 +8,12 @@ from briefgen.brief.markup import Span
 from briefgen.brief.model import Block, Callout, Quote, Section
 from briefgen.layout import plan
 from briefgen.layout.deck.context import Context
-from briefgen.layout.deck.exhibits import chart_pieces, image_pieces, player_pieces
+from briefgen.layout.deck.exhibits import (
+    chart_pieces,
+    figure_pieces,
+    image_pieces,
+    player_pieces,
+)
 from briefgen.layout.deck.flow import Piece, draw, flow, kept_messages, keyed, pack
 from briefgen.layout.deck.frame import frame
 from briefgen.layout.deck.tables import table_pieces
@@ -163,4 +168,6 @@ def block_pieces(ctx: Context, block: Block, width: float, size: float, table_si
         return player_pieces(ctx, content, width)
     if kind == "image":
         return image_pieces(ctx, content, width)
+    if kind == "figures":
+        return figure_pieces(ctx, content, width)
     raise AssertionError(kind)  # pragma: no cover - the model admits no other kinds
