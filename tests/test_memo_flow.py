@@ -13,8 +13,9 @@ from briefgen.brief.loader import load_brief
 from briefgen.brief.markup import Span
 from briefgen.build import build
 from briefgen.layout import memo_plan as p
+from briefgen.layout.measure import url_breaks, wrap
 from briefgen.layout.memo import plan_memo
-from briefgen.layout.memo_metrics import count_lines, url_breaks
+from briefgen.layout.memo_metrics import count_lines
 from briefgen.layout.memo_pages import Measure, paginate
 from briefgen.theme.loader import available, load_theme
 from tests.conftest import FIXTURES
@@ -103,3 +104,11 @@ def test_short_values_such_as_horizons_stay_on_one_line() -> None:
         for row in grid.rows:
             horizon = row[2][0]
             assert count_lines(horizon, grid.widths[2] - 2 * grid.pad, style) == 1
+
+
+def test_the_deck_measures_an_address_broken_where_slides_break_it() -> None:
+    measured = wrap((Span(f"See {URL} now"),), 300, 14)
+    texts = ["".join(s.text for s in line) for line in measured.lines]
+    assert len(texts) > 2
+    assert all(text.rstrip()[-1] in "/.-" for text in texts[1:-1])
+    assert "".join(texts).replace(" ", "") == f"See{URL}now"

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from briefgen.brief.markup import Span
@@ -164,6 +165,22 @@ class _Atom:
 
 
 _TOKENS = re.compile(r"\n| |[^ \n]+")
+# A web address may end a line after a '/', '.' or '-' (before the next character that is
+# none of them); other words only at spaces. Both outputs break lines at the same places.
+URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_URL_BREAK = re.compile(r"(?<=[/.\-])(?=[^/.\-])")
+
+
+def url_breaks(text: str) -> set[int]:
+    """The positions in `text`, inside web addresses, where a line may end without a space."""
+    return {m.start() for url in URL.finditer(text)
+            for m in _URL_BREAK.finditer(text, url.start(), url.end())
+            if url.start() < m.start() < url.end()}
+
+
+def _url_pieces(token: str) -> list[str]:
+    cuts = [0, *sorted(url_breaks(token)), len(token)]
+    return [token[a:b] for a, b in pairwise(cuts)]
 
 
 # A table's layout measures every cell at several widths and sizes: split the text into atoms
@@ -183,8 +200,11 @@ def _atoms(spans: tuple[Span, ...], family: str, size: float) -> tuple[_Atom, ..
             for token in _TOKENS.findall(span.text):
                 if token == "\n":
                     atoms.append(_Atom("", span, 0.0, False, hard_break=True))
+                elif token == " ":
+                    push(token, True)
                 else:
-                    push(token, token == " ")
+                    for piece in _url_pieces(token):  # no space between: a line may end there
+                        push(piece)
             continue
         for char in span.text:
             if char == "\n":

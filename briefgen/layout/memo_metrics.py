@@ -12,7 +12,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from briefgen.brief.markup import Span
-from briefgen.layout.measure import has_wide, is_wide
+from briefgen.layout.measure import has_wide, is_wide, url_breaks
 
 _SANS = "source-sans/ttf/SourceSans3-"
 # The files of the memo's faces, by the name the renderer registers them under.
@@ -29,19 +29,6 @@ FACE_FILES = {
 }
 _WIDE_EM = 1.0  # CJK ideographs, kana and full-width forms are one em in every CJK face
 _BREAK = re.compile(r"(\s+)")
-# A web address may end a line after a '/', '.' or '-' (before the next character that is
-# none of them); other words only at spaces. The renderer breaks lines at the same places.
-URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_URL_BREAK = re.compile(r"(?<=[/.\-])(?=[^/.\-])")
-
-
-def url_breaks(text: str) -> set[int]:
-    """The positions in `text`, inside web addresses, where a line may end without a space."""
-    return {m.start() for url in URL.finditer(text)
-            for m in _URL_BREAK.finditer(text, url.start(), url.end())
-            if url.start() < m.start() < url.end()}
-
-
 def font_path(relative: str) -> Path:
     return Path(str(files("weblate_fonts") / "static" / "weblate_fonts" / relative))
 

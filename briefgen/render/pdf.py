@@ -43,8 +43,7 @@ from reportlab.rl_config import _FUZZ
 from briefgen.brief.markup import Span
 from briefgen.labels import NO_LINE_END, NO_LINE_START
 from briefgen.layout import memo_plan as m
-from briefgen.layout.measure import has_wide, is_wide
-from briefgen.layout.memo_metrics import URL, url_breaks
+from briefgen.layout.measure import URL, has_wide, is_wide, url_breaks
 from briefgen.render.fonts import (
     Fonts,
     bidi_levels,
