@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -111,11 +112,17 @@ def make(inputs: Inputs, formats: Iterable[str] = FORMATS
     messages: list[LayoutMessage] = []
     if "pptx" in wanted:
         from briefgen.layout.deck import plan_deck
+        from briefgen.layout.measure import wrap
         from briefgen.render.pptx import render_pptx
 
         deck, said = plan_deck(inputs.brief, inputs.theme, inputs.sizes)
+        wrap.cache_clear()  # what the planner measured, for the memo to use the memory
         data["pptx"], slides = render_pptx(deck, inputs.folder), len(deck.slides)
         messages += said
+        # The presentation python-pptx built is a web of cycles that the collector, tuned to
+        # run rarely (cli.tune_runtime), would keep through the memo: free it before.
+        del deck
+        gc.collect()
     if "pdf" in wanted:
         from briefgen.layout.memo import plan_memo
         from briefgen.render.pdf import render_pdf

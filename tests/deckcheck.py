@@ -9,6 +9,19 @@ from briefgen.layout.measure import wrap
 from briefgen.theme.fonts import family_of
 
 
+def flat(items: tuple[plan.Item, ...]) -> list[plan.Item]:
+    """A slide's items with each group's members in its place."""
+    return [m for i in items for m in (flat(i.items) if isinstance(i, plan.Group) else [i])]
+
+
+def bounds(item: plan.Item) -> tuple[float, float, float, float]:
+    """Where an item stands on the slide: a box turned a quarter is as tall as it was wide."""
+    if isinstance(item, plan.TextBox) and item.rotation % 180:
+        cx, cy = item.x + item.w / 2, item.y + item.h / 2
+        return cx - item.h / 2, cy - item.w / 2, item.h, item.w
+    return item.x, item.y, item.w, item.h
+
+
 def text_boxes(item: plan.Item) -> list[plan.TextBox]:
     if isinstance(item, plan.TextBox):
         return [item]
@@ -33,12 +46,12 @@ def problems(deck: plan.DeckPlan) -> list[str]:
     """Every shape off its slide and every box too small for its text, by slide and name."""
     found: list[str] = []
     for number, slide in enumerate(deck.slides, 1):
-        for item in slide.items:
+        for item in flat(slide.items):
             where = f"slide {number} ({slide.kind}) {item.name}"
-            if (item.x < -0.01 or item.y < -0.01 or item.x + item.w > deck.width + 0.01
-                    or item.y + item.h > deck.height + 0.01):
-                found.append(f"{where} is off the slide: x={item.x:.1f} y={item.y:.1f} "
-                             f"w={item.w:.1f} h={item.h:.1f}")
+            x, y, w, h = bounds(item)
+            if x < -0.01 or y < -0.01 or x + w > deck.width + 0.01 or y + h > deck.height + 0.01:
+                found.append(f"{where} is off the slide: x={x:.1f} y={y:.1f} w={w:.1f} "
+                             f"h={h:.1f}")
             for box in text_boxes(item):
                 if measured_height(box) > box.h + 0.5:
                     found.append(f"{where}: text {measured_height(box):.1f} pt tall in a "

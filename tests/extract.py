@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 
 def squash(text: str) -> str:
@@ -13,11 +16,20 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def shapes_of(shapes: Any) -> Iterator[Any]:
+    """Every shape, those in a group (a row of the predictions) in the group's place."""
+    for shape in shapes:
+        if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+            yield from shapes_of(shape.shapes)
+        else:
+            yield shape
+
+
 def deck_texts(path: Path) -> list[str]:
     """Every text of every slide: text frames and table cells."""
     texts: list[str] = []
     for slide in Presentation(str(path)).slides:
-        for shape in slide.shapes:
+        for shape in shapes_of(slide.shapes):
             if shape.has_text_frame:
                 texts.append(shape.text_frame.text)
             if shape.has_table:

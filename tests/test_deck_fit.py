@@ -16,7 +16,7 @@ from briefgen.layout.deck import plan_deck
 from briefgen.layout.messages import LayoutMessage
 from briefgen.theme.loader import available, load_theme
 from tests.conftest import FIXTURES
-from tests.deckcheck import problems
+from tests.deckcheck import flat, problems
 
 THEMES = sorted(available())
 WORDS = "the freight market tightens while capacity stays flat through the quarter "
@@ -37,7 +37,7 @@ def brief_with(**parts: Any) -> dict[str, Any]:
 
 
 def texts(slide: plan.Slide, name: str) -> list[str]:
-    return ["".join(s.text for p in item.paras for s in p.spans) for item in slide.items
+    return ["".join(s.text for p in item.paras for s in p.spans) for item in flat(slide.items)
             if isinstance(item, plan.TextBox) and item.name == name]
 
 

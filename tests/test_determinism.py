@@ -148,9 +148,16 @@ def test_a_build_runs_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert no_child_processes_left()
 
 
+@pytest.mark.parametrize("links", [True, False], ids=["hard links", "no hard links"])
 def test_when_the_second_rename_fails_the_first_output_is_put_back(
-        previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+        previous: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
+        links: bool) -> None:
     brief, before = previous
+    if not links:  # a file system without hard links: the old outputs are kept as copies
+        def no_link(*_: object) -> NoReturn:
+            raise OSError(1, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_link)
     brief.write_text(brief.read_text().replace("Minimal brief", "Changed brief"))
     real_replace = os.replace
     calls: list[tuple[str, str]] = []

@@ -45,8 +45,11 @@ def test_every_run_of_the_built_deck_has_an_explicit_size(brief_path: Path, them
     width, height = deck.slide_width, deck.slide_height
     for slide in deck.slides:
         for shape in slide.shapes:
-            assert shape.left >= 0 and shape.left + shape.width <= width + 1
-            assert shape.top >= 0 and shape.top + shape.height <= height + 1
+            left, top, w, h = shape.left, shape.top, shape.width, shape.height
+            if shape.rotation in (90, 270):  # turned a quarter about its centre
+                left, top, w, h = left + (w - h) // 2, top + (h - w) // 2, h, w
+            assert left >= 0 and left + w <= width + 1
+            assert top >= 0 and top + h <= height + 1
             for run_properties in shape._element.iter(qn("a:rPr")):
                 assert run_properties.get("sz") is not None, shape.name
     assert result.pages >= 1

@@ -73,11 +73,16 @@ def test_nothing_that_cannot_be_cut_is_taller_than_a_page(path: Path, theme: str
             assert 0 < element.body.height <= plan.frame_height * 0.75
             assert 0 < element.body.width <= plan.frame_width
         if isinstance(element, m.Exhibit) and isinstance(element.body, m.Figure):
-            _, y, width, height = element.body.plot
+            x, y, width, height = element.body.plot
             assert width > 0 and height > 0 and y + height <= element.body.height
             legend = element.body.legend
-            if legend:
+            # The legend stands clear of the plot: under it, over it or at its right.
+            if legend and element.body.spec.legend == "bottom":
                 assert legend.y <= y and legend.rows * legend.row_height <= legend.y
+            if legend and element.body.spec.legend == "top":
+                assert legend.y - legend.rows * legend.row_height >= y + height
+            if legend and element.body.spec.legend == "right":
+                assert legend.x >= x + width
 
 
 @pytest.mark.parametrize("theme", THEMES)

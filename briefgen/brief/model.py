@@ -402,10 +402,79 @@ ChartValue = Annotated[float, Field(allow_inf_nan=False), BeforeValidator(_to_nu
                             "errorMessage": f"Not a number: {_NUMBER_HINT}."}, _number_text]})]
 
 
+_FLAG_HINT = "write true or false"
+_FLAGS = {"true": True, "false": False}
+
+
+def _to_flag(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _FLAGS:
+        return _FLAGS[value.strip().lower()]
+    raise RuleViolation(f"{describe(value)} is neither true nor false", _FLAG_HINT)
+
+
+Flag = Annotated[bool, BeforeValidator(_to_flag), WithJsonSchema({"anyOf": [
+    {"type": "boolean"}, {"type": "string", "pattern": _any_case(_FLAGS)}]})]
+"""true or false, in any letter case."""
+
+# A number format as a spreadsheet writes one, held to what both outputs draw alike: an
+# optional currency sign, digits with or without thousands separators, up to four decimals
+# and an optional percent sign.
+NUMBER_FORMAT = re.compile(r"([$€£¥])?(#,##0|0)(?:\.(0{1,4}))?(%)?")
+_FORMAT_HINT = 'write one such as "0", "0.0", "#,##0", "0%" or "$#,##0.0"'
+NumberFormatText = Annotated[PlainText, WithJsonSchema({
+    "type": "string", "pattern": f"^{NUMBER_FORMAT.pattern}$",
+    "errorMessage": f"Not a number format: {_FORMAT_HINT}."})]
+
+
+def _format_problem(value: str | None) -> str | None:
+    if value is not None and not NUMBER_FORMAT.fullmatch(value):
+        return value
+    return None
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _words(*words: str) -> dict[str, Any]:
+    return {"anyOf": [{"enum": list(words)}, {"type": "string", "pattern": _any_case(words)}]}
+
+
+SeriesType = Annotated[Literal["column", "line"], BeforeValidator(_lower),
+                       WithJsonSchema(_words("column", "line"))]
+AxisSide = Annotated[Literal["primary", "secondary"], BeforeValidator(_lower),
+                     WithJsonSchema(_words("primary", "secondary"))]
+LegendPosition = Annotated[Literal["bottom", "right", "top", "none"], BeforeValidator(_lower),
+                           WithJsonSchema(_words("bottom", "right", "top", "none"))]
+
+
+def _to_stacking(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() == "percent":
+        return "percent"
+    return _to_flag(value) if isinstance(value, (str, bool)) else value
+
+
+Stacking = Annotated[bool | Literal["percent"], BeforeValidator(_to_stacking), WithJsonSchema({
+    "anyOf": [{"type": "boolean"},
+              {"type": "string", "pattern": _any_case([*_FLAGS, "percent"])}]})]
+
+
 class Series(Model):
     name: Text = Field(description="Series name, shown in the legend.")
     values: list[ChartValue] = Field(
         description="One number per category.")
+    type: SeriesType | None = Field(
+        None, description="line: in a column chart, draw this series as a line over the "
+        "columns.")
+    axis: AxisSide | None = Field(
+        None, description="secondary: measure this line series on a second value axis, at "
+        "the right.")
+    unit: PlainText | None = Field(
+        None, description="Unit of a series on the secondary axis, e.g. %.")
+    format: NumberFormatText | None = Field(
+        None, description='Number format of a series on the secondary axis, e.g. "0%".')
 
     @field_validator("values")
     @classmethod
@@ -417,6 +486,31 @@ class Series(Model):
                    for n, value in enumerate(values)
                    if abs(value) > MAX_CHART_VALUE or 0 < abs(value) < MIN_CHART_VALUE])
         return values
+
+    @field_validator("format")
+    @classmethod
+    def _number_format(cls, value: str | None) -> str | None:
+        if _format_problem(value) is not None:
+            raise RuleViolation(f"'{value}' is not a number format", _FORMAT_HINT)
+        return value
+
+    @property
+    def secondary(self) -> bool:
+        return self.axis == "secondary"
+
+
+class ChartAxis(Model):
+    title: Text | None = Field(None, description="Title of the value axis; the unit is added "
+                               "to it unless the title names it.")
+    min: ChartValue | None = Field(None, description="Lowest value the axis shows.")
+    max: ChartValue | None = Field(None, description="Highest value the axis shows.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ChartAxis:
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise RuleViolation(f"axis min {self.min:g} is not below max {self.max:g}",
+                                "make min smaller than max, or leave one out", ("min",))
+        return self
 
 
 def _pie_schema(schema: dict[str, Any]) -> None:
@@ -435,9 +529,104 @@ class Chart(Model):
     type: Literal["bar", "column", "line", "pie"] = Field(description="bar | column | line | pie")
     categories: list[Text] = Field(min_length=1, description="Category labels.")
     series: list[Series] = Field(min_length=1, description="Data series.")
-    unit: PlainText | None = Field(None, description="Unit of the values, e.g. % or USD bn.")
+    unit: PlainText | None = Field(
+        None, description="Unit of the values, e.g. % or USD bn: shown once, in the value "
+        "axis's title (a % after each number).")
+    format: NumberFormatText | None = Field(
+        None, description='Number format of ticks and labels: "0.0", "#,##0", "0%", "$#,##0"; '
+        "default: the decimals the data has.")
+    labels: Flag | None = Field(
+        None, description="true | false: values on the bars, points or slices; default: on "
+        "when they fit.")
+    axis: ChartAxis | None = Field(None, description="The value axis: {title, min, max}.")
+    legend: LegendPosition | None = Field(
+        None, description="bottom | right | top | none; default: bottom when the chart has "
+        "several series, none otherwise.")
+    stacked: Stacking | None = Field(
+        None, description="true | percent: a bar or column chart's series stacked, or "
+        "stacked to 100 %.")
+    highlight: PlainText | None = Field(
+        None, description="A category (in a chart of one series) or a series to draw in the "
+        "accent colour, the rest muted.")
     takeaway: Text | None = Field(None, description="The 'so what' under the chart.")
     source: Text | None = Field(None, description="Where the data comes from.")
+
+    @field_validator("format")
+    @classmethod
+    def _number_format(cls, value: str | None) -> str | None:
+        if _format_problem(value) is not None:
+            raise RuleViolation(f"'{value}' is not a number format", _FORMAT_HINT)
+        return value
+
+    @model_validator(mode="after")
+    def _options_fit_the_type(self) -> Chart:
+        kind, found = self.type, []
+        if self.stacked and kind not in ("bar", "column"):
+            found.append(RuleViolation(f"a {kind} chart cannot be stacked",
+                                       "stack a bar or column chart, or leave 'stacked' out",
+                                       ("stacked",)))
+        if self.axis is not None and kind == "pie":
+            found.append(RuleViolation("a pie chart has no value axis",
+                                       "leave 'axis' out, or use type: column", ("axis",)))
+        if self.axis is not None and self.stacked == "percent" and (
+                self.axis.min is not None or self.axis.max is not None):
+            found.append(RuleViolation("a 100 % stacked chart always runs from 0 to 100 %",
+                                       "leave out the axis's min and max", ("axis",)))
+        for n, one in enumerate(self.series):
+            if one.type == "line" and kind != "column":
+                found.append(RuleViolation(
+                    f"a series can be drawn as a line only in a column chart, not a {kind} "
+                    "chart", "use type: column for the chart, or leave the series' type out",
+                    ("series", n, "type")))
+            elif one.type == "line" and self.stacked:
+                found.append(RuleViolation(
+                    "a stacked chart cannot draw a series as a line",
+                    "leave out 'stacked', or the series' type", ("series", n, "type")))
+            if one.secondary and one.type != "line":
+                found.append(RuleViolation(
+                    "only a line series in a column chart can use the secondary axis",
+                    "add 'type: line' to the series, or leave out its axis",
+                    ("series", n, "axis")))
+            for key in ("unit", "format"):
+                if getattr(one, key) is not None and not one.secondary:
+                    found.append(RuleViolation(
+                        f"a series' {key} applies only to a series on the secondary axis",
+                        f"give the {key} to the chart, or add 'axis: secondary' to the series",
+                        ("series", n, key)))
+        if self.type == "column" and self.series and all(s.type == "line" for s in self.series):
+            found.append(RuleViolation("every series of this column chart is a line",
+                                       "use type: line for the chart", ("series",)))
+        if self.highlight is not None:
+            found.extend(self._highlight_problems())
+        raise_all(found)
+        return self
+
+    def _highlight_problems(self) -> list[RuleViolation]:
+        names = [s.name.plain for s in self.series]
+        categories = [c.plain for c in self.categories]
+        wanted = (self.highlight or "").strip()
+        if len(names) == 1:
+            if wanted in categories:
+                return []
+            return [RuleViolation(f"'{wanted}' is not a category of this chart",
+                                  suggest(wanted, categories, "categories"), ("highlight",))]
+        if wanted in names:
+            return []
+        if wanted in categories:
+            return [RuleViolation(
+                f"'{wanted}' is a category, and a chart of several series highlights a series",
+                "give a series' name: " + ", ".join(names), ("highlight",))]
+        return [RuleViolation(f"'{wanted}' is not a series of this chart",
+                              suggest(wanted, names, "series"), ("highlight",))]
+
+    def highlighted(self) -> tuple[str, str] | None:
+        """("category" or "series", its name) of what the chart highlights."""
+        if self.highlight is None:
+            return None
+        wanted = self.highlight.strip()
+        if len(self.series) == 1:
+            return "category", wanted
+        return "series", wanted
 
     # A field validator, so that a misspelt key beside `series` does not hide these problems.
     @field_validator("series")
@@ -480,6 +669,31 @@ class Player(Model):
     note: Text | None = Field(None, description="Why they matter.")
 
 
+class KeyFigure(Model):
+    value: RequiredText = Field(description="The number as it should read: $99bn, 63 %, 4.2x.")
+    label: RequiredText = Field(description="What the number is, in a few words.")
+    delta: PlainText | None = Field(
+        None, description="The change, as it should read: +25 %, −3 pts.")
+    note: Text | None = Field(None, description="A short line of context under it.")
+
+
+MIN_FIGURES, MAX_FIGURES = 2, 4
+
+
+def _figures_count(figures: list[KeyFigure]) -> list[KeyFigure]:
+    if not MIN_FIGURES <= len(figures) <= MAX_FIGURES:
+        raise RuleViolation(
+            f"a figures block holds {MIN_FIGURES} to {MAX_FIGURES} figures, not {len(figures)}",
+            "split them into two blocks" if len(figures) > MAX_FIGURES else
+            "add a figure, or write the number in the text")
+    return figures
+
+
+Figures = Annotated[list[KeyFigure], AfterValidator(_figures_count),
+                    Field(json_schema_extra={"minItems": MIN_FIGURES,
+                                             "maxItems": MAX_FIGURES})]
+
+
 # Relative, with forward slashes, and never up out of the brief's folder.
 _IMAGE_PATH = r"^(?![/\\])(?![A-Za-z]:[/\\])(?!.*\\)(?!(?:.*/)?\.\.(?:/|$))"
 
@@ -511,7 +725,7 @@ def _listed(items: list[str]) -> str:
 
 
 BLOCK_TYPES = ("text", "bullets", "numbered", "table", "chart", "quote", "callout", "players",
-               "image")
+               "image", "figures")
 
 
 # The keys of the blocks whose content is a mapping.
@@ -549,6 +763,14 @@ Output = Annotated[Literal["deck", "memo"],
                    WithJsonSchema(_output_schema)]
 
 
+_section_layout_schema = {"anyOf": [{"enum": ["side", "full"]},
+                                    {"type": "string", "pattern": _any_case(["side", "full"])}]}
+SectionLayout = Annotated[Literal["side", "full"],
+                          BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str)
+                                          else v),
+                          WithJsonSchema(_section_layout_schema)]
+
+
 class Block(Model):
     """One content block; exactly one of its keys is given."""
 
@@ -563,6 +785,9 @@ class Block(Model):
     callout: Callout | None = Field(None, description="A highlighted band of text.")
     players: list[Player] | None = Field(None, description="Key people.")
     image: Image | None = Field(None, description="A PNG or JPEG image.")
+    figures: Figures | None = Field(
+        None, description=f"{MIN_FIGURES} to {MAX_FIGURES} big numbers: "
+        "{value, label, delta, note}.")
     only: Output | None = Field(
         None, description="deck | memo: show the block in that output only (default: both).")
 
@@ -617,6 +842,10 @@ class Section(Model):
     id: PlainText | None = Field(None, description="Slug; default derived from the title.")
     lead: Text | None = Field(None, description="One-sentence message of the section.")
     notes: Text | None = Field(None, description="Speaker notes for this section's slides.")
+    layout: SectionLayout | None = Field(
+        None, description="side | full: the section's chart, table or image beside its text on "
+                          "the Two Content layout, or full width (default: whichever fits "
+                          "better).")
     blocks: list[Block] = Field(
         min_length=1, max_length=MAX_BLOCKS,
         description=f"Content blocks in order, each with exactly one key; at most {MAX_BLOCKS:,}.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from briefgen.brief.model import LEVEL_VALUES, Chart, Prediction
+from briefgen.brief.model import LEVEL_VALUES, Chart
 
 _NUMERIC = re.compile(
     r"^[(\s]*[-+−~≈<>]?\s*[$€£¥]?\s*\d[\d,.\s]*\s*(%|pp|bps?|[kmbx]|bn|mn|tn|pts?)?\)?$",
@@ -53,38 +53,6 @@ def number_format(values: Sequence[float], unit: str | None) -> str:
         return base
     quoted = unit.replace('"', "")
     return f'{base}"{quoted}"' if unit in ("%", "pp") else f'{base}" {quoted}"'
-
-
-_MONTHS = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-|–|to)?\s*(\d+)?\s*(month|year|week|quarter)",
-                     re.IGNORECASE)
-_QUARTER = re.compile(r"(\d{4})\s*-?\s*Q([1-4])", re.IGNORECASE)
-_YEAR = re.compile(r"\b(20\d{2}|19\d{2})\b")
-
-
-def horizon_months(horizon: str | None, brief_date: str) -> float | None:
-    """Months from the brief's date to a horizon like '12 months', '2027-Q2' or 'by 2028'."""
-    if not horizon:
-        return None
-    year, month = int(brief_date[:4]), int(brief_date[5:7])
-    if match := _QUARTER.search(horizon):
-        return (int(match.group(1)) - year) * 12 + int(match.group(2)) * 3 - month
-    if match := _MONTHS.search(horizon):
-        amount = float(match.group(2) or match.group(1))
-        unit = match.group(3).lower()
-        return amount * {"month": 1, "year": 12, "week": 0.25, "quarter": 3}[unit]
-    if match := _YEAR.search(horizon):
-        return (int(match.group(1)) - year) * 12 + 12 - month
-    return None
-
-
-def sort_predictions(predictions: Sequence[Prediction], brief_date: str
-                     ) -> list[tuple[int, Prediction]]:
-    """Predictions with their 1-based numbers, soonest horizon first; unparsed ones last."""
-    numbered = list(enumerate(predictions, 1))
-    def key(item: tuple[int, Prediction]) -> tuple[float, int]:
-        months = horizon_months(item[1].horizon, brief_date)
-        return (months if months is not None else float("inf"), item[0])
-    return sorted(numbered, key=key)
 
 
 def risk_tone(likelihood: str, impact: str) -> str:

@@ -154,7 +154,7 @@ class Measured:
         return tuple(_to_spans(list(line)) for line in self.atom_lines)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Atom:
     text: str
     span: Span
@@ -261,8 +261,9 @@ def _same_style(a: Span, b: Span) -> bool:
     return (a.bold, a.italic, a.code, a.href) == (b.bold, b.italic, b.code, b.href)
 
 
-# The deck's planner measures a paragraph again for each size and layout it tries, and watch
-# measures every unchanged paragraph again on each rebuild: half the calls repeat one before.
+# The deck's planner measures a paragraph again for each size and layout it tries: half the
+# calls or more repeat one before. A build clears the cache once the deck is planned (the
+# stress fixture's wraps hold 25 MB, which the memo can use).
 @lru_cache(maxsize=8192)
 def wrap(spans: tuple[Span, ...], width: float, size: float, family: str = "sans",
          line_spacing: float = 1.2) -> Measured:

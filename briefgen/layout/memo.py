@@ -9,17 +9,16 @@ from dataclasses import replace
 
 from briefgen.brief.markup import LINK_SCHEMES, RichText, Span
 from briefgen.brief.model import Block, Brief, Chart, Table
+from briefgen.brief.model import KeyFigure as BriefFigure
 from briefgen.labels import Labels, format_date, labels_for, punctuation
 from briefgen.layout.common import (
-    chart_description,
     confidence_value,
     is_numeric_column,
     level_score,
     mix,
-    number_format,
-    sort_predictions,
 )
 from briefgen.layout.measure import has_wide
+from briefgen.layout.memo_charts import FigurePlanner
 from briefgen.layout.memo_metrics import (
     TextStyle,
     fit_text,
@@ -31,6 +30,8 @@ from briefgen.layout.memo_pages import TALL_ROW, Measure, paginate
 from briefgen.layout.memo_plan import (
     CELL_PAD,
     CHIP_PAD,
+    FIGURE_PAD,
+    FIGURE_VALUE_MAX,
     LOGO_HEIGHT,
     BottomLine,
     Callout,
@@ -40,11 +41,11 @@ from briefgen.layout.memo_plan import (
     Contents,
     Element,
     Exhibit,
-    Figure,
+    FigureRow,
     Grid,
     HeaderBlock,
     Heading,
-    Legend,
+    KeyFigure,
     ListBlock,
     MemoPlan,
     Para,
@@ -146,6 +147,11 @@ def text_styles(sizes: MemoSizes) -> dict[str, TextStyle]:
         "field": TextStyle("Body-Bold", body - 1, table * 1.3),
         "field_value": TextStyle("Body", body, body * 1.3),
         "contents": TextStyle("Body", body - 0.5, (body - 0.5) * 1.3),
+        # A big number's parts; its value's size is the figure row's.
+        "figure_value": TextStyle("Body-Bold", FIGURE_VALUE_MAX, FIGURE_VALUE_MAX * 1.15),
+        "figure_delta": TextStyle("Body-Bold", small + 0.5, (small + 0.5) * 1.3, 2),
+        "figure_label": TextStyle("Body", body - 0.5, (body - 0.5) * 1.3, 3),
+        "figure_note": TextStyle("Body", small, small * 1.3, 3),
     }
 
 
@@ -326,66 +332,28 @@ class MemoPlanner:
                        self.takeaway(table.takeaway), self.source(table.source))
 
     def chart(self, chart: Chart) -> Exhibit:
-        values = [v for s in chart.series for v in s.values]
-        figure = self.figure(chart, number_format(values, chart.unit))
-        return Exhibit(self.exhibit_heading("chart", chart.title), figure,
-                       self.takeaway(chart.takeaway), self.source(chart.source))
+        planner = FigurePlanner(self.c, self.width, self.frame_height, self.sizes.small)
+        figure, warnings = planner.figure(chart)
+        self.messages.extend(warning(self.key, text) for text in warnings)
+        heading = self.exhibit_heading("chart", chart.title)
+        if figure.spec.title_unit:
+            unit = figure.spec.title_unit
+            heading = replace(heading, text=(*heading.text, Span(f" ({unit})")))
+        return Exhibit(heading, figure, self.takeaway(chart.takeaway), self.source(chart.source))
 
-    def figure(self, chart: Chart, fmt: str) -> Figure:
-        """A chart's geometry: a plot area of a useful height whatever the data, the legend
-        below it in as many columns as fit, and the whole no taller than a page leaves."""
-        size = self.sizes.small
-        categories = tuple(c.plain for c in chart.categories)
-        series = tuple((s.name.plain, tuple(s.values)) for s in chart.series)
-        colors = tuple(self.c.series)
-        pie = chart.type == "pie"
-        legend = self.legend(categories if pie else tuple(n for n, _ in series), colors, size,
-                             pie or len(series) > 1)
-        legend_h = legend.y + 4 if legend else 0.0
-        plot_h = 200.0 if chart.type != "bar" else max(160.0, 24.0 * len(categories) + 60)
-        # Most of a page at most: room is left for the chart's heading and the page's furniture.
-        most = self.frame_height * 0.75
-        height = min(max(min(plot_h, 320.0), legend_h + 120), most)
-        if legend and legend_h > height - 100:
-            legend = self.legend_cut(legend, height - 100)
-            legend_h = legend.y + 4
-        if pie:
-            side = max(height - legend_h - 30, 20.0)
-            plot = ((self.width - side) / 2, legend_h + 12, side, side)
-        else:
-            x = 60.0 if chart.type == "bar" else 40.0
-            y = legend_h + 24
-            plot = (x, y, self.width - x - (40 if chart.type == "bar" else 20), height - y - 12)
-        shown = tuple(c if len(c) < 22 else c[:20] + "…" for c in categories)
-        return Figure(chart.type, shown, series, colors, fmt, chart.unit or "", self.width,
-                      height, mix(self.c.muted, self.c.background, 0.35), self.c.text, plot,
-                      legend, chart.type != "line" or len(categories) <= 8, size,
-                      chart_description(chart))
-
-    def legend(self, names: tuple[str, ...], colors: tuple[str, ...], size: float, shown: bool
-               ) -> Legend | None:
-        """A pie's or a several-series chart's legend, in as many columns as fit."""
-        if not shown:
-            return None
-        names = tuple(n if len(n) <= 40 else n[:39] + "…" for n in names)
-        column = max(text_width(n, "Body", size) for n in names) + 30
-        columns = max(1, min(len(names), int((self.width - 10) // column)))
-        rows = -(-len(names) // columns)
-        row = size + 5
-        return Legend(names, tuple(colors[n % len(colors)] for n in range(len(names))),
-                      columns, rows, column, row, 10.0, rows * row + 4)
-
-    def legend_cut(self, legend: Legend, room: float) -> Legend:
-        """A legend too tall for its chart shows the names that fit and says how many not."""
-        rows = max(1, int((room - 4) // legend.row_height))
-        keep = max(1, rows * legend.columns - 1)
-        hidden = len(legend.names) - keep
-        more = f"+{hidden}"
-        self.messages.append(warning(self.key, f"the legend shows {keep} of "
-                                     f"{len(legend.names)} names; the chart has no room for more"))
-        return replace(legend, names=(*legend.names[:keep], more),
-                       colors=(*legend.colors[:keep], self.c.background), rows=rows,
-                       y=rows * legend.row_height + 4)
+    def figure_row(self, figures: Sequence[BriefFigure]) -> FigureRow:
+        """Big numbers in a row, their values at the largest size (at most FIGURE_VALUE_MAX)
+        at which every one fits its cell on one line, down to the body size."""
+        row = FigureRow(tuple(KeyFigure(self.joined(f.value), self.joined(f.label),
+                                        f.delta or "", self.joined(f.note)) for f in figures),
+                        FIGURE_VALUE_MAX, mix(self.c.surface, self.c.background, 0.9),
+                        self.c.primary)
+        room = row.cell_width(self.width) - 2 * FIGURE_PAD
+        size = FIGURE_VALUE_MAX
+        while size > self.sizes.body and any(
+                spans_width(f.value, size, "Body-Bold") > room for f in row.figures):
+            size -= 1
+        return replace(row, value_size=size)
 
     def quote(self, text: RichText, by: RichText | None) -> Quote:
         opening, closing = self.punct.quotes
@@ -421,6 +389,8 @@ class MemoPlanner:
             rows = [[self.cell(p.name), self.cell(p.role), self.cell(p.org), self.cell(p.note)]
                     for p in content]
             return [Exhibit(None, self.grid(columns, rows, [False] * 4), None, None)]
+        if kind == "figures":
+            return [self.figure_row(content)]
         if kind == "image":
             width_px, height_px = self.image_sizes.get(content.path, (4, 3))
             width = min(self.width, width_px * 0.75)
@@ -493,7 +463,7 @@ class MemoPlanner:
         columns = [(Span(self.label(k)),) for k in ("number_sign", "prediction", "horizon",
                                                      "confidence", "signal")]
         rows = []
-        for n, prediction in sort_predictions(self.brief.predictions, self.brief.meta.date):
+        for n, prediction in enumerate(self.brief.predictions, 1):
             value = confidence_value(prediction.confidence)
             conf = prediction.confidence
             shown = (self.label(conf) if isinstance(conf, str)

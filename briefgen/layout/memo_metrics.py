@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
+from itertools import pairwise
 from pathlib import Path
 
 from briefgen.brief.markup import Span
@@ -28,6 +29,17 @@ FACE_FILES = {
 }
 _WIDE_EM = 1.0  # CJK ideographs, kana and full-width forms are one em in every CJK face
 _BREAK = re.compile(r"(\s+)")
+# A web address may end a line after a '/', '.' or '-' (before the next character that is
+# none of them); other words only at spaces. The renderer breaks lines at the same places.
+URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_URL_BREAK = re.compile(r"(?<=[/.\-])(?=[^/.\-])")
+
+
+def url_breaks(text: str) -> set[int]:
+    """The positions in `text`, inside web addresses, where a line may end without a space."""
+    return {m.start() for url in URL.finditer(text)
+            for m in _URL_BREAK.finditer(text, url.start(), url.end())
+            if url.start() < m.start() < url.end()}
 
 
 def font_path(relative: str) -> Path:
@@ -207,7 +219,12 @@ def _count_lines(spans: tuple[Span, ...], width: float, style: TextStyle) -> int
 
 
 def _pieces(word: str) -> list[str]:
-    """A word in the pieces a line may end between: each CJK character alone."""
+    """A word in the pieces a line may end between: each CJK character alone, a web address
+    after each '/', '.' or '-'."""
+    breaks = url_breaks(word)
+    if breaks:
+        cuts = [0, *sorted(breaks), len(word)]
+        return [word[a:b] for a, b in pairwise(cuts)]
     if not has_wide(word):
         return [word]
     out: list[str] = []

@@ -12,6 +12,7 @@ from briefgen.layout import memo_plan as p
 from briefgen.layout.memo_metrics import TextStyle, para_height
 
 SHORT_LIST = 5  # items; a list this short is kept on one page where it fits
+FLOAT_EMPTY = 0.25  # a figure that moves on and leaves more of its page than this empty floats
 TALL_ROW = 200.0  # pt: a table row taller than this may be cut across pages; others move whole
 
 
@@ -95,6 +96,22 @@ class Measure:
             height += self.para(exhibit.source.spans, "muted")
         return height
 
+    def figure_row(self, row: p.FigureRow) -> float:
+        """The tallest of the big numbers' cells, padded, with the rule over them."""
+        width = row.cell_width(self.width) - 2 * p.FIGURE_PAD
+        value = replace(self.styles["figure_value"], size=row.value_size,
+                        leading=row.value_size * 1.15)
+        tallest = 0.0
+        for figure in row.figures:
+            height = para_height(figure.value, width, value, False)
+            if figure.delta:
+                height += self.para((Span(figure.delta),), "figure_delta", width)
+            height += self.para(figure.label, "figure_label", width)
+            if figure.note:
+                height += self.para(figure.note, "figure_note", width)
+            tallest = max(tallest, height)
+        return tallest + 2 * p.FIGURE_PAD + p.BOX_SPACE_AFTER
+
     def heading(self, heading: p.Heading) -> float:
         role = "h1" if heading.level == 1 else "h2"
         number = (Span(heading.number + "  "),) if heading.number else ()
@@ -168,6 +185,8 @@ class Measure:
             return element.size + p.MATRIX_MARGIN
         if isinstance(element, p.Contents):
             return self.contents(element)
+        if isinstance(element, p.FigureRow):
+            return self.figure_row(element)
         return 0.0  # a Break takes no room
 
     def lines(self, role: str, count: int = 2) -> float:
@@ -238,7 +257,7 @@ def paginate(elements: Sequence[p.Element], measure: Measure) -> tuple[tuple[p.E
         if isinstance(element, p.ListBlock):
             out.extend(_list_pieces(element, measure))
         elif isinstance(element, (p.Exhibit, p.RiskMatrix, p.Callout, p.Quote, p.VerdictBox,
-                                  p.Contents)):
+                                  p.Contents, p.FigureRow)):
             out.extend([p.Break(measure.first(element)), element])
         else:
             out.append(element)
@@ -269,7 +288,57 @@ def paginate(elements: Sequence[p.Element], measure: Measure) -> tuple[tuple[p.E
         if placed and isinstance(placed[-1], p.Break):
             need = max(need, placed.pop().need)  # type: ignore[union-attr]
         placed.extend([p.Break(min(need, measure.frame)), *run])
-    return tuple(_merged(placed, measure.frame)), _pages(placed, measure)
+    merged = _floated(_merged(placed, measure.frame), measure)
+    return tuple(merged), _pages(merged, measure)
+
+
+def _floated(elements: list[p.Element], measure: Measure) -> list[p.Element]:
+    """A chart or picture that moves to the next page and leaves more than FLOAT_EMPTY of this
+    one empty lets the whole paragraphs of text after it that fit the room come first."""
+    out = list(elements)
+    left, n = measure.frame, 0
+    while n < len(out):
+        element = out[n]
+        if not isinstance(element, p.Break):
+            height = measure.height(element)
+            while height > left:
+                height -= left
+                left = measure.frame
+            left -= height
+            n += 1
+            continue
+        figure = out[n + 1] if n + 1 < len(out) else None
+        if left < element.need and isinstance(figure, p.Exhibit) and \
+                not isinstance(figure.body, p.Grid) and left > measure.frame * FLOAT_EMPTY:
+            end = _paragraphs_within(out, n + 2, left, measure)
+            if end > n + 2:
+                out[n:end] = [*out[n + 2:end], element, figure]
+                continue  # the paragraphs now come first, and fill the page
+        if left < element.need:
+            left = measure.frame
+        n += 1
+    return out
+
+
+def _paragraphs_within(elements: list[p.Element], start: int, room: float, measure: Measure
+                       ) -> int:
+    """Where the whole body paragraphs from `start` that fit `room` end."""
+    end, used = start, 0.0
+    while end < len(elements):
+        last, height = end, 0.0
+        while last < len(elements):
+            piece = elements[last]
+            if not isinstance(piece, p.Para) or piece.role != "body":
+                return end
+            height += measure.height(piece)
+            if not piece.continues:
+                break
+            last += 1
+        if last >= len(elements) or used + height > room:
+            return end
+        used += height
+        end = last + 1
+    return end
 
 
 def _is_lead(element: p.Element) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from briefgen.brief.markup import Span
 from briefgen.layout.memo_metrics import TextStyle
 from briefgen.layout.messages import LayoutMessage
+from briefgen.layout.plan import ChartSpec, NumberFormat
 
 Spans = tuple[Span, ...]
 Cell = tuple[Spans, ...]  # one paragraph of a table cell, in chunks
@@ -29,6 +30,11 @@ LOGO_HEIGHT = 14.0  # the logo in the running header
 BOX_PAD = 10.0  # a callout's or quote's padding
 PANEL_PAD = 12.0  # the bottom line's and verdict's padding
 BOX_TOP, BOX_BOTTOM = 0.8, 0.6  # a box's padding above and below its text, in paddings
+FIGURE_PAD = 10.0  # inside a big number's cell
+FIGURE_VALUE_MAX = 24.0  # pt: the largest a big number is set
+FIGURE_GAP = 10.0  # between big numbers' cells
+LEGEND_SWATCH = 17.0  # a chart legend entry's swatch and the gap before its name
+PIE_LABEL_RADIUS = 1.18  # where a pie slice's label stands, in radii
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,29 @@ class Callout:
     paras: tuple[Para, ...]
     fill: str
     accent: str
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    value: Spans
+    label: Spans
+    delta: str = ""
+    note: Spans = ()
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """Big numbers side by side, each in a shaded cell under a rule; every value at
+    `value_size`, the largest at which each fits its cell on one line."""
+
+    figures: tuple[KeyFigure, ...]
+    value_size: float
+    fill: str
+    rule: str
+
+    def cell_width(self, frame: float) -> float:
+        """Each cell's width, with its padding, in a frame `frame` wide."""
+        return (frame - FIGURE_GAP * (len(self.figures) - 1)) / len(self.figures)
 
 
 @dataclass(frozen=True)
@@ -132,25 +161,45 @@ class Legend:
 
 
 @dataclass(frozen=True)
+class Scale:
+    """A value axis: its range, the step between its ticks and how they are written."""
+
+    low: float
+    high: float
+    step: float
+    format: NumberFormat
+
+
+@dataclass(frozen=True)
+class AxisTitle:
+    text: str
+    x: float  # its centre, from the drawing's bottom left
+    y: float
+    vertical: bool  # read bottom to top, beside a vertical axis
+
+
+@dataclass(frozen=True)
 class Figure:
     """A chart drawn from the brief's data, with its geometry: the plot area (x, y, width,
-    height from the drawing's bottom left) and the legend below it."""
+    height from the drawing's bottom left), the legend and axis titles around it, and every
+    value as drawn (fractions of the whole in a 100 % chart) and as labelled."""
 
-    kind: str
+    spec: ChartSpec
     categories: tuple[str, ...]  # as the axis shows them (long names shortened)
-    series: tuple[tuple[str, tuple[float, ...]], ...]
-    colors: tuple[str, ...]
-    number_format: str
-    unit: str
     width: float
     height: float
     grid: str
     text: str
     plot: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)
     legend: Legend | None = None
-    value_labels: bool = True
     size: float = 8.0  # text size of labels and legend
     description: str = ""  # what the chart shows, in words
+    plotted: tuple[tuple[float, ...], ...] = ()  # per series
+    label_texts: tuple[tuple[str, ...], ...] = ()  # per series, per category; () without labels
+    scale: Scale | None = None
+    secondary: Scale | None = None
+    titles: tuple[AxisTitle, ...] = ()
+    background: str = "FFFFFF"
 
 
 @dataclass(frozen=True)
@@ -221,7 +270,7 @@ class Contents:
 
 
 Element = (Para | Heading | ListBlock | Callout | Quote | Exhibit | HeaderBlock | BottomLine
-           | VerdictBox | RiskMatrix | Break | Contents)
+           | VerdictBox | RiskMatrix | Break | Contents | FigureRow)
 
 
 @dataclass(frozen=True)

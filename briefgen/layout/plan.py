@@ -53,6 +53,7 @@ class TextBox:
     # placeholder), "footer", "date" or "number".
     placeholder: str | None = None
     field: int | None = None  # the span of the first paragraph that is the slide-number field
+    rotation: float = 0.0  # degrees clockwise about the box's centre; -90 reads upward
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Shape:
     line: str | None = None
     text: TextBox | None = None
     name: str = "Shape"
+    alt: str = ""  # what a screen reader says of a shape that means something (a marker)
 
 
 @dataclass(frozen=True)
@@ -98,10 +100,74 @@ class Table:
         return sum(self.row_heights)
 
 
+BAR_GAP = 0.6  # the gap between a chart's bar groups, in bar widths, as both outputs draw it
+
+
 @dataclass(frozen=True)
-class SeriesData:
+class NumberFormat:
+    """How a chart writes its numbers: a currency sign before, decimals, thousands separators,
+    a percent sign after; as a spreadsheet format for the deck and as text for the memo."""
+
+    decimals: int = 0
+    grouped: bool = True  # thousands separators
+    prefix: str = ""  # a currency sign
+    percent: bool = False  # a % sign after the number
+    fraction: bool = False  # the numbers are fractions of 1 shown as percentages (100 % charts)
+
+    def excel(self) -> str:
+        digits = ("#,##0" if self.grouped else "0") + ("." + "0" * self.decimals
+                                                      if self.decimals else "")
+        prefix = f'"{self.prefix}"' if self.prefix else ""
+        # A quoted % sign shows the number as written; a bare one multiplies it by 100.
+        percent = "%" if self.fraction else '"%"' if self.percent else ""
+        return prefix + digits + percent
+
+    def text(self, value: float) -> str:
+        shown = value * 100 if self.fraction else value
+        digits = f"{abs(shown):{',' if self.grouped else ''}.{self.decimals}f}"
+        sign = "-" if shown < 0 and digits.strip("0.,") else ""
+        return f"{sign}{self.prefix}{digits}{'%' if self.percent or self.fraction else ''}"
+
+
+@dataclass(frozen=True)
+class ChartSeries:
     name: str
     values: tuple[float, ...]
+    color: str  # its bars', line's or (in a pie) first slice's colour
+    point_colors: tuple[str, ...] = ()  # one per category where points differ: pie slices,
+    # a highlighted category
+    line: bool = False  # drawn as a line over a column chart's columns
+    secondary: bool = False  # measured on the secondary value axis
+    label_color: str = ""  # of data labels inside a stacked segment of this series
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """What a chart shows and how, decided once for both outputs."""
+
+    kind: Literal["bar", "column", "line", "pie"]
+    categories: tuple[str, ...]  # in the order written: bars top to bottom
+    series: tuple[ChartSeries, ...]
+    value_format: NumberFormat  # the value axis's ticks
+    label_format: NumberFormat  # the data labels
+    labels: bool  # data labels shown
+    legend: Literal["bottom", "right", "top", "none"]
+    stacked: Literal["", "stacked", "percent"] = ""
+    axis_title: str = ""  # the value axis's, with the unit
+    axis_min: float | None = None
+    axis_max: float | None = None
+    secondary_format: NumberFormat | None = None
+    secondary_title: str = ""
+    pie_share: bool = False  # pie slices labelled with their share of the whole
+    title_unit: str = ""  # a unit no axis shows, said after the chart's title
+
+    @property
+    def combo(self) -> bool:
+        return any(s.line for s in self.series)
+
+    @property
+    def secondary(self) -> bool:
+        return any(s.secondary for s in self.series)
 
 
 @dataclass(frozen=True)
@@ -110,11 +176,7 @@ class Chart:
     y: float
     w: float
     h: float
-    kind: Literal["bar", "column", "line", "pie"]
-    categories: tuple[str, ...]
-    series: tuple[SeriesData, ...]
-    colors: tuple[str, ...]
-    number_format: str
+    spec: ChartSpec
     font: str
     font_size: float
     text_color: str
@@ -134,7 +196,32 @@ class Picture:
     name: str = "Picture"
 
 
-Item = TextBox | Shape | Table | Chart | Picture
+@dataclass(frozen=True)
+class Group:
+    """Shapes that belong together (one row of the predictions), drawn as one named group."""
+
+    items: tuple[TextBox | Shape, ...]
+    name: str = "Group"
+    alt: str = ""
+
+    @property
+    def x(self) -> float:
+        return min(i.x for i in self.items)
+
+    @property
+    def y(self) -> float:
+        return min(i.y for i in self.items)
+
+    @property
+    def w(self) -> float:
+        return max(i.x + i.w for i in self.items) - self.x
+
+    @property
+    def h(self) -> float:
+        return max(i.y + i.h for i in self.items) - self.y
+
+
+Item = TextBox | Shape | Table | Chart | Picture | Group
 
 
 @dataclass(frozen=True)

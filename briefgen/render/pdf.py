@@ -15,10 +15,6 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab import rl_config
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Circle, Drawing, Rect, String
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -48,6 +44,7 @@ from briefgen.brief.markup import Span
 from briefgen.labels import NO_LINE_END, NO_LINE_START
 from briefgen.layout import memo_plan as m
 from briefgen.layout.measure import has_wide, is_wide
+from briefgen.layout.memo_metrics import URL, url_breaks
 from briefgen.render.fonts import (
     Fonts,
     bidi_levels,
@@ -58,6 +55,7 @@ from briefgen.render.fonts import (
     visual,
     visual_order,
 )
+from briefgen.render.memo_charts import ChartDrawer
 from briefgen.render.tagging import (
     SPAN_CALLBACK,
     Element,
@@ -84,7 +82,8 @@ class Styles:
         self.link = c.link
         colors = {"lead": c.primary, "muted": c.muted, "caption": c.muted, "h1": c.primary,
                   "h2": c.primary, "label": c.accent, "headline": c.primary,
-                  "memo_title": c.primary, "field": c.muted}
+                  "memo_title": c.primary, "field": c.muted, "figure_value": c.primary,
+                  "figure_delta": c.accent, "figure_note": c.muted}
         alignment = {"caption": TA_CENTER}
         made: dict[str, ParagraphStyle] = {}
         for role, style in plan.styles.items():
@@ -173,6 +172,8 @@ def _kinsoku_lines(frags: list[Any], widths: list[float], calc_bounds: bool) -> 
     """Lines of CJK and mixed text, filled greedily between the break opportunities of
     _may_break; a piece wider than the line (a long URL) is cut where it overflows."""
     glyphs = [cjkU(char, frag, "utf8") for frag in frags for char in (frag.text or [""])]
+    # Inside a web address a line may also end after '/', '.' or '-', as the planner measures.
+    within_urls = url_breaks("".join(glyph or "\ufffc" for glyph in glyphs))
     lines: list[Any] = []
     start, count = 0, len(glyphs)
     while start < count:
@@ -185,7 +186,7 @@ def _kinsoku_lines(frags: list[Any], widths: list[float], calc_bounds: bool) -> 
                 break
             # A span's marker (an empty glyph) is not a character: the break is decided by
             # the characters around it.
-            if i > start and glyph and _may_break(before, glyph):
+            if i > start and glyph and (_may_break(before, glyph) or i in within_urls):
                 last_break = i
             if glyph:
                 before = glyph
@@ -207,7 +208,10 @@ def _kinsoku_lines(frags: list[Any], widths: list[float], calc_bounds: bool) -> 
             line = [cjkU(mirrored(line[i], levels[i]), line[i].frag, "utf8") if line[i] else line[i]
                     for i in visual_order(levels)]
         used = sum(g.width for g in line)
-        lines.append(makeCJKParaLine(line, width, used, width - used, hard, calc_bounds))
+        made = makeCJKParaLine(line, width, used, width - used, hard, calc_bounds)
+        # A line ended inside a web address gets no space added at its end.
+        made.joined = not hard and end < count and end in within_urls
+        lines.append(made)
         start = following
         while not hard and start < count and glyphs[start] == " ":
             start += 1
@@ -221,13 +225,18 @@ class Text(Paragraph):  # type: ignore[misc]
 
     tag: Element | None = None
     label: Element | None = None  # a list item's Lbl, for its marker
+    marked = False  # whether its markup marks spans (tagging.span_marked)
+
+    def __init__(self, text: Any, *args: Any, **kw: Any) -> None:
+        super().__init__(text, *args, **kw)
+        self.marked = isinstance(text, str) and SPAN_CALLBACK in text
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         tagger: Tagger = canvas.tagger
         # Only now, when the lines are final: a space added before a split would widen them.
         _space_line_ends(self.blPara, self.style.alignment)
         element = None if tagger.repeats(self) else self.tag
-        if element is not None and has_spans(self.blPara):
+        if element is not None and self.marked and has_spans(self.blPara):
             self._draw_spans(canvas, element, x, y, _sW)
             return
         if element is not None and self.label is not None and self.bulletText:
@@ -273,6 +282,7 @@ class Text(Paragraph):  # type: ignore[misc]
         for n, part in enumerate(parts):
             part.tag = self.tag  # a paragraph cut across pages stays one element
             part.label = self.label if n == 0 else None
+            part.marked = self.marked
         return parts
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
@@ -311,7 +321,8 @@ def _space_line_ends(lines: Any, alignment: int) -> None:
         # The words with text: not a span's marker.
         words = [n for n, w in enumerate(getattr(line, "words", None) or ()) if w.text]
         after = [w for w in getattr(following, "words", None) or () if w.text]
-        if not words or not after or getattr(line, "lineBreak", False):
+        if not words or not after or getattr(line, "lineBreak", False) or \
+                getattr(line, "joined", False):
             continue
         text = line.words[words[-1]].text
         if not text.endswith(" ") and between_words(text, after[0].text):
@@ -323,7 +334,8 @@ def text_style(spans: Spans, style: ParagraphStyle, continues: bool = False) -> 
     """The style a paragraph is set in: our own line breaking when it has CJK or right-to-left
     text, no space after a piece that the next paragraph continues."""
     changes: dict[str, Any] = {}
-    if any(has_wide(s.text) or has_rtl(s.text) for s in spans):
+    # Our own line breaking also for web addresses, which may end a line after '/', '.', '-'.
+    if any(has_wide(s.text) or has_rtl(s.text) or URL.search(s.text) for s in spans):
         changes["wordWrap"] = "CJK"
     if continues:
         changes["spaceAfter"] = 0
@@ -671,6 +683,7 @@ class Flow:
         self.width = plan.frame_width
         self.root = root  # the structure tree's Document, filled in reading order
         self.list: Element | None = None  # the list the next ListBlock continues
+        self.charts = ChartDrawer(self.fonts)
 
     def box(self, content: list[Any], fill: str | None, accent: str | None,
             padding: float = m.BOX_PAD) -> Table:
@@ -689,6 +702,44 @@ class Flow:
         table.setStyle(_table_style(commands))
         table.spaceAfter = m.BOX_SPACE_AFTER
         return table
+
+    def figure_row(self, row: m.FigureRow) -> list[Any]:
+        """Big numbers in shaded cells side by side, each a group of paragraphs."""
+        roles = self.s.roles
+        value_style = ParagraphStyle("figure-value-sized", roles["figure_value"],
+                                     fontSize=row.value_size, leading=row.value_size * 1.15)
+        group = self.root.add("Div")
+        cells: list[Any] = []
+        for n, figure in enumerate(row.figures):
+            tile = group.add("Div")
+            content = [para(figure.value, value_style, self.s, tag=tile.add("P"))]
+            if figure.delta:
+                content.append(words(figure.delta, roles["figure_delta"], self.s,
+                                     tile.add("P")))
+            content.append(para(figure.label, roles["figure_label"], self.s, tag=tile.add("P")))
+            if figure.note:
+                content.append(para(figure.note, roles["figure_note"], self.s,
+                                    tag=tile.add("P")))
+            cells += [content] if n == 0 else ["", content]
+        cell = row.cell_width(self.width)
+        widths = [cell if n % 2 == 0 else m.FIGURE_GAP for n in range(len(cells))]
+        table = Ruled([cells], colWidths=widths)
+        commands: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+        for column in range(0, len(cells), 2):
+            commands += [
+                ("BACKGROUND", (column, 0), (column, 0), _hex(row.fill)),
+                ("LINEABOVE", (column, 0), (column, 0), 2, _hex(row.rule), 0),
+                ("LEFTPADDING", (column, 0), (column, 0), m.FIGURE_PAD),
+                ("RIGHTPADDING", (column, 0), (column, 0), m.FIGURE_PAD),
+                ("TOPPADDING", (column, 0), (column, 0), m.FIGURE_PAD),
+                ("BOTTOMPADDING", (column, 0), (column, 0), m.FIGURE_PAD)]
+        for column in range(1, len(cells), 2):
+            commands += [(side, (column, 0), (column, 0), 0)
+                         for side in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING",
+                                      "BOTTOMPADDING")]
+        table.setStyle(_table_style(commands))
+        table.spaceAfter = m.BOX_SPACE_AFTER
+        return [table]
 
     def header(self, block: m.HeaderBlock) -> list[Any]:
         title = words(block.title, self.s.memo_title, self.s, self.root.add("H1"))
@@ -833,109 +884,6 @@ class Flow:
         table.spaceAfter = m.TABLE_SPACE_AFTER
         return table
 
-    def face_for(self, texts: Iterable[str], bold: bool = False) -> str:
-        """The face of the first family with the most glyphs of texts: chart labels take one."""
-        needed = {ord(ch) for text in texts for ch in text if not ch.isspace()}
-        chain = self.fonts.chain
-        if needed <= self.fonts.coverage[chain[0]]:
-            return self.fonts.face(chain[0], bold)  # without loading the fallback fonts
-        family = max(chain, key=lambda f: (len(needed & self.fonts.coverage[f]), -chain.index(f)))
-        return self.fonts.face(family, bold)
-
-    def figure(self, figure: m.Figure) -> Drawing:
-        # A drawing's text starts out in Helvetica, which is never embedded.
-        drawing = Drawing(figure.width, figure.height, initialFontName="Body")
-        size = figure.size
-        fmt = _formatter(figure.number_format)
-        colors = [_hex(c) for c in figure.colors]
-        body = self.fonts.face("Body")
-        legend = self.legend(figure.legend, size) if figure.legend else None
-        x, y, width, height = figure.plot
-        if figure.kind == "pie":
-            chart: Any = Pie()
-            chart.x, chart.y, chart.width, chart.height = x, y, width, height
-            chart.data = list(figure.series[0][1])
-            chart.labels = [fmt(v) for v in chart.data]
-            chart.simpleLabels = 1
-            chart.slices.fontName = body
-            chart.slices.fontSize = size
-            chart.slices.strokeColor = _hex(self.plan.colors.background)
-            for n in range(len(chart.data)):
-                chart.slices[n].fillColor = colors[n % len(colors)]
-                chart.slices[n].labelRadius = 1.18
-        else:
-            if figure.kind == "bar":
-                chart = HorizontalBarChart()
-            elif figure.kind == "column":
-                chart = VerticalBarChart()
-            else:
-                chart = HorizontalLineChart()
-            chart.x, chart.y, chart.width, chart.height = x, y, width, height
-            chart.data = [list(values) for _, values in figure.series]
-            names = [visual(c) for c in figure.categories]
-            chart.categoryAxis.categoryNames = names
-            chart.categoryAxis.labels.fontSize = size
-            for n, name in enumerate(names):
-                chart.categoryAxis.labels[n].fontName = self.face_for([name])
-            chart.categoryAxis.strokeColor = _hex(figure.grid)
-            # Category labels sit at the chart's edge, not on a zero line among negative bars.
-            chart.categoryAxis.joinAxisMode = "left" if figure.kind == "bar" else "bottom"
-            chart.valueAxis.labels.fontName = body
-            chart.valueAxis.labels.fontSize = size
-            chart.valueAxis.labelTextFormat = fmt
-            chart.valueAxis.strokeColor = _hex(figure.grid)
-            chart.valueAxis.visibleGrid = 1
-            chart.valueAxis.gridStrokeColor = _hex(figure.grid)
-            chart.valueAxis.gridStrokeWidth = 0.3
-            # Round the axis out to whole ticks so no bar ends on the chart's edge.
-            chart.valueAxis.rangeRound = "both"
-            if min(v for _, vs in figure.series for v in vs) >= 0:
-                chart.valueAxis.valueMin = 0
-            if figure.kind == "bar":
-                chart.categoryAxis.reverseDirection = 1
-                chart.categoryAxis.labels.boxAnchor = "e"
-            for n in range(len(figure.series)):
-                if figure.kind == "line":
-                    chart.lines[n].strokeColor = colors[n % len(colors)]
-                    chart.lines[n].strokeWidth = 2
-                else:
-                    chart.bars[n].fillColor = colors[n % len(colors)]
-                    chart.bars[n].strokeColor = None
-            if figure.kind == "line":
-                labels = chart.lineLabels
-                # Values on a long line would overlap: the grid carries them instead.
-                chart.lineLabelFormat = fmt if figure.value_labels else None
-            else:
-                labels = chart.barLabels
-                chart.barLabelFormat = fmt
-            labels.fontName = body
-            labels.fontSize = size - 0.5
-            if figure.kind != "line":
-                # A value label starts just beyond its bar's end (reportlab flips the anchor
-                # of a negative bar's label to the side away from zero).
-                labels.nudge = 3
-                labels.boxAnchor = "w" if figure.kind == "bar" else "s"
-        drawing.add(chart)
-        if legend:
-            drawing.add(legend)
-        return drawing
-
-    def legend(self, plan: m.Legend, size: float) -> Legend:
-        names = [visual(name) for name in plan.names]
-        legend = Legend()
-        legend.colorNamePairs = [(_hex(color), name)
-                                 for color, name in zip(plan.colors, names, strict=True)]
-        legend.fontName = self.face_for(names)
-        legend.fontSize = size
-        legend.dx = legend.dy = 7
-        legend.deltax = plan.column_width
-        legend.deltay = plan.row_height
-        legend.columnMaximum = plan.rows
-        legend.x, legend.y = plan.x, plan.y
-        legend.alignment = "right"
-        legend.boxAnchor = "nw"
-        return legend
-
     def strings(self, drawing: Drawing, x: float, y: float, text: str, anchor: str,
                 color: str, bold: bool = False) -> None:
         """Text in a drawing, one String per font run, since a String has a single font."""
@@ -988,7 +936,8 @@ class Flow:
         if isinstance(body, m.Grid):
             out.append(self.grid(body))
         elif isinstance(body, m.Figure):
-            out.append(Marked(self.figure(body), self.root.add("Figure", alt=body.description)))
+            out.append(Marked(self.charts.drawing(body),
+                              self.root.add("Figure", alt=body.description)))
         else:
             image = PlatypusImage(str(self.base / body.path), body.width, body.height)
             image.hAlign = "CENTER"
@@ -1061,20 +1010,12 @@ class Flow:
             return self.exhibit(element)
         if isinstance(element, m.VerdictBox):
             return self.verdict(element)
+        if isinstance(element, m.FigureRow):
+            return self.figure_row(element)
         if isinstance(element, m.RiskMatrix):
             return [Marked(self.matrix(element),
                            self.root.add("Figure", alt=element.description))]
         raise AssertionError(element)  # pragma: no cover - every element kind is handled above
-
-
-def _formatter(number_format: str) -> Any:
-    decimals = number_format.split('"')[0].count("0") - 1
-    suffix = number_format.split('"')[1] if '"' in number_format else ""
-
-    def fmt(value: float) -> str:
-        return f"{value:,.{max(decimals, 0)}f}{suffix}"
-
-    return fmt
 
 
 def render_pdf(plan: m.MemoPlan, base: Path) -> tuple[bytes, int]:

@@ -8,24 +8,28 @@ import functools
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 from pptx import Presentation
+from pptx.chart.axis import ValueAxis
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import (
     XL_CHART_TYPE,
     XL_LABEL_POSITION,
     XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
     XL_TICK_LABEL_POSITION,
 )
+from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
+from pptx.opc.serialized import PackageWriter, _PhysPkgWriter
 from pptx.oxml.ns import qn
 from pptx.parts.slide import NotesSlidePart
 from pptx.util import Emu, Pt
@@ -37,8 +41,6 @@ _ALIGN = {"left": "l", "center": "ctr", "right": "r"}
 _ANCHOR = {"top": "t", "middle": "ctr", "bottom": "b"}
 _SHAPES = {"rect": MSO_SHAPE.RECTANGLE, "roundrect": MSO_SHAPE.ROUNDED_RECTANGLE,
            "ellipse": MSO_SHAPE.OVAL}
-_CHARTS = {"bar": XL_CHART_TYPE.BAR_CLUSTERED, "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
-           "line": XL_CHART_TYPE.LINE_MARKERS, "pie": XL_CHART_TYPE.PIE}
 _NUMBERED = re.compile(r"^(\d+)\.$")
 # python-pptx stores control characters as plain-text escapes such as "_x001B_"; so do we.
 _CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
@@ -77,6 +79,7 @@ class _Look:
     theme_fonts: bool
     language: str  # the brief's, on every run
     template: bool = False  # on a company template, whose text styles titles follow
+    accents: dict[str, str] = field(default_factory=dict)  # hex colour → its accent slot
 
     def color(self, parent: Any, color: str) -> None:
         slot = self.slots.get(color)
@@ -99,10 +102,13 @@ def _look(deck: plan.DeckPlan) -> _Look:
     if not deck.theme:
         return _Look({}, False, language, template=bool(deck.template))
     slots: dict[str, str] = {}
+    accents: dict[str, str] = {}
     for slot, color in deck.theme.colors:
         if slot in _SLOT_NAMES:
             slots.setdefault(color, _SLOT_NAMES[slot])
-    return _Look(slots, True, language)
+        if slot.startswith("accent"):
+            accents.setdefault(color, slot)
+    return _Look(slots, True, language, accents=accents)
 
 
 def _east_asian_language(text: str, language: str) -> str | None:
@@ -237,6 +243,8 @@ def _set_fill(sp_pr: Any, color: str | None, look: _Look) -> None:
 def _add_textbox(shapes: Any, box: plan.TextBox, part: Any, look: _Look) -> Any:
     shape = shapes.add_textbox(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
     _c_nv_pr(shape).set("name", box.name)
+    if box.rotation:
+        shape.rotation = box.rotation
     sp = shape._element
     if box.fill:
         _set_fill(sp.spPr, box.fill, look)
@@ -280,6 +288,8 @@ def _add_shape(shapes: Any, item: plan.Shape, part: Any, look: _Look) -> None:
     shape = shapes.add_shape(_SHAPES[item.kind], _emu(item.x), _emu(item.y), _emu(item.w),
                              _emu(item.h))
     _c_nv_pr(shape).set("name", item.name)
+    if item.alt:
+        _set_alt(shape, item.alt)
     if not item.text:
         _mark_decorative(shape)
     sp = shape._element
@@ -299,6 +309,23 @@ def _add_shape(shapes: Any, item: plan.Shape, part: Any, look: _Look) -> None:
         for p in tx_body.findall(_tag("a:p")):
             tx_body.remove(p)
         _sub(tx_body, "a:p")
+
+
+def _add_group(shapes: Any, item: plan.Group, part: Any, look: _Look) -> None:
+    """Shapes read and moved as one, e.g. a row of the predictions."""
+    group = shapes.add_group_shape()
+    _c_nv_pr(group).set("name", item.name)
+    _set_alt(group, item.alt)
+    # Each member is made on the slide and moved into the group, whose extents are then
+    # worked out once: a group's own shapes work them out again after every shape added.
+    tree = shapes._spTree
+    for member in item.items:
+        if isinstance(member, plan.TextBox):
+            _add_textbox(shapes, member, part, look)
+        else:
+            _add_shape(shapes, member, part, look)
+        group._element.append(tree[-1])
+    group._element.recalculate_extents()
 
 
 def _cell_borders(tc: Any, fill: str | None, border: str, padding: float, look: _Look
@@ -348,74 +375,240 @@ def _set_alt(shape: Any, alt: str) -> None:
     _c_nv_pr(shape).set("descr", alt)
 
 
-def _add_chart(shapes: Any, item: plan.Chart) -> None:
-    # python-pptx writes the data's number format into XML unescaped; formats are set below
-    # through lxml instead, which escapes a unit such as "<%>".
+_STACKED = {("bar", ""): XL_CHART_TYPE.BAR_CLUSTERED, ("bar", "stacked"): XL_CHART_TYPE.BAR_STACKED,
+            ("bar", "percent"): XL_CHART_TYPE.BAR_STACKED_100,
+            ("column", ""): XL_CHART_TYPE.COLUMN_CLUSTERED,
+            ("column", "stacked"): XL_CHART_TYPE.COLUMN_STACKED,
+            ("column", "percent"): XL_CHART_TYPE.COLUMN_STACKED_100,
+            ("line", ""): XL_CHART_TYPE.LINE_MARKERS, ("pie", ""): XL_CHART_TYPE.PIE}
+_LEGEND = {"bottom": XL_LEGEND_POSITION.BOTTOM, "right": XL_LEGEND_POSITION.RIGHT,
+           "top": XL_LEGEND_POSITION.TOP}
+_THEME_COLORS = {"tx1": MSO_THEME_COLOR.TEXT_1, "bg1": MSO_THEME_COLOR.BACKGROUND_1,
+                 "tx2": MSO_THEME_COLOR.TEXT_2, "bg2": MSO_THEME_COLOR.BACKGROUND_2,
+                 "hlink": MSO_THEME_COLOR.HYPERLINK,
+                 **{f"accent{n}": getattr(MSO_THEME_COLOR, f"ACCENT_{n}") for n in range(1, 7)}}
+
+
+def _chart_color(color_format: Any, color: str, look: _Look) -> None:
+    """A chart colour by its theme slot where the theme has it (a series colour by its accent
+    slot), else as written."""
+    slot = look.accents.get(color) or look.slots.get(color)
+    if slot in _THEME_COLORS:
+        color_format.theme_color = _THEME_COLORS[slot]
+    else:
+        color_format.rgb = _rgb(color)
+
+
+def _chart_fill(fill: Any, color: str, look: _Look) -> None:
+    fill.solid()
+    _chart_color(fill.fore_color, color, look)
+
+
+def _add_chart(shapes: Any, item: plan.Chart, look: _Look) -> None:
+    spec = item.spec
     data = CategoryChartData()
-    data.categories = list(item.categories)
-    for series in item.series:
-        data.add_series(series.name, series.values)
-    frame = shapes.add_chart(_CHARTS[item.kind], _emu(item.x), _emu(item.y), _emu(item.w),
-                             _emu(item.h), data)
+    data.categories = list(spec.categories)
+    for one in spec.series:
+        data.add_series(one.name, one.values)
+    frame = shapes.add_chart(_STACKED[spec.kind, spec.stacked], _emu(item.x), _emu(item.y),
+                             _emu(item.w), _emu(item.h), data)
     _c_nv_pr(frame).set("name", item.name)
     _set_alt(frame, item.alt)
     chart = frame.chart
+    if spec.combo:
+        _move_lines(chart, spec)
     # python-pptx numbers axes with negative ids; the schema wants unsigned ones.
     for tag in ("c:axId", "c:crossAx"):
         for axis_id in chart._chartSpace.iter(qn(tag)):
             axis_id.set("val", str(int(axis_id.get("val")) & 0x7FFFFFFF))
     chart.font.size = Pt(item.font_size)
     chart.font.name = item.font
-    chart.font.color.rgb = _rgb(item.text_color)
+    _chart_color(chart.font.color, item.text_color, look)
     chart.has_title = False
-    plot = chart.plots[0]
-    plot.has_data_labels = True
-    labels = plot.data_labels
-    labels.number_format = item.number_format
-    labels.number_format_is_linked = False
-    labels.font.size = Pt(item.font_size)
-    if item.kind == "pie":
-        labels.position = XL_LABEL_POSITION.OUTSIDE_END
-        labels.show_category_name = False
-        points = plot.series[0].points
-        for n in range(len(item.categories)):
-            points[n].format.fill.solid()
-            points[n].format.fill.fore_color.rgb = _rgb(item.colors[n % len(item.colors)])
+    if spec.kind == "pie":
+        _style_pie(chart.plots[0], item, look)
     else:
-        plot.vary_by_categories = False
-        if item.kind in ("bar", "column"):
-            plot.gap_width = 60
-            labels.position = XL_LABEL_POSITION.OUTSIDE_END
-        else:
-            labels.position = XL_LABEL_POSITION.ABOVE
-        for n, series in enumerate(plot.series):
-            color = _rgb(item.colors[n % len(item.colors)])
-            if item.kind == "line":
-                series.format.line.color.rgb = color
-                series.format.line.width = Pt(2.25)
-                series.smooth = False
-                series.marker.format.fill.solid()
-                series.marker.format.fill.fore_color.rgb = color
-            else:
-                series.format.fill.solid()
-                series.format.fill.fore_color.rgb = color
-        value_axis = chart.value_axis
-        value_axis.has_major_gridlines = True
-        value_axis.major_gridlines.format.line.color.rgb = _rgb(item.grid_color)
-        value_axis.format.line.fill.background()
-        value_axis.tick_labels.number_format = item.number_format
-        value_axis.tick_labels.number_format_is_linked = False
-        chart.category_axis.format.line.color.rgb = _rgb(item.grid_color)
-        # With negative values the axis crosses mid-plot; keep its labels at the edge.
-        chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
-        if item.kind == "bar":
-            # Bars read top-down in the order the brief lists its categories.
-            chart.category_axis.reverse_order = True
-    chart.has_legend = item.kind == "pie" or len(item.series) > 1
+        for plot in chart.plots:
+            _style_plot(plot, item, look)
+        _style_axes(chart, item, look)
+    chart.has_legend = spec.legend != "none"
     if chart.has_legend:
-        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.position = _LEGEND[spec.legend]
         chart.legend.include_in_layout = False
         chart.legend.font.size = Pt(item.font_size)
+
+
+def _labels(plot: Any, item: plan.Chart, number_format: plan.NumberFormat) -> Any:
+    plot.has_data_labels = item.spec.labels
+    if not item.spec.labels:
+        return None
+    labels = plot.data_labels
+    # python-pptx writes a number format into XML unescaped; lxml escapes it ("<" in a unit).
+    labels.number_format_is_linked = False
+    num_fmt = labels._element.get_or_add_numFmt()
+    num_fmt.set("formatCode", number_format.excel())
+    labels.font.size = Pt(item.font_size)
+    return labels
+
+
+def _style_pie(plot: Any, item: plan.Chart, look: _Look) -> None:
+    spec = item.spec
+    labels = _labels(plot, item, spec.label_format)
+    if labels is not None:
+        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        # Each slice says what it is and how much: colour alone never tells slices apart.
+        labels.show_category_name = True
+        labels.show_value = not spec.pie_share
+        labels.show_percentage = spec.pie_share
+        separator = labels._element.find(qn("c:separator"))
+        if separator is None:
+            separator = etree.Element(qn("c:separator"))
+            labels._element.find(qn("c:showBubbleSize")).addnext(separator)
+        separator.text = " "
+    points = plot.series[0].points
+    for n, color in enumerate(spec.series[0].point_colors):
+        _chart_fill(points[n].format.fill, color, look)
+
+
+def _style_plot(plot: Any, item: plan.Chart, look: _Look) -> None:
+    spec = item.spec
+    line_plot = spec.kind == "line" or plot._element.tag == qn("c:lineChart")
+    drawn = [s for s in spec.series if s.line == (line_plot and spec.kind != "line")]
+    plot.vary_by_categories = False
+    secondary = line_plot and any(s.secondary for s in drawn)
+    labels = _labels(plot, item, spec.secondary_format if secondary and spec.secondary_format
+                     else spec.label_format)
+    if not line_plot:
+        plot.gap_width = round(plan.BAR_GAP * 100)
+        if spec.stacked:
+            plot.overlap = 100
+    if labels is not None:
+        labels.position = (XL_LABEL_POSITION.ABOVE if line_plot else XL_LABEL_POSITION.CENTER
+                           if spec.stacked else XL_LABEL_POSITION.OUTSIDE_END)
+    for one, series in zip(drawn, plot.series, strict=True):
+        if line_plot:
+            _chart_color(series.format.line.color, one.color, look)
+            series.format.line.width = Pt(2.25)
+            series.smooth = False
+            series.marker.style = XL_MARKER_STYLE.CIRCLE
+            _chart_fill(series.marker.format.fill, one.color, look)
+            series.marker.format.line.fill.background()
+        else:
+            _chart_fill(series.format.fill, one.color, look)
+            series.invert_if_negative = False
+        for n, color in enumerate(one.point_colors):
+            point = series.points[n]
+            _chart_fill(point.marker.format.fill if line_plot else point.format.fill, color,
+                        look)
+        if labels is not None and spec.stacked and one.label_color:
+            # Labels inside a stacked segment take the colour that reads on it.
+            series_labels = series.data_labels
+            series_labels.number_format_is_linked = False
+            series_labels._element.get_or_add_numFmt().set("formatCode",
+                                                            spec.label_format.excel())
+            series_labels.position = XL_LABEL_POSITION.CENTER
+            series_labels.font.size = Pt(item.font_size)
+            _chart_color(series_labels.font.color, one.label_color, look)
+            series_labels.show_value = True
+
+
+def _value_axis(axis: Any, item: plan.Chart, look: _Look, number_format: plan.NumberFormat,
+                title: str, grid: bool) -> None:
+    axis.has_major_gridlines = grid
+    if grid:
+        _chart_color(axis.major_gridlines.format.line.color, item.grid_color, look)
+    axis.format.line.fill.background()
+    axis.tick_labels.number_format_is_linked = False
+    axis._element.get_or_add_numFmt().set("formatCode", number_format.excel())
+    axis.has_title = bool(title)
+    if title:
+        frame = axis.axis_title.text_frame
+        frame.text = title
+        font = frame.paragraphs[0].runs[0].font
+        font.size = Pt(item.font_size)
+        font.bold = False
+        _chart_color(font.color, item.text_color, look)
+
+
+def _style_axes(chart: Any, item: plan.Chart, look: _Look) -> None:
+    spec = item.spec
+    # python-pptx's value_axis is the second of two (a scatter chart's y axis): take the first.
+    value_axes = chart._chartSpace.findall(f".//{qn('c:valAx')}")
+    value_axis = ValueAxis(value_axes[0])
+    _value_axis(value_axis, item, look, spec.value_format, spec.axis_title, True)
+    if spec.axis_min is not None:
+        value_axis.minimum_scale = spec.axis_min
+    if spec.axis_max is not None:
+        value_axis.maximum_scale = spec.axis_max
+    if spec.secondary and spec.secondary_format:
+        second = ValueAxis(value_axes[1])
+        _value_axis(second, item, look, spec.secondary_format, spec.secondary_title, False)
+    category_axis = chart.category_axis
+    _chart_color(category_axis.format.line.color, item.grid_color, look)
+    # With negative values the axis crosses mid-plot; keep its labels at the edge.
+    category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    if spec.kind == "bar":
+        # Bars read top-down in the order the brief lists its categories, with the value
+        # axis kept at the bottom, where the last category now is.
+        category_axis.reverse_order = True
+        value_axis._element.find(qn("c:crosses")).set("val", "max")
+
+
+def _move_lines(chart: Any, spec: plan.ChartSpec) -> None:
+    """A column chart's line series moved into a line chart over the columns, on the
+    columns' axes or a secondary pair: a hidden category axis and a value axis at the right."""
+    plot_area = chart._chartSpace.find(f".//{qn('c:plotArea')}")
+    bar_chart = plot_area.find(qn("c:barChart"))
+    sers = bar_chart.findall(qn("c:ser"))
+    line_chart = etree.Element(qn("c:lineChart"))
+    _sub(line_chart, "c:grouping", val="standard")
+    _sub(line_chart, "c:varyColors", val="0")
+    for one, ser in zip(spec.series, sers, strict=True):
+        if not one.line:
+            continue
+        invert = ser.find(qn("c:invertIfNegative"))
+        if invert is not None:
+            ser.remove(invert)
+        line_chart.append(ser)
+    _sub(line_chart, "c:marker", val="1")
+    bar_ids = [axis_id.get("val") for axis_id in bar_chart.findall(qn("c:axId"))]
+    ids = bar_ids
+    if spec.secondary:
+        ids = [str(int(bar_ids[0]) + 1000), str(int(bar_ids[1]) + 1000)]
+    for axis_id in ids:
+        _sub(line_chart, "c:axId", val=axis_id)
+    bar_chart.addnext(line_chart)
+    if not spec.secondary:
+        return
+    last_axis = plot_area.findall(qn("c:valAx"))[-1]
+    cat_ax = etree.Element(qn("c:catAx"))
+    _sub(cat_ax, "c:axId", val=ids[0])
+    _sub(_sub(cat_ax, "c:scaling"), "c:orientation", val="minMax")
+    _sub(cat_ax, "c:delete", val="1")
+    _sub(cat_ax, "c:axPos", val="b")
+    _sub(cat_ax, "c:majorTickMark", val="none")
+    _sub(cat_ax, "c:minorTickMark", val="none")
+    _sub(cat_ax, "c:tickLblPos", val="nextTo")
+    _sub(cat_ax, "c:crossAx", val=ids[1])
+    _sub(cat_ax, "c:crosses", val="autoZero")
+    _sub(cat_ax, "c:auto", val="1")
+    _sub(cat_ax, "c:lblAlgn", val="ctr")
+    _sub(cat_ax, "c:lblOffset", val="100")
+    _sub(cat_ax, "c:noMultiLvlLbl", val="0")
+    val_ax = etree.Element(qn("c:valAx"))
+    _sub(val_ax, "c:axId", val=ids[1])
+    _sub(_sub(val_ax, "c:scaling"), "c:orientation", val="minMax")
+    _sub(val_ax, "c:delete", val="0")
+    _sub(val_ax, "c:axPos", val="r")
+    _sub(val_ax, "c:numFmt", formatCode="General", sourceLinked="0")
+    _sub(val_ax, "c:majorTickMark", val="out")
+    _sub(val_ax, "c:minorTickMark", val="none")
+    _sub(val_ax, "c:tickLblPos", val="nextTo")
+    _sub(val_ax, "c:crossAx", val=ids[0])
+    _sub(val_ax, "c:crosses", val="max")
+    _sub(val_ax, "c:crossBetween", val="between")
+    last_axis.addnext(cat_ax)
+    cat_ax.addnext(val_ax)
 
 
 def _add_picture(shapes: Any, item: plan.Picture, base: Path) -> None:
@@ -700,9 +893,11 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
             elif isinstance(item, plan.Table):
                 _add_table(shapes, item, part, look)
             elif isinstance(item, plan.Chart):
-                _add_chart(shapes, item)
+                _add_chart(shapes, item, look)
             elif isinstance(item, plan.Picture):
                 _add_picture(shapes, item, base)
+            elif isinstance(item, plan.Group):
+                _add_group(shapes, item, part, look)
         for placeholder in placeholders:
             if placeholder.shape_id not in filled:
                 placeholder._element.getparent().remove(placeholder._element)
@@ -717,8 +912,10 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
         _set_link_color(prs, deck.link_color)
     _set_app_properties(prs, deck, titles, notes_slides.made)
     buffer = io.BytesIO()
-    prs.save(buffer)
-    return _normalise_zip(buffer.getvalue(), deck.metadata.date)
+    package = prs.part.package
+    _PackageWriter(buffer, package._rels, tuple(package.iter_parts())).write_dated(
+        deck.metadata.date)
+    return buffer.getvalue()
 
 
 _EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
@@ -761,20 +958,39 @@ def _set_app_properties(prs: Any, deck: plan.DeckPlan, titles: list[str], notes:
     app._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _normalise_zip(data: bytes, date: str) -> bytes:
-    """Fixed timestamps inside the package and its chart workbooks, for byte-identical builds."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename.endswith(".xlsx"):
-                content = _normalise_workbook(content, date)
-            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, content)
-    return out.getvalue()
+class _PackageWriter(PackageWriter):
+    """python-pptx's package writer, with a fixed time on every member of the package and
+    on its chart workbooks, so that two builds of a brief are byte-identical; the deck is
+    zipped once."""
+
+    def write_dated(self, date: str) -> None:
+        with _DatedZip(self._pkg_file, date) as phys_writer:
+            self._write_content_types_stream(phys_writer)
+            self._write_pkg_rels(phys_writer)
+            self._write_parts(phys_writer)
+
+
+class _DatedZip(_PhysPkgWriter):
+    """The zip a package is written to, every member at a fixed time."""
+
+    def __init__(self, stream: Any, date: str) -> None:
+        self.zip = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED)
+        self.date = date
+
+    def __enter__(self) -> _DatedZip:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.zip.close()
+
+    def write(self, uri: PackURI, blob: bytes) -> None:
+        name = uri.membername
+        if name.endswith(".xlsx"):
+            blob = _normalise_workbook(blob, self.date)
+        entry = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o600 << 16
+        self.zip.writestr(entry, blob)
 
 
 _W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from briefgen.brief.markup import Span
-from briefgen.brief.model import Chart, Image, Player
+from briefgen.brief.model import Chart, Image, KeyFigure, Player
 from briefgen.layout import plan
-from briefgen.layout.common import chart_description, mix, number_format
+from briefgen.layout.charts import chart_spec, with_labels
+from briefgen.layout.common import chart_description, mix
 from briefgen.layout.deck.context import GAP, Context, first_para
 from briefgen.layout.deck.flow import Group, Piece
 from briefgen.layout.deck.text import para_piece, takeaway_pieces
+from briefgen.layout.measure import metric_font, text_width
 
 CHART_MIN = 180.0
 IMAGE_MIN = 110.0
@@ -19,22 +21,25 @@ IMAGE_MIN = 110.0
 
 def chart_pieces(ctx: Context, chart: Chart, width: float, number: int) -> list[Piece]:
     pieces: list[Piece] = []
-    if chart.title:
-        title = plan.Para(first_para(chart.title),
-                          ctx.style(ctx.s.body - 1, ctx.c.primary, bold=True))
+    spec = chart_spec(chart, ctx.c)
+    if chart.title or spec.title_unit:
+        spans = first_para(chart.title) if chart.title else ()
+        if spec.title_unit:
+            spans = (*spans, Span(f" ({spec.title_unit})" if spans else spec.title_unit))
+        title = plan.Para(spans, ctx.style(ctx.s.body - 1, ctx.c.primary, bold=True))
         pieces.append(para_piece(ctx, title, width, GAP, Group(), True))
-    values = [v for s in chart.series for v in s.values]
-    fmt = number_format(values, chart.unit)
-    categories = tuple(c.plain for c in chart.categories)
-    series = tuple(plan.SeriesData(s.name.plain, tuple(s.values)) for s in chart.series)
     alt = chart_description(chart)
-    colors = tuple(ctx.c.series)
+    size = ctx.s.small + 1
+    font = metric_font(ctx.family, False, False, False)
 
     def make(height: float) -> Piece:
+        # The plot is what the axes, their titles and the legend leave of the chart's frame.
+        shown = with_labels(spec, chart, width - 70, height - 60, size,
+                            lambda text: text_width(text, font) * size)
+
         def draw(x: float, y: float, w: float, h: float) -> list[plan.Item]:
-            return [plan.Chart(x, y, w, height, chart.type, categories, series, colors, fmt,
-                               ctx.theme.fonts.deck.body, ctx.s.small + 1, ctx.c.text,
-                               mix(ctx.c.muted, ctx.c.background, 0.7), alt,
+            return [plan.Chart(x, y, w, height, shown, ctx.theme.fonts.deck.body, size,
+                               ctx.c.text, mix(ctx.c.muted, ctx.c.background, 0.7), alt,
                                name=f"Chart {number}")]
 
         def shrink(room: float) -> tuple[Piece | None, Piece | None]:
@@ -72,6 +77,60 @@ def image_pieces(ctx: Context, image: Image, width: float) -> list[Piece]:
                          ctx.style(ctx.s.small + 1, ctx.c.muted, italic=True), align="center")
         pieces.append(para_piece(ctx, para, width, 6, Group()))
     return pieces
+
+
+FIGURE_PAD = 14.0  # inside a figure tile
+FIGURE_GAP = 14.0  # between tiles
+FIGURE_VALUE_MAX = 40.0  # pt: the largest a big number is set
+
+
+def figure_pieces(ctx: Context, figures: Sequence[KeyFigure], width: float) -> list[Piece]:
+    """Two to four big numbers as tiles in a row: each value at the largest size (the same
+    for all) at which every value fits its tile on one line, its label, delta and note
+    under it."""
+    count = len(figures)
+    tile_w = (width - FIGURE_GAP * (count - 1)) / count
+    inner = tile_w - 2 * FIGURE_PAD
+    font = metric_font(ctx.heading_family, True, False, False)
+    widest = max(text_width(f.value.plain, font) for f in figures)  # in em
+    size = max(ctx.s.body, min(FIGURE_VALUE_MAX, float(int(inner / widest)) if widest else
+                               FIGURE_VALUE_MAX))
+    tiles = [_figure_paras(ctx, f, size) for f in figures]
+    heights = [ctx.paras_height(paras, inner) for paras in tiles]
+    tile_h = max(heights) + 2 * FIGURE_PAD
+
+    def draw(x: float, y: float, w: float, h: float) -> list[plan.Item]:
+        items: list[plan.Item] = []
+        for n, (paras, text_h) in enumerate(zip(tiles, heights, strict=True)):
+            tx = x + n * (tile_w + FIGURE_GAP)
+            items.append(plan.Shape("rect", tx, y, tile_w, tile_h, ctx.c.surface,
+                                    name="Figure tile"))
+            items.append(plan.Shape("rect", tx, y, tile_w, 3, ctx.c.primary,
+                                    name="Figure accent"))
+            items.append(plan.TextBox(tx + FIGURE_PAD, y + FIGURE_PAD, inner, text_h,
+                                      tuple(paras), name=f"Figure {n + 1}"))
+        return items
+
+    return [Piece(tile_h, GAP, draw=draw, min_head=tile_h)]
+
+
+def _value_para(ctx: Context, figure: KeyFigure, size: float) -> plan.Para:
+    return plan.Para(first_para(figure.value),
+                     ctx.style(size, ctx.c.primary, bold=True, heading=True))
+
+
+def _figure_paras(ctx: Context, figure: KeyFigure, size: float) -> list[plan.Para]:
+    text = ctx.s.body - 3
+    paras = [_value_para(ctx, figure, size)]
+    if figure.delta:
+        paras.append(plan.Para((Span(figure.delta),), ctx.style(text, ctx.c.accent, bold=True),
+                               space_before=2))
+    paras.append(plan.Para(first_para(figure.label), ctx.style(text, ctx.c.text),
+                           space_before=4))
+    if figure.note:
+        paras.append(plan.Para(first_para(figure.note), ctx.style(ctx.s.small, ctx.c.muted),
+                               space_before=4))
+    return paras
 
 
 def player_pieces(ctx: Context, players: Sequence[Player], width: float) -> list[Piece]:

@@ -3,7 +3,7 @@ are taller than a slide. Stateless: what it decides and says comes back as value
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from briefgen.brief.markup import Span
@@ -35,6 +35,7 @@ class Piece:
     # What planning the piece had to say; kept only if the attempt the piece is part of is.
     messages: tuple[LayoutMessage, ...] = ()
     split_key: str = ""  # the parts of one split table share it, to say how many slides it took
+    notes: str = ""  # the speaker notes of what the piece shows (a prediction, a risk)
 
 
 Placed = list[tuple[Piece, float]]  # the pieces of one slide and their y offsets
@@ -42,10 +43,10 @@ Placed = list[tuple[Piece, float]]  # the pieces of one slide and their y offset
 Build = Callable[[float, float, float], list[Piece]]
 
 
-def pack(pieces: list[Piece], rooms: tuple[float, float]
+def pack(pieces: list[Piece], rooms: tuple[float, float], caps: Sequence[float] = ()
          ) -> tuple[list[Placed], list[LayoutMessage]]:
     """Fill slides with pieces: returns, per slide, the pieces and their y offsets, and the
-    warnings for what no slide could hold.
+    warnings for what no slide could hold. `caps` narrows the first slides' rooms.
 
     A piece that does not fit moves to a new slide when it fits there whole; it is split
     (tables between rows, paragraphs between lines) only when it is taller than a slide.
@@ -69,6 +70,8 @@ def pack(pieces: list[Piece], rooms: tuple[float, float]
     while queue:
         piece = queue.pop(0)
         room = rooms[0] if len(slides) == 1 else rooms[1]
+        if len(slides) <= len(caps):
+            room = min(room, caps[len(slides) - 1])
         fresh = rooms[1]
         on_slide = bool(slides[-1])
         gap = piece.gap if on_slide else 0.0
@@ -192,15 +195,39 @@ def keyed(pieces: list[Piece], key: str) -> list[Piece]:
     return [p if p.key else replace(p, key=key) for p in pieces]
 
 
+THIRD = 1 / 3  # the least a continuation slide holds of its body, so that it looks meant
+
+
+@dataclass(frozen=True)
+class Flow:
+    """The slides of one flow, what laying them out said, and the body size kept."""
+
+    slides: list[plan.Slide]
+    said: list[LayoutMessage]
+    size: float
+
+
 def flow_slides(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
                 build: Build, notes: str, where: str, x: float | None = None,
                 width: float | None = None,
                 first_extra: Callable[[float], list[plan.Item]] | None = None,
                 first_room: float | None = None, continued: bool = False
                 ) -> tuple[list[plan.Slide], list[LayoutMessage]]:
-    """Slides for one flow of pieces, shrinking text toward the floor to save a slide."""
+    laid = flow(ctx, kind, title, kicker, build, notes, where, x, width, first_extra,
+                first_room, continued)
+    return laid.slides, laid.said
+
+
+def flow(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
+         build: Build, notes: str, where: str, x: float | None = None,
+         width: float | None = None,
+         first_extra: Callable[[float], list[plan.Item]] | None = None,
+         first_room: float | None = None, continued: bool = False) -> Flow:
+    """Slides for one flow of pieces, shrinking text toward the floor to save a slide, and
+    no continuation slide left less than a third full."""
     width = width or ctx.content_w
     x = ctx.content_x if x is None else x
+
     def continuation(number: int) -> Frame:
         return frame(ctx, kind, continued_title(ctx, title, title_width(ctx, kind), number),
                      kicker)
@@ -212,33 +239,89 @@ def flow_slides(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | 
     lowest = max(cont.top, continuation(99).top)
     rooms = (first_room if first_room is not None else ctx.body_bottom - first.top,
              ctx.body_bottom - lowest)
-    best: tuple[list[Placed], list[LayoutMessage]] | None = None
-    steps = 0
     size, table_size = ctx.s.body, ctx.s.table
+    attempts: list[tuple[float, list[Piece], list[Placed], list[LayoutMessage]]] = []
     while True:
-        packed = pack(keyed(build(size, table_size, rooms[1]), where), rooms)
-        if best is None or len(packed[0]) == 1:
-            best = packed
+        pieces = keyed(build(size, table_size, rooms[1]), where)
+        packed = pack(pieces, rooms)
+        attempts.append((size, pieces, *packed))
         if len(packed[0]) == 1 or size <= ctx.s.body_floor:
             break
         size = max(ctx.s.body_floor, size - 2)
         table_size = max(ctx.s.table_floor, table_size - 1)
-        steps += 1
-    if len(best[0]) == 1 and steps and where:
-        said.append(note(where, f"text shrunk to {size:g} pt to fit one slide"))
-    # Otherwise the first attempt, at the theme's sizes, is the one kept.
-    placed_slides = best[0] or [[]]  # nothing but the title: the title is the message
-    said.extend(kept_messages(*best))
+    # At the theme's sizes, unless smaller text (within the floor) fits one slide, or keeps a
+    # short last slide's remainder on the slide before.
+    kept = attempts[0]
+    if len(attempts[-1][2]) == 1:
+        kept = attempts[-1]
+    elif len(kept[2]) > 1 and filled(kept[2][-1], rooms[1]) < THIRD:
+        kept = next((a for a in attempts if len(a[2]) < len(kept[2])), kept)
+    size, pieces, placed_slides, packed_said = kept
+    if size < ctx.s.body and where:
+        said.append(note(where, f"text shrunk to {size:g} pt to fit "
+                                + ("one slide" if len(placed_slides) == 1 else
+                                   f"{len(placed_slides)} slides")))
+    placed_slides, packed_said = balanced(pieces, rooms, placed_slides, packed_said)
+    placed_slides = placed_slides or [[]]  # nothing but the title: the title is the message
+    said.extend(kept_messages(placed_slides, packed_said))
     if len(placed_slides) > 1 and where:
         said.append(note(where, f"continues on {len(placed_slides) - 1} more "
                                 f"slide{'s' if len(placed_slides) > 2 else ''}"))
     slides = []
-    for n, placed in enumerate(placed_slides):
+    for n, (placed, slide_notes) in enumerate(zip(placed_slides,
+                                                  notes_by_slide(notes, placed_slides),
+                                                  strict=True)):
         framing = first if n == 0 else continuation(n + int(continued))
         items = [*framing.items, *draw(placed, x, framing.top, width)]
         if n == 0 and first_extra:
             # After the flow: a figure beside the text (the risk matrix) illustrates it, and
             # a screen reader reads the shapes in this order.
             items.extend(first_extra(framing.top))
-        slides.append(ctx.slide(kind, items, notes))
-    return slides, said
+        slides.append(ctx.slide(kind, items, slide_notes))
+    return Flow(slides, said, size)
+
+
+def filled(placed: Placed, room: float) -> float:
+    """How much of a slide's body its pieces take, 0 to 1."""
+    return max((y + piece.height for piece, y in placed), default=0.0) / room
+
+
+def balanced(pieces: list[Piece], rooms: tuple[float, float], slides: list[Placed],
+             said: list[LayoutMessage]) -> tuple[list[Placed], list[LayoutMessage]]:
+    """The slides repacked so that no continuation is less than a third full: the slide
+    before a short one is narrowed a step at a time, as little as it takes, moving its end
+    forward. Where no narrowing keeps the count of slides, the short slide stays."""
+    caps: list[float] = []
+    while True:
+        short = next((k for k in range(1, len(slides))
+                      if filled(slides[k], rooms[1]) < THIRD), None)
+        if short is None:
+            return slides, said
+        before = short - 1
+        room = rooms[0] if before == 0 else rooms[1]
+        used = filled(slides[before], room) * room
+        tried = [*caps, *[float("inf")] * before][:before]  # the slides before stay as they are
+        for step in range(1, 13):
+            cap = used - step * 0.05 * room
+            if cap < THIRD * room:
+                return slides, said
+            packed, packed_said = pack(pieces, rooms, [*tried, cap])
+            if (len(packed) == len(slides) and len(packed_said) == len(said)
+                    and all(filled(s, rooms[1]) >= THIRD for s in packed[before:short + 1])):
+                caps = [*tried, cap]
+                slides, said = packed, packed_said
+                break
+        else:
+            return slides, said
+
+
+def notes_by_slide(notes: str, slides: list[Placed]) -> list[str]:
+    """Speaker notes split over a flow's slides: each piece's own notes on the slide that
+    shows it, else the notes' paragraphs in order, as evenly as they go; never repeated."""
+    own = [[piece.notes for piece, _ in placed if piece.notes] for placed in slides]
+    if any(own):
+        return ["\n\n".join(n) for n in own]
+    paragraphs = [p for p in notes.split("\n\n") if p.strip()]
+    count = len(slides)
+    starts = [-(-k * len(paragraphs) // count) for k in range(count + 1)]
+    return ["\n\n".join(paragraphs[starts[k]:starts[k + 1]]) for k in range(count)]

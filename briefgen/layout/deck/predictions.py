@@ -1,4 +1,4 @@
-"""The predictions: one row each, soonest first, with horizon and a confidence bar."""
+"""The predictions: one row each, in the order written, with horizon and a confidence bar."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from briefgen.brief.markup import Span
 from briefgen.brief.model import Prediction
 from briefgen.layout import plan
-from briefgen.layout.common import confidence_value, mix, sort_predictions
+from briefgen.layout.common import confidence_value, mix
 from briefgen.layout.deck.context import Context
 from briefgen.layout.deck.flow import Piece, flow_slides
 from briefgen.layout.measure import wrap
@@ -27,15 +27,14 @@ class Columns:
 
 
 def prediction_slides(ctx: Context) -> tuple[list[plan.Slide], list[LayoutMessage]]:
-    predictions = sort_predictions(ctx.brief.predictions, ctx.brief.meta.date)
-    notes = "\n\n".join(p.statement.plain + (f" ({p.horizon})" if p.horizon else "")
-                        for _, p in predictions)
+    predictions = list(enumerate(ctx.brief.predictions, 1))
 
     def build(size: float, _table: float, _room: float) -> list[Piece]:
         return prediction_rows(ctx, predictions, size - 2)
 
+    # Each slide's notes are those of the predictions it shows.
     return flow_slides(ctx, "predictions", (Span(ctx.labels.get("predictions")),), None, build,
-                       notes, "predictions")
+                       "", "predictions")
 
 
 def prediction_rows(ctx: Context, predictions: Sequence[tuple[int, Prediction]], size: float
@@ -86,16 +85,19 @@ def prediction_rows(ctx: Context, predictions: Sequence[tuple[int, Prediction]],
             conf = prediction.confidence
             text = ctx.labels.get(conf) if isinstance(conf, str) else f"{round(value * 100)}%"
             confidence = (value, plan.Para((Span(text),), ctx.style(size - 3, ctx.c.text)))
-        pieces.append(prediction_piece(ctx, columns, number, paras, horizon, confidence, said))
+        notes = prediction.statement.plain + (f" ({prediction.horizon})"
+                                              if prediction.horizon else "")
+        pieces.append(prediction_piece(ctx, columns, number, paras, horizon, confidence, said,
+                                       notes=notes))
     return pieces
 
 
 def prediction_piece(ctx: Context, columns: Columns, number: int, paras: Sequence[plan.Para],
                      horizon: plan.Para | None, confidence: tuple[float, plan.Para] | None,
-                     messages: tuple[LayoutMessage, ...] = (), continued: bool = False
-                     ) -> Piece:
-    """One prediction's row: number, text, horizon and confidence bar; a row taller than
-    a slide continues on the next, its text cut between lines."""
+                     messages: tuple[LayoutMessage, ...] = (), continued: bool = False,
+                     notes: str = "") -> Piece:
+    """One prediction's row, grouped: number, text, horizon and confidence bar; a row taller
+    than a slide continues on the next, its text cut between lines."""
     c = columns
     marker = 22.0
     bar_w = c.confidence - c.label - 6
@@ -107,8 +109,8 @@ def prediction_piece(ctx: Context, columns: Columns, number: int, paras: Sequenc
     row_h = max(text_h, aside)
 
     def draw(x: float, y: float, w: float, h: float) -> list[plan.Item]:
-        items: list[plan.Item] = [plan.TextBox(x + c.number + 16, y, c.text, text_h,
-                                               tuple(paras), name="Prediction")]
+        items: list[plan.TextBox | plan.Shape] = [
+            plan.TextBox(x + c.number + 16, y, c.text, text_h, tuple(paras), name="Prediction")]
         if not continued:
             num_style = ctx.style(11, ctx.c.on_primary, bold=True)
             items.insert(0, plan.Shape(
@@ -130,7 +132,8 @@ def prediction_piece(ctx: Context, columns: Columns, number: int, paras: Sequenc
                                     ctx.c.accent, name="Confidence bar"))
             items.append(ctx.box(cx + bar_w + 6, y + 1, c.confidence - bar_w - 6, [label],
                                  name="Confidence"))
-        return items
+        name = f"Prediction {number}" + (" (cont.)" if continued else "")
+        return [plan.Group(tuple(items), name=name, alt=notes or name)]
 
     def split(room: float) -> tuple[Piece | None, Piece | None]:
         if row_h <= room or aside > room:
@@ -138,8 +141,9 @@ def prediction_piece(ctx: Context, columns: Columns, number: int, paras: Sequenc
         head, tail = ctx.split_paras(paras, c.text, room)
         if not head or not tail:
             return None, None
-        return (prediction_piece(ctx, c, number, head, horizon, confidence, messages, continued),
+        return (prediction_piece(ctx, c, number, head, horizon, confidence, messages, continued,
+                                 notes),
                 prediction_piece(ctx, c, number, tail, None, None, continued=True))
 
     return Piece(row_h, 2 if continued else 14, draw=draw, split=split, min_head=row_h,
-                 messages=messages)
+                 messages=messages, notes=notes)

@@ -3,38 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from briefgen.brief.markup import Span
 from briefgen.brief.model import Risk
 from briefgen.layout import plan
 from briefgen.layout.common import mix, risk_tone
-from briefgen.layout.deck.context import GAP, Context
+from briefgen.layout.deck.context import GAP, Context, styled
 from briefgen.layout.deck.flow import Group, Piece, flow_slides
 from briefgen.layout.deck.frame import frame
 from briefgen.layout.deck.text import para_piece
+from briefgen.layout.measure import wrap
 from briefgen.layout.messages import LayoutMessage
 
 LEVELS = ("low", "medium", "high")
+AXIS_W = 70.0  # left of the matrix: the level names and the upright axis title
 
 
 def risk_slides(ctx: Context) -> tuple[list[plan.Slide], list[LayoutMessage]]:
     risks = ctx.brief.risks
     rated = [r for r in risks if r.likelihood and r.impact]
     title = (Span(ctx.labels.get("risks")),)
-    notes = "\n\n".join(f"{n}. {r.title.plain}" + (f": {r.detail.plain}" if r.detail else "")
-                        for n, r in enumerate(risks, 1))
+    notes = ""  # each slide's notes are those of the risks its list shows
     if not rated:
         return flow_slides(ctx, "risks", title, None,
                            lambda size, _t, _r: risk_list(ctx, risks, ctx.content_w, size),
                            notes, "risks")
     top = frame(ctx, "risks", title, None).top
-    # The matrix's axis title stands 18 pt above it, its labels 34 pt below.
-    matrix_size = min(ctx.body_bottom - top - 52, ctx.content_w * 0.36)
-    list_x = ctx.content_x + matrix_size + 76
+    matrix_size = min(ctx.body_bottom - top - 40, ctx.content_w * 0.36)
+    list_x = ctx.content_x + AXIS_W + matrix_size + 24
     list_w = ctx.content_x + ctx.content_w - list_x
 
     def matrix(top: float) -> list[plan.Item]:
-        return risk_matrix(ctx, risks, ctx.content_x + 52, top + 18, matrix_size)
+        return risk_matrix(ctx, risks, ctx.content_x + AXIS_W, top, matrix_size)
 
     beside = flow_slides(ctx, "risks", title, None,
                          lambda size, _t, _r: risk_list(ctx, risks, list_w, size - 2),
@@ -43,13 +44,13 @@ def risk_slides(ctx: Context) -> tuple[list[plan.Slide], list[LayoutMessage]]:
         return beside
     # Too long to stand beside the matrix: the matrix gets a slide, the list follows.
     framed = frame(ctx, "risks", title, None)
-    size = min(ctx.body_bottom - framed.top - 52, ctx.content_w * 0.6)
-    left = ctx.content_x + (ctx.content_w - size) / 2 + 26
-    items = [*framed.items, *risk_matrix(ctx, risks, left, framed.top + 18, size)]
+    size = min(ctx.body_bottom - framed.top - 40, ctx.content_w * 0.6)
+    left = ctx.content_x + (ctx.content_w - size + AXIS_W) / 2
+    items = [*framed.items, *risk_matrix(ctx, risks, left, framed.top, size)]
     listed, said = flow_slides(ctx, "risks", title, None,
                                lambda size, _t, _r: risk_list(ctx, risks, ctx.content_w, size),
                                notes, "risks", continued=True)
-    return [ctx.slide("risks", items, notes), *listed], said
+    return [ctx.slide("risks", items, ""), *listed], said
 
 
 def risk_list(ctx: Context, risks: Sequence[Risk], width: float, size: float) -> list[Piece]:
@@ -58,8 +59,10 @@ def risk_list(ctx: Context, risks: Sequence[Risk], width: float, size: float) ->
         group = Group()
         head = plan.Para((Span(f"{n}  "), *risk.title.paragraphs[0]),
                          ctx.style(size, ctx.c.primary, bold=True))
-        pieces.append(para_piece(ctx, head, width, GAP if n > 1 else 0, group,
-                                 keep_with_next=bool(risk.detail)))
+        head_piece = para_piece(ctx, head, width, GAP if n > 1 else 0, group,
+                                keep_with_next=bool(risk.detail))
+        pieces.append(replace(head_piece, notes=f"{n}. {risk.title.plain}" + (
+            f": {risk.detail.plain}" if risk.detail else "")))
         ratings = [f"{ctx.labels.get(k)}: {ctx.labels.get(v)}" for k, v in
                    (("likelihood", risk.likelihood), ("impact", risk.impact)) if v]
         detail = [*(risk.detail.paragraphs if risk.detail else ())]
@@ -95,9 +98,13 @@ def risk_matrix(ctx: Context, risks: Sequence[Risk], x: float, y: float, size: f
     items.append(ctx.box(x, y + size + 20, size,
                          [plan.Para((Span(ctx.labels.get("likelihood_axis")),), axis,
                                     align="center")], name="Axis title"))
-    items.append(ctx.box(x - 52, y - 18, size,
-                         [plan.Para((Span(ctx.labels.get("impact_axis")),), axis)],
-                         name="Axis title"))
+    # The impact axis's title stands upright beside its levels, reading (and pointing) up.
+    spans = (Span(ctx.labels.get("impact_axis")),)
+    long = min(size, wrap(styled(spans, axis), 10_000, axis.size, ctx.family).widest + 4)
+    title = ctx.box(0, 0, long, [plan.Para(spans, axis, align="center")], name="Axis title",
+                    rotation=-90)
+    centre_x, centre_y = x - AXIS_W + title.h / 2, y + size / 2
+    items.append(replace(title, x=centre_x - long / 2, y=centre_y - title.h / 2))
     # Markers: numbered circles, laid out in a small grid inside their cell.
     marker = min(26.0, cell / 3.4)
     in_cell: dict[tuple[int, int], int] = {}
@@ -115,6 +122,8 @@ def risk_matrix(ctx: Context, risks: Sequence[Risk], x: float, y: float, size: f
         text = plan.TextBox(mx, my, marker, marker,
                             (plan.Para((Span(str(n)),), marker_style, align="center"),),
                             anchor="middle")
+        ratings = ", ".join(f"{ctx.labels.get(k)}: {ctx.labels.get(v)}" for k, v in
+                            (("likelihood", risk.likelihood), ("impact", risk.impact)))
         items.append(plan.Shape("ellipse", mx, my, marker, marker, ctx.c.primary, text=text,
-                                name=f"Risk {n}"))
+                                name=f"Risk {n}", alt=f"{n}. {risk.title.plain} ({ratings})"))
     return items
