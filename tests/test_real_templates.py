@@ -19,6 +19,7 @@ from pptx.util import Emu
 
 from briefgen.brief.loader import load_brief
 from briefgen.build import build
+from briefgen.layout import plan
 from briefgen.layout.deck import plan_deck
 from briefgen.layout.deck.context import make_context
 from briefgen.theme.loader import load_theme
@@ -269,22 +270,26 @@ def test_the_deck_file_is_readable_filled_in_and_in_the_template_fonts(
             x, y, w, h = box_of(shape)
             assert x >= -0.5 and y >= -0.5 and x + w <= info.width + 0.5 \
                 and y + h <= info.height + 0.5, f"slide {number} {shape.name} off the slide"
-            if not shape.has_text_frame:
+            if not shape.has_text_frame and not shape.has_table:
                 continue
-            back = backdrop_color(slide, shape, "") or None
+            back = backdrop_color(slide, shape, "")
             if back == "":
                 back = layout_backdrop(info, slide, prs, shape)
             for run in shape._element.iterfind(".//a:r", NS):
+                cell = next(run.iterancestors(f"{{{NS['a']}}}tc"), None)
+                cell_fill = (cell.find("a:tcPr/a:solidFill/a:srgbClr", NS)
+                             if cell is not None else None)
+                behind = str(cell_fill.get("val")) if cell_fill is not None else back
                 r_pr = run.find("a:rPr", NS)
                 latin = r_pr.find("a:latin", NS)
                 if latin is not None:
                     fonts.add(str(latin.get("typeface")))
                 color = r_pr.find("a:solidFill/a:srgbClr", NS)
-                if back is None or color is None or not (run.findtext("a:t", "", NS)).strip():
+                if behind is None or color is None or not run.findtext("a:t", "", NS).strip():
                     continue
                 size = int(r_pr.get("sz", "1800")) / 100
                 large = size >= 18 or (r_pr.get("b") == "1" and size >= 14)
-                ratio = contrast(str(color.get("val")), back)
+                ratio = contrast(str(color.get("val")), behind)
                 if ratio < (3.0 if large else 4.5):
                     unreadable.append(f"slide {number} {shape.name}: {ratio:.2f}:1")
     assert unfilled == []
@@ -345,3 +350,29 @@ def test_a_potx_template_is_accepted(templates: dict[str, Path], tmp_path: Path)
     assert len(deck.slides) == result.slides
     main = zipfile.ZipFile(result.outputs["pptx"]).read("[Content_Types].xml")
     assert b"presentation.main+xml" in main and b"template.main+xml" not in main
+
+
+def test_text_the_theme_colours_dark_takes_the_templates_light_colour_on_a_dark_master(
+        tmp_path: Path) -> None:
+    """A master painted near-black whose theme still says black text: the theme file's own
+    dark text would not read either, so every run takes the template's light colour."""
+    prs = Presentation()
+    c_sld = prs.slide_master._element.find("p:cSld", NS)
+    background = etree.SubElement(c_sld, f"{{{NS['p']}}}bg")
+    c_sld.insert(0, background)
+    fill = etree.SubElement(etree.SubElement(background, f"{{{NS['p']}}}bgPr"),
+                            f"{{{NS['a']}}}solidFill")
+    etree.SubElement(fill, f"{{{NS['a']}}}srgbClr", val="111111")
+    etree.SubElement(background[0], f"{{{NS['a']}}}effectLst")
+    prs.save(str(tmp_path / "dark.pptx"))
+    theme = tmp_path / "dark.yaml"
+    theme.write_text("name: dark\nextends: corporate\ncolors:\n  text: '#222222'\n"
+                     "deck:\n  template: dark.pptx\n")
+    deck, _ = plan_deck(load_brief(SAMPLE), load_theme(str(theme)), None)
+    # The body and titles, which stand on the master's background.
+    colors = {para.style.color for slide in deck.slides for item in slide.items
+              if isinstance(item, plan.TextBox) and item.name in ("Text", "Title")
+              for para in item.paras}
+    assert "222222" not in colors
+    assert all(contrast(color, "111111") >= 3.0 for color in colors)
+    assert "FFFFFF" in colors

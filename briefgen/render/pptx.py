@@ -811,6 +811,9 @@ def _fill_placeholder(slide: Any, title: Any, box: plan.TextBox, look: _Look) ->
     tree.append(element)
     title.left, title.top = _emu(box.x), _emu(box.y)
     title.width, title.height = _emu(box.w), _emu(box.h)
+    if box.fill:
+        title.fill.solid()
+        title.fill.fore_color.rgb = _rgb(box.fill)
     frame = title.text_frame
     frame.clear()
     _fill_frame(frame._txBody, box.paras, box.inset, box.anchor, slide.part, look)

@@ -105,8 +105,12 @@ def frame(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
         else:
             items.append(ctx.box(x, y, width, [kick], name="Kicker"))
             y += kick_h + 4
+    # In a template's title placeholder, the title shrinks toward the floor to keep to the
+    # lines the placeholder holds, so that it stays on the artwork made for it.
+    lines = 2 if not placeholder else max(1, min(2, int(
+        (least + 0.5) // line_height(ctx.s.title_floor, ctx.s.line_spacing))))
     para, height, fitted = fit_title(ctx, title, width, ctx.s.title, ctx.s.title_floor,
-                                     where=where)
+                                     max_lines=lines, where=where)
     said.extend(fitted)
     if placeholder:
         height = max(height, least)

@@ -41,6 +41,19 @@ def readable(color: str, background: str, least: float, candidates: tuple[str, .
     return max((BLACK, WHITE), key=lambda c: contrast(c, background))
 
 
+def readable_on(color: str, backgrounds: tuple[str, ...], least: float,
+                candidates: tuple[str, ...]) -> str:
+    """`color` if it reads on every one of `backgrounds` (a box over a band and the page),
+    else the first candidate that does, else the grey, black or white that reads best on
+    the worst of them."""
+    for option in (color, *candidates):
+        if all(contrast(option, back) >= least for back in backgrounds):
+            return option
+    greys = [f"{v:02X}" * 3 for v in range(0, 256, 17)]
+    return max((BLACK, WHITE, *greys),
+               key=lambda c: min(contrast(c, back) for back in backgrounds))
+
+
 def _legible(color: str, background: str, toward: str, least: float) -> str:
     """`color` moved toward `toward` until it reads on `background`."""
     for step in range(11):

@@ -8,8 +8,9 @@ from dataclasses import replace
 
 from briefgen.layout import plan
 from briefgen.layout.deck.context import Context
-from briefgen.layout.deck.look import LARGE_CONTRAST, TEXT_CONTRAST, backdrop_at, readable
+from briefgen.layout.deck.look import LARGE_CONTRAST, TEXT_CONTRAST, backdrop_at, readable_on
 from briefgen.layout.messages import LayoutMessage, warning
+from briefgen.theme.model import contrast
 from briefgen.theme.template import Layout, MasterLook
 
 Fill = tuple[float, float, float, float, str]
@@ -21,37 +22,52 @@ def _least(style: plan.Style) -> float:
 
 
 def _behind(fills: list[Fill], layout: Layout, box: tuple[float, float, float, float],
-            background: str) -> str:
-    """The colour behind a box's middle: the slide's own shapes, then the template's."""
-    x, y = box[0] + box[2] / 2, box[1] + min(box[3] / 2, 12.0)
-    for fx, fy, fw, fh, color in reversed(fills):
-        if fx <= x <= fx + fw and fy <= y <= fy + fh:
-            return color
-    found = backdrop_at(layout.backdrops, x, y)
-    return background if found is None else found
+            background: str) -> tuple[str, ...]:
+    """The colours behind a box, at its first and last line's start and middle: the slide's
+    own shapes, then the template's ("" where that is a picture)."""
+    x, y, w, h = box
+    inset = min(h / 2, 8.0)
+    found = []
+    for px in (x + min(w / 2, 8.0), x + w / 2):
+        for py in (y + inset, y + h - inset):
+            color = next((c for fx, fy, fw, fh, c in reversed(fills)
+                          if fx <= px <= fx + fw and fy <= py <= fy + fh), None)
+            if color is None:
+                color = backdrop_at(layout.backdrops, px, py)
+            found.append(background if color is None else color)
+    return tuple(dict.fromkeys(found))
 
 
-def _paras(paras: tuple[plan.Para, ...], back: str, options: tuple[str, ...],
+def _paras(paras: tuple[plan.Para, ...], backs: tuple[str, ...], options: tuple[str, ...],
            title: str | None) -> tuple[plan.Para, ...]:
     fixed = []
+    solid = tuple(b for b in backs if b) or ("FFFFFF",)
     for para in paras:
         wanted = (title, *options) if title else options
-        color = readable(para.style.color, back, _least(para.style), tuple(c for c in wanted
-                                                                           if c))
+        color = readable_on(para.style.color, solid, _least(para.style),
+                            tuple(c for c in wanted if c))
         fixed.append(para if color == para.style.color
                      else replace(para, style=replace(para.style, color=color)))
     return tuple(fixed)
 
 
-def _box(box: plan.TextBox, back: str, options: tuple[str, ...], look: MasterLook
-         ) -> plan.TextBox:
-    back = box.fill or back
+def _box(box: plan.TextBox, backs: tuple[str, ...], options: tuple[str, ...],
+         look: MasterLook) -> plan.TextBox:
+    backs = (box.fill,) if box.fill else backs
     title = look.title_color if box.placeholder == "title" else None
     paras = box.paras
     if title:
         # The template's title colour wins where it reads.
         paras = tuple(replace(p, style=replace(p.style, color=title)) for p in paras)
-    return replace(box, paras=_paras(paras, back, options, title))
+    fixed = _paras(paras, backs, options, title)
+    solid = tuple(b for b in backs if b) or ("FFFFFF",)
+    if box.fill is None and any(contrast(p.style.color, back) < _least(p.style)
+                                for p in fixed for back in solid):
+        # No colour reads on everything behind it (text across bands of artwork): the box
+        # gets the page's colour behind its text.
+        page = max(options, key=lambda c: min(contrast(p.style.color, c) for p in paras))
+        return replace(box, fill=page, paras=_paras(paras, (page,), options, title))
+    return replace(box, paras=fixed)
 
 
 def readable_slides(ctx: Context, slides: list[plan.Slide]
@@ -77,23 +93,24 @@ def readable_slides(ctx: Context, slides: list[plan.Slide]
         fills: list[Fill] = []
         items: list[plan.Item] = []
         for item in slide.items:
-            back = _behind(fills, layout, (item.x, item.y, item.w, item.h), ctx.c.background)
-            if back == "" and not getattr(item, "fill", None):
+            backs = _behind(fills, layout, (item.x, item.y, item.w, item.h), ctx.c.background)
+            if "" in backs and not getattr(item, "fill", None) and not isinstance(
+                    item, plan.Picture | plan.Shape):
                 pictured.add(slide.kind)
-                items.append(item)
-                continue
             if isinstance(item, plan.TextBox):
-                item = _box(item, back, options, look)
+                item = _box(item, backs, options, look)
             elif isinstance(item, plan.Shape) and item.text:
-                item = replace(item, text=_box(item.text, item.fill or back, options, look))
+                item = replace(item, text=_box(item.text, (item.fill,) if item.fill else backs,
+                                               options, look))
             elif isinstance(item, plan.Table):
-                rows = tuple(tuple(replace(cell, paras=_paras(cell.paras, cell.fill or back,
-                                                              options, None))
-                                   for cell in row) for row in item.rows)
+                rows = tuple(tuple(replace(cell, paras=_paras(
+                    cell.paras, (cell.fill,) if cell.fill else backs, options, None))
+                    for cell in row) for row in item.rows)
                 item = replace(item, rows=rows)
             elif isinstance(item, plan.Chart):
-                item = replace(item, text_color=readable(item.text_color, back,
-                                                         TEXT_CONTRAST, options))
+                item = replace(item, text_color=readable_on(
+                    item.text_color, tuple(b for b in backs if b) or ("FFFFFF",),
+                    TEXT_CONTRAST, options))
             fill = getattr(item, "fill", None)
             if isinstance(item, plan.Shape | plan.TextBox) and fill:
                 fills.append((item.x, item.y, item.w, item.h, fill))
