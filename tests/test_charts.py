@@ -312,6 +312,27 @@ def test_big_numbers_share_the_largest_size_at_which_each_fits_one_line() -> Non
             assert text_width(value, font) * size <= box.w  # type: ignore[attr-defined]
 
 
+def test_a_figure_too_long_for_its_tile_is_cut_with_a_warning_not_left_out(
+        tmp_path: Path) -> None:
+    words = " ".join(["very long label words"] * 30)
+    (tmp_path / "brief.yaml").write_text(section(
+        "- figures:", f"    - {{value: '{'9' * 80}', label: '{words}', note: '{words}'}}",
+        "    - {value: '63 %', label: 'Share'}"), encoding="utf-8")
+    brief = load_brief(tmp_path / "brief.yaml")
+    for name in available():
+        deck, messages = plan_deck(brief, load_theme(name))
+        texts = [i for s in deck.slides for i in s.items
+                 if re.fullmatch(r"Figure \d", getattr(i, "name", ""))]
+        tiles = [i for s in deck.slides for i in s.items
+                 if getattr(i, "name", "") == "Figure tile"]
+        assert len(texts) == len(tiles) == 2, name  # in the deck, not left out
+        for text, tile in zip(texts, tiles, strict=True):
+            assert text.y + text.h <= tile.y + tile.h  # type: ignore[attr-defined]
+        cut = [m for m in messages if m.key == "sections[0].blocks[0].figures[0]"]
+        assert [m.level for m in cut] == ["warning"], name
+        assert not [m for m in messages if "left out" in m.text]
+
+
 # The memo's charts, read back
 
 

@@ -14,6 +14,7 @@ from briefgen.layout.deck.context import GAP, Context, first_para
 from briefgen.layout.deck.flow import Group, Piece
 from briefgen.layout.deck.text import para_piece, takeaway_pieces
 from briefgen.layout.measure import metric_font, text_width
+from briefgen.layout.messages import warning
 
 CHART_MIN = 180.0
 IMAGE_MIN = 110.0
@@ -84,10 +85,16 @@ FIGURE_GAP = 14.0  # between tiles
 FIGURE_VALUE_MAX = 40.0  # pt: the largest a big number is set
 
 
-def figure_pieces(ctx: Context, figures: Sequence[KeyFigure], width: float) -> list[Piece]:
+# The most lines each part of a big number's tile may take: a figure is a number and a few
+# words, and a tile is never split across slides.
+FIGURE_LINES = (2, 1, 3, 2)  # value, delta, label, note
+
+
+def figure_pieces(ctx: Context, figures: Sequence[KeyFigure], width: float, key: str = ""
+                  ) -> list[Piece]:
     """Two to four big numbers as tiles in a row: each value at the largest size (the same
     for all) at which every value fits its tile on one line, its label, delta and note
-    under it."""
+    under it, each cut to a few lines (with a warning) so that a tile always fits a slide."""
     count = len(figures)
     tile_w = (width - FIGURE_GAP * (count - 1)) / count
     inner = tile_w - 2 * FIGURE_PAD
@@ -95,7 +102,19 @@ def figure_pieces(ctx: Context, figures: Sequence[KeyFigure], width: float) -> l
     widest = max(text_width(f.value.plain, font) for f in figures)  # in em
     size = max(ctx.s.body, min(FIGURE_VALUE_MAX, float(int(inner / widest)) if widest else
                                FIGURE_VALUE_MAX))
-    tiles = [_figure_paras(ctx, f, size) for f in figures]
+    tiles = []
+    said = []
+    for n, figure in enumerate(figures):
+        paras, cut = [], False
+        for para, most in zip(_figure_paras(ctx, figure, size), _part_lines(figure),
+                              strict=True):
+            para, shortened = ctx.cut_to_lines(para, inner, most)
+            paras.append(para)
+            cut = cut or shortened
+        tiles.append(paras)
+        if cut:
+            said.append(warning(f"{key}.figures[{n}]", "cut to fit its tile on the slide; "
+                                                       "shorten the value, label or note"))
     heights = [ctx.paras_height(paras, inner) for paras in tiles]
     tile_h = max(heights) + 2 * FIGURE_PAD
 
@@ -111,7 +130,13 @@ def figure_pieces(ctx: Context, figures: Sequence[KeyFigure], width: float) -> l
                                       tuple(paras), name=f"Figure {n + 1}"))
         return items
 
-    return [Piece(tile_h, GAP, draw=draw, min_head=tile_h)]
+    return [Piece(tile_h, GAP, draw=draw, min_head=tile_h, messages=tuple(said))]
+
+
+def _part_lines(figure: KeyFigure) -> list[int]:
+    """The most lines of each paragraph _figure_paras makes of a figure."""
+    value, delta, label, note = FIGURE_LINES
+    return [value, *([delta] if figure.delta else []), label, *([note] if figure.note else [])]
 
 
 def _value_para(ctx: Context, figure: KeyFigure, size: float) -> plan.Para:

@@ -169,5 +169,5 @@ def block_pieces(ctx: Context, block: Block, width: float, size: float, table_si
     if kind == "image":
         return image_pieces(ctx, content, width)
     if kind == "figures":
-        return figure_pieces(ctx, content, width)
+        return figure_pieces(ctx, content, width, where)
     raise AssertionError(kind)  # pragma: no cover - the model admits no other kinds
