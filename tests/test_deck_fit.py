@@ -22,7 +22,7 @@ THEMES = sorted(available())
 WORDS = "the freight market tightens while capacity stays flat through the quarter "
 
 
-def planned(tmp_path: Path, brief: dict[str, Any], theme: str
+def planned(tmp_path: Path, brief: dict[str, Any], theme: str = "corporate"
             ) -> tuple[plan.DeckPlan, list[LayoutMessage]]:
     path = tmp_path / "brief.yaml"
     path.write_text(yaml.safe_dump(brief, allow_unicode=True), encoding="utf-8")

@@ -18,30 +18,20 @@ from briefgen.build import build
 from briefgen.errors import BriefError
 from briefgen.layout import plan
 from briefgen.layout.deck import plan_deck
-from briefgen.layout.messages import LayoutMessage
 from briefgen.theme.loader import available, load_theme
 from tests.conftest import ROOT
 from tests.deckcheck import flat, measured_height, problems
+from tests.test_deck_fit import WORDS, planned
 
 THEMES = sorted(available())
 SAMPLES = [ROOT / "briefs" / "alibaba-one-ai.yaml", ROOT / "briefs" / "cloud-infrastructure.yaml"]
 FRAME = {"Title", "Kicker", "Rule", "Band", "Footer", "Slide number", "Logo"}
-WORDS = "the freight market tightens while capacity stays flat through the quarter "
 CHART = {"chart": {"title": "Spending by quarter", "type": "column", "unit": "USD bn",
                    "categories": ["Q1", "Q2", "Q3", "Q4"],
                    "series": [{"name": "Spending", "values": [79, 84, 91, 99]}],
                    "takeaway": "Four quarters of growth."}}
 WIDE_TABLE = {"table": {"columns": [f"Column {n}" for n in range(8)],
                         "rows": [[f"{WORDS[:40]} {n}" for n in range(8)] for _ in range(4)]}}
-
-
-def planned(tmp_path: Path, brief: dict[str, Any], theme: str = "corporate"
-            ) -> tuple[plan.DeckPlan, list[LayoutMessage]]:
-    path = tmp_path / "brief.yaml"
-    path.write_text(yaml.safe_dump(brief, allow_unicode=True), encoding="utf-8")
-    deck, messages = plan_deck(load_brief(path), load_theme(theme), {})
-    assert problems(deck) == []
-    return deck, messages
 
 
 def brief_with(*blocks: dict[str, Any], **section: Any) -> dict[str, Any]:
