@@ -246,7 +246,7 @@ Confidence = Annotated[
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 from briefgen.brief.markup import Span
 from briefgen.labels import NO_LINE_END, NO_LINE_START
@@ -155,8 +156,11 @@ class Measured:
         return tuple(_to_spans(list(line)) for line in self.atom_lines)
 
 
-@dataclass(frozen=True, slots=True)
-class _Atom:
+class _Atom(NamedTuple):
+    """A piece of a line: a word, part of one, or a space. A tuple: a long paragraph makes
+    tens of thousands, which a frozen dataclass's checked set-up would make several times
+    slower to build."""
+
     text: str
     span: Span
     width: float
@@ -197,14 +201,17 @@ def _atoms(spans: tuple[Span, ...], family: str, size: float) -> tuple[_Atom, ..
 
         if not has_wide(span.text):
             # No CJK: words are what lies between spaces and line breaks.
+            has_url = URL.search(span.text) is not None
             for token in _TOKENS.findall(span.text):
                 if token == "\n":
                     atoms.append(_Atom("", span, 0.0, False, hard_break=True))
                 elif token == " ":
                     push(token, True)
-                else:
+                elif has_url:
                     for piece in _url_pieces(token):  # no space between: a line may end there
                         push(piece)
+                else:
+                    push(token)
             continue
         for char in span.text:
             if char == "\n":

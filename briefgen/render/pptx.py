@@ -32,6 +32,7 @@ from pptx.opc.packuri import PackURI
 from pptx.opc.serialized import PackageWriter, _PhysPkgWriter
 from pptx.oxml.ns import qn
 from pptx.parts.slide import NotesSlidePart
+from pptx.shapes.autoshape import AutoShapeType
 from pptx.util import Emu, Pt
 
 from briefgen.layout import plan
@@ -125,9 +126,9 @@ def _east_asian_language(text: str, language: str) -> str | None:
     return "zh-CN"
 
 
-def _c_nv_pr(shape: Any) -> Any:
+def _c_nv_pr(element: Any) -> Any:
     """The <p:cNvPr> with a shape's id, name and alt text: the first child of its first child."""
-    return shape._element[0][0]
+    return element[0][0]
 
 
 def _escape_control(text: str) -> str:
@@ -241,15 +242,16 @@ def _set_fill(sp_pr: Any, color: str | None, look: _Look) -> None:
 
 
 def _add_textbox(shapes: Any, box: plan.TextBox, part: Any, look: _Look) -> Any:
-    shape = shapes.add_textbox(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
-    _c_nv_pr(shape).set("name", box.name)
+    """A text box's <p:sp>. Made by the shape tree's own element maker: its `add_textbox`
+    then wraps the element in a shape object, looking for a placeholder in it by XPath."""
+    sp = shapes._add_textbox_sp(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
+    _c_nv_pr(sp).set("name", box.name)
     if box.rotation:
-        shape.rotation = box.rotation
-    sp = shape._element
+        sp.rot = box.rotation
     if box.fill:
         _set_fill(sp.spPr, box.fill, look)
     _fill_frame(sp.txBody, box.paras, box.inset, box.anchor, part, look, box.field)
-    return shape
+    return sp
 
 
 _PLACEHOLDER_TYPES = {"footer": "ftr", "number": "sldNum", "date": "dt"}
@@ -258,12 +260,12 @@ _PLACEHOLDER_TYPES = {"footer": "ftr", "number": "sldNum", "date": "dt"}
 def _add_in_placeholder(slide: Any, box: plan.TextBox, part: Any, look: _Look) -> None:
     """A footer or slide number in the layout's placeholder of its kind, where the layout has
     one (python-pptx's add_slide leaves those out), else as a text box."""
-    shape = _add_textbox(slide.shapes, box, part, look)
+    sp = _add_textbox(slide.shapes, box, part, look)
     kind = _PLACEHOLDER_TYPES[box.placeholder or ""]
     found = slide.slide_layout._element.xpath(f".//p:nvPr/p:ph[@type='{kind}']")
     if not found:
         return
-    nv = shape._element[0]
+    nv = sp[0]
     c_nv_sp_pr = nv[1]
     c_nv_sp_pr.attrib.pop("txBox", None)
     _sub(c_nv_sp_pr, "a:spLocks", noGrp="1")
@@ -277,22 +279,21 @@ _DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
 _DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
 
 
-def _mark_decorative(shape: Any) -> None:
+def _mark_decorative(element: Any) -> None:
     """A shape that says nothing (a rule, band, card or bar): screen readers pass over it."""
-    ext = _sub(_sub(_c_nv_pr(shape), "a:extLst"), "a:ext", uri=_DECORATIVE_EXT)
+    ext = _sub(_sub(_c_nv_pr(element), "a:extLst"), "a:ext", uri=_DECORATIVE_EXT)
     etree.SubElement(ext, f"{{{_DECORATIVE_NS}}}decorative", {"val": "1"},
                      nsmap={"adec": _DECORATIVE_NS})
 
 
 def _add_shape(shapes: Any, item: plan.Shape, part: Any, look: _Look) -> None:
-    shape = shapes.add_shape(_SHAPES[item.kind], _emu(item.x), _emu(item.y), _emu(item.w),
-                             _emu(item.h))
-    _c_nv_pr(shape).set("name", item.name)
+    sp = shapes._add_sp(AutoShapeType(_SHAPES[item.kind]), _emu(item.x), _emu(item.y),
+                        _emu(item.w), _emu(item.h))
+    _c_nv_pr(sp).set("name", item.name)
     if item.alt:
-        _set_alt(shape, item.alt)
+        _set_alt(sp, item.alt)
     if not item.text:
-        _mark_decorative(shape)
-    sp = shape._element
+        _mark_decorative(sp)
     # The default shape style adds a theme shadow and outline; the plan says exactly what to draw.
     style = sp.find(_tag("p:style"))
     if style is not None:
@@ -313,9 +314,13 @@ def _add_shape(shapes: Any, item: plan.Shape, part: Any, look: _Look) -> None:
 
 def _add_group(shapes: Any, item: plan.Group, part: Any, look: _Look) -> None:
     """Shapes read and moved as one, e.g. a row of the predictions."""
+    # The group takes the next id by a search of the slide, which the ids counted for new
+    # shapes (render_pptx) must then start above.
+    shapes.turbo_add_enabled = False
     group = shapes.add_group_shape()
-    _c_nv_pr(group).set("name", item.name)
-    _set_alt(group, item.alt)
+    shapes.turbo_add_enabled = True
+    _c_nv_pr(group._element).set("name", item.name)
+    _set_alt(group._element, item.alt)
     # Each member is made on the slide and moved into the group, whose extents are then
     # worked out once: a group's own shapes work them out again after every shape added.
     tree = shapes._spTree
@@ -350,8 +355,8 @@ def _cell_borders(tc: Any, fill: str | None, border: str, padding: float, look: 
 def _add_table(shapes: Any, item: plan.Table, part: Any, look: _Look) -> None:
     rows, cols = len(item.rows), len(item.col_widths)
     frame = shapes.add_table(rows, cols, _emu(item.x), _emu(item.y), _emu(item.w), _emu(item.h))
-    _c_nv_pr(frame).set("name", item.name)
-    _set_alt(frame, item.alt)
+    _c_nv_pr(frame._element).set("name", item.name)
+    _set_alt(frame._element, item.alt)
     table = frame.table
     table.first_row = item.header_rows > 0
     table.horz_banding = False
@@ -371,8 +376,8 @@ def _add_table(shapes: Any, item: plan.Table, part: Any, look: _Look) -> None:
             _cell_borders(tc, cell_plan.fill, item.border, item.padding, look)
 
 
-def _set_alt(shape: Any, alt: str) -> None:
-    _c_nv_pr(shape).set("descr", alt)
+def _set_alt(element: Any, alt: str) -> None:
+    _c_nv_pr(element).set("descr", alt)
 
 
 _STACKED = {("bar", ""): XL_CHART_TYPE.BAR_CLUSTERED, ("bar", "stacked"): XL_CHART_TYPE.BAR_STACKED,
@@ -412,8 +417,8 @@ def _add_chart(shapes: Any, item: plan.Chart, look: _Look) -> None:
         data.add_series(one.name, one.values)
     frame = shapes.add_chart(_STACKED[spec.kind, spec.stacked], _emu(item.x), _emu(item.y),
                              _emu(item.w), _emu(item.h), data)
-    _c_nv_pr(frame).set("name", item.name)
-    _set_alt(frame, item.alt)
+    _c_nv_pr(frame._element).set("name", item.name)
+    _set_alt(frame._element, item.alt)
     chart = frame.chart
     if spec.combo:
         _move_lines(chart, spec)
@@ -614,8 +619,8 @@ def _move_lines(chart: Any, spec: plan.ChartSpec) -> None:
 def _add_picture(shapes: Any, item: plan.Picture, base: Path) -> None:
     picture = shapes.add_picture(str(base / item.path), _emu(item.x), _emu(item.y),
                                  _emu(item.w), _emu(item.h))
-    _c_nv_pr(picture).set("name", item.name)
-    _set_alt(picture, item.alt)
+    _c_nv_pr(picture._element).set("name", item.name)
+    _set_alt(picture._element, item.alt)
 
 
 def _set_metadata(prs: Any, meta: plan.Metadata) -> None:
@@ -872,6 +877,9 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
         placeholders = list(slide.placeholders)
         filled = set()
         shapes = slide.shapes
+        # New shapes take ids counted up from the layout's placeholders, as python-pptx's
+        # default search of every id on the slide for each shape would give them.
+        shapes.turbo_add_enabled = True
         part = slide.part
         title = _title_placeholder(placeholders)
         body = _body_placeholder(placeholders)
