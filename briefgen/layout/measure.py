@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
-from itertools import pairwise
+from itertools import groupby, pairwise
 from pathlib import Path
 from typing import NamedTuple
 
@@ -97,7 +97,9 @@ _FIRST_WIDE = "\u1100"
 
 
 def has_wide(text: str) -> bool:
-    return max(text, default=" ") >= _FIRST_WIDE and any(map(is_wide, text))
+    # Dashes and curly quotes are above U+1100 too: look at each such character once.
+    return max(text, default=" ") >= _FIRST_WIDE and any(
+        is_wide(char) for char in set(text) if char >= _FIRST_WIDE)
 
 
 @cache
@@ -273,19 +275,15 @@ def _split_long(atom: _Atom, width: float, family: str, size: float) -> list[_At
 
 
 def _to_spans(atoms: list[_Atom]) -> tuple[Span, ...]:
+    """A line's atoms as spans: neighbours in the same style joined into one."""
     spans: list[Span] = []
-    for atom in atoms:
-        if spans and spans[-1].text and _same_style(spans[-1], atom.span):
-            last = spans[-1]
-            spans[-1] = Span(last.text + atom.text, last.bold, last.italic, last.code, last.href)
-        else:
-            s = atom.span
-            spans.append(Span(atom.text, s.bold, s.italic, s.code, s.href))
-    return tuple(s for s in spans if s.text)
+    for style, run in groupby((a for a in atoms if a.text), key=lambda a: _style(a.span)):
+        spans.append(Span("".join(a.text for a in run), *style))
+    return tuple(spans)
 
 
-def _same_style(a: Span, b: Span) -> bool:
-    return (a.bold, a.italic, a.code, a.href) == (b.bold, b.italic, b.code, b.href)
+def _style(span: Span) -> tuple[bool, bool, bool, str | None]:
+    return span.bold, span.italic, span.code, span.href
 
 
 # The deck's planner measures a paragraph again for each size and layout it tries: half the

@@ -25,7 +25,7 @@ from pptx.enum.chart import (
     XL_TICK_LABEL_POSITION,
 )
 from pptx.enum.dml import MSO_THEME_COLOR
-from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
+from pptx.enum.shapes import MSO_SHAPE
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
@@ -33,6 +33,7 @@ from pptx.opc.serialized import PackageWriter, _PhysPkgWriter
 from pptx.oxml.ns import qn
 from pptx.parts.slide import NotesSlidePart
 from pptx.shapes.autoshape import AutoShapeType
+from pptx.shapes.placeholder import SlidePlaceholder
 from pptx.util import Emu, Pt
 
 from briefgen.layout import plan
@@ -257,13 +258,14 @@ def _add_textbox(shapes: Any, box: plan.TextBox, part: Any, look: _Look) -> Any:
 _PLACEHOLDER_TYPES = {"footer": "ftr", "number": "sldNum", "date": "dt"}
 
 
-def _add_in_placeholder(slide: Any, box: plan.TextBox, part: Any, look: _Look) -> None:
+def _add_in_placeholder(slide: Any, box: plan.TextBox, part: Any, look: _Look,
+                        layout_placeholders: dict[str, Any]) -> None:
     """A footer or slide number in the layout's placeholder of its kind, where the layout has
     one (python-pptx's add_slide leaves those out), else as a text box."""
     sp = _add_textbox(slide.shapes, box, part, look)
     kind = _PLACEHOLDER_TYPES[box.placeholder or ""]
-    found = slide.slide_layout._element.xpath(f".//p:nvPr/p:ph[@type='{kind}']")
-    if not found:
+    found = layout_placeholders.get(kind)
+    if found is None:
         return
     nv = sp[0]
     c_nv_sp_pr = nv[1]
@@ -271,8 +273,8 @@ def _add_in_placeholder(slide: Any, box: plan.TextBox, part: Any, look: _Look) -
     _sub(c_nv_sp_pr, "a:spLocks", noGrp="1")
     ph = _sub(nv[2], "p:ph", type=kind)
     for key in ("sz", "idx"):
-        if found[0].get(key):
-            ph.set(key, found[0].get(key))
+        if found.get(key):
+            ph.set(key, found.get(key))
 
 
 _DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
@@ -792,20 +794,57 @@ class _NotesSlides:
         notes_slide.notes_text_frame.text = text
 
 
-def _title_placeholder(placeholders: list[Any]) -> Any:
-    """The layout's title placeholder, by its type: python-pptx's `shapes.title` takes the
-    first placeholder of index 0, which LibreOffice's exports give their content areas too."""
-    return next((shape for shape in placeholders
-                 if shape.placeholder_format.type in (PP_PLACEHOLDER.TITLE,
-                                                      PP_PLACEHOLDER.CENTER_TITLE)), None)
+_PH = "p:nvSpPr/p:nvPr/p:ph"
+_NS = {"p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
+# By type: a title by its type, as python-pptx's `shapes.title` takes the first placeholder
+# of index 0, which LibreOffice's exports give their content areas too; the content area a
+# body or object one (an object placeholder has no type in the file).
+_TITLE_TYPES, _BODY_TYPES = ("title", "ctrTitle"), ("body", "obj")
 
 
-def _body_placeholder(placeholders: list[Any]) -> Any:
-    """The layout's content placeholder: a body or object one (an object placeholder has
-    no type in the file)."""
-    return next((shape for shape in placeholders
-                 if shape.placeholder_format.type in (PP_PLACEHOLDER.BODY,
-                                                      PP_PLACEHOLDER.OBJECT)), None)
+class _Slides:
+    """Adds the deck's slides. python-pptx copies a layout's placeholders onto each new slide
+    by looking up every one of them by XPath; here that is done for a layout's first slide,
+    and its next slides get copies of what that one was given (the same ids and names)."""
+
+    def __init__(self, prs: Any) -> None:
+        self.prs = prs
+        self.clones: dict[str, list[Any]] = {}
+        self.by_type: dict[str, dict[str, Any]] = {}
+
+    def add(self, layout: Any) -> Any:
+        key = str(layout.part.partname)
+        if key not in self.clones:
+            slide = self.prs.slides.add_slide(layout)
+            self.clones[key] = [copy.deepcopy(sp) for sp in self.placeholders(slide)]
+            self.by_type[key] = {}
+            for ph in layout._element.iterfind(".//" + _PH.split("/", 1)[1], _NS):
+                self.by_type[key].setdefault(ph.get("type", "obj"), ph)
+            return slide
+        r_id, slide = self.prs.part.add_slide(layout)
+        tree = slide.shapes._spTree
+        for sp in self.clones[key]:
+            tree.append(copy.deepcopy(sp))
+        self.prs.slides._sldIdLst.add_sldId(r_id)
+        return slide
+
+    def layout_placeholders(self, slide: Any) -> dict[str, Any]:
+        """The `<p:ph>` of each type on the slide's layout, the first of each."""
+        return self.by_type[str(slide.part.slide_layout.part.partname)]
+
+    @staticmethod
+    def placeholders(slide: Any) -> list[Any]:
+        """The placeholders' `<p:sp>` on a new slide."""
+        return [sp for sp in slide.shapes._spTree.iterchildren(_tag("p:sp"))
+                if sp.find(_PH, _NS) is not None]
+
+
+def _placeholder_of(slide: Any, elements: list[Any], types: tuple[str, ...]) -> Any:
+    """The first placeholder of one of `types`, as python-pptx's shape object, or None."""
+    for sp in elements:
+        if sp.find(_PH, _NS).get("type", "obj") in types:
+            return SlidePlaceholder(sp, slide.shapes)
+    return None
 
 
 def _fill_placeholder(slide: Any, title: Any, box: plan.TextBox, look: _Look) -> None:
@@ -869,31 +908,32 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
     package.next_partname = _PartNames(package)
     look = _look(deck)
     notes_slides = _NotesSlides()
+    slides = _Slides(prs)
     titles = []
     for slide_plan in deck.slides:
-        slide = prs.slides.add_slide(_layout(prs, slide_plan))
+        slide = slides.add(_layout(prs, slide_plan))
         # Placeholders the plan does not use would show "Click to add text" in PowerPoint;
         # the layout's are listed now, before the slide holds many shapes to look through.
-        placeholders = list(slide.placeholders)
+        placeholders = slides.placeholders(slide)
         filled = set()
         shapes = slide.shapes
         # New shapes take ids counted up from the layout's placeholders, as python-pptx's
         # default search of every id on the slide for each shape would give them.
         shapes.turbo_add_enabled = True
         part = slide.part
-        title = _title_placeholder(placeholders)
-        body = _body_placeholder(placeholders)
+        title = _placeholder_of(slide, placeholders, _TITLE_TYPES)
+        body = _placeholder_of(slide, placeholders, _BODY_TYPES)
         for item in slide_plan.items:
             if (isinstance(item, plan.TextBox) and item.placeholder == "title"
                     and title is not None):
                 _fill_placeholder(slide, title, item, look)
-                filled.add(title.shape_id)
+                filled.add(title._element)
             elif (isinstance(item, plan.TextBox) and item.placeholder == "body"
                     and body is not None):
                 _fill_placeholder(slide, body, item, look)
-                filled.add(body.shape_id)
+                filled.add(body._element)
             elif isinstance(item, plan.TextBox) and item.placeholder in _PLACEHOLDER_TYPES:
-                _add_in_placeholder(slide, item, part, look)
+                _add_in_placeholder(slide, item, part, look, slides.layout_placeholders(slide))
             elif isinstance(item, plan.TextBox):
                 _add_textbox(shapes, item, part, look)
             elif isinstance(item, plan.Shape):
@@ -907,8 +947,8 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
             elif isinstance(item, plan.Group):
                 _add_group(shapes, item, part, look)
         for placeholder in placeholders:
-            if placeholder.shape_id not in filled:
-                placeholder._element.getparent().remove(placeholder._element)
+            if placeholder not in filled:
+                placeholder.getparent().remove(placeholder)
         if slide_plan.notes:
             notes_slides.add(slide, slide_plan.notes)
         titles.append(title.text_frame.text if title is not None else "")
