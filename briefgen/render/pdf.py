@@ -229,6 +229,19 @@ class Text(Paragraph):  # type: ignore[misc]
     def __init__(self, text: Any, *args: Any, **kw: Any) -> None:
         super().__init__(text, *args, **kw)
         self.marked = isinstance(text, str) and SPAN_CALLBACK in text
+        self.wrapped: tuple[float, Any, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # reportlab breaks the lines again on every call, and a paragraph is wrapped several
+        # times at one width (a table measures its cells, then draws them; a kept group is
+        # measured, then placed): the lines broken for a width and style are kept. A split
+        # that finds no room drops them (blPara), and they are broken again.
+        if (self.wrapped is not None and self.wrapped[0] == availWidth
+                and self.wrapped[1] is self.style and "blPara" in self.__dict__):
+            return self.wrapped[2]
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self.wrapped = (availWidth, self.style, size)
+        return size
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         tagger: Tagger = canvas.tagger
