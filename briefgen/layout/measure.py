@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
-from itertools import groupby, pairwise
+from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
 
@@ -277,8 +277,20 @@ def _split_long(atom: _Atom, width: float, family: str, size: float) -> list[_At
 def _to_spans(atoms: list[_Atom]) -> tuple[Span, ...]:
     """A line's atoms as spans: neighbours in the same style joined into one."""
     spans: list[Span] = []
-    for style, run in groupby((a for a in atoms if a.text), key=lambda a: _style(a.span)):
-        spans.append(Span("".join(a.text for a in run), *style))
+    texts: list[str] = []
+    current: Span | None = None
+    for atom in atoms:
+        if not atom.text:
+            continue
+        span = atom.span
+        if current is not None and (span is current or _style(span) == _style(current)):
+            texts.append(atom.text)
+            continue
+        if current is not None:
+            spans.append(Span("".join(texts), *_style(current)))
+        current, texts = span, [atom.text]
+    if current is not None:
+        spans.append(Span("".join(texts), *_style(current)))
     return tuple(spans)
 
 
