@@ -299,8 +299,8 @@ def _style(span: Span) -> tuple[bool, bool, bool, str | None]:
 
 
 # The deck's planner measures a paragraph again for each size and layout it tries: half the
-# calls or more repeat one before. A build clears the cache once the deck is planned (the
-# stress fixture's wraps hold 25 MB, which the memo can use).
+# calls or more repeat one before, and a rebuild after an edit (watch) measures the same
+# paragraphs again. Bounded: the stress fixture's wraps take ~6 MB.
 @lru_cache(maxsize=8192)
 def wrap(spans: tuple[Span, ...], width: float, size: float, family: str = "sans",
          line_spacing: float = 1.2) -> Measured:
