@@ -48,11 +48,15 @@ class _Font(TTFont):  # type: ignore[misc]
         if hasattr(TTFont, "shapable"):  # newer reportlab can shape text with harfbuzz
             self.shapable = False  # runs are shaped before they reach reportlab (shape_arabic)
         self.coverage = frozenset(self.face.charToGlyph)
+        self.seen: set[str] = set()  # characters drawn so far, each given a glyph
 
     def splitString(self, text: str | bytes, doc: Any, encoding: str = "utf-8") -> Any:
-        glyphs = self.face.charToGlyph
-        for char in set(text.decode(encoding) if isinstance(text, bytes) else text):
-            glyphs.setdefault(ord(char), 0)  # drawn as the missing-glyph box, read back as typed
+        chars = text.decode(encoding) if isinstance(text, bytes) else text
+        if not self.seen.issuperset(chars):
+            glyphs = self.face.charToGlyph
+            for char in set(chars) - self.seen:
+                glyphs.setdefault(ord(char), 0)  # drawn as the missing-glyph box, read as typed
+            self.seen.update(chars)
         return super().splitString(text, doc, encoding)
 
     def addObjects(self, doc: Any) -> None:

@@ -396,6 +396,8 @@ def language_of(text: str, document: str) -> str | None:
     """The language of a text written mostly in another script than the document's (the
     Chinese title of a source in an English memo), for its element's /Lang; None when it is
     the document's. Only the script tells: kana is Japanese, Hangul Korean, Han Chinese."""
+    if max(text, default="\0") < "\u0590":  # no letter of the scripts counted below
+        return None
     letters = sum(ch.isalpha() for ch in text)
     if not letters:
         return None
