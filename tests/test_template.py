@@ -100,6 +100,41 @@ def test_the_template_look_wins_except_what_the_theme_file_sets(tmp_path: Path) 
     assert own_roles["fonts.deck.heading"] == ("Calibri", "template")
 
 
+def run_looks(path: Path) -> set[tuple[str, str]]:
+    """Each (colour, Latin typeface) the deck's text runs are written in."""
+    deck = Presentation(str(path))
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    found = set()
+    for slide in deck.slides:
+        for r_pr in slide._element.iter(f"{a}rPr"):
+            fill = r_pr.find(f"{a}solidFill")
+            color = fill[0] if fill is not None else None
+            latin = r_pr.find(f"{a}latin")
+            if color is not None and latin is not None:
+                found.add((f"{color.tag.removeprefix(a)}:{color.get('val')}",
+                           str(latin.get("typeface"))))
+    return found
+
+
+def test_runs_name_the_templates_theme_except_what_the_theme_file_sets(
+        tmp_path: Path) -> None:
+    """On the template's theme the body is tx1 in the body font (+mn-lt), titles in the
+    heading font (+mj-lt); a colour and a font the theme file sets stay as it says, even
+    where they are the template's own (black, Calibri)."""
+    make_template(tmp_path)
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("name: plain\nextends: corporate\ndeck:\n  template: house.pptx\n")
+    own = tmp_path / "own.yaml"
+    own.write_text("name: own\nextends: corporate\ncolors:\n  text: '#000000'\n"
+                   "fonts:\n  deck:\n    body: Calibri\ndeck:\n  template: house.pptx\n")
+    on_template = run_looks(build(SAMPLE, theme=str(plain), out=tmp_path / "a").outputs["pptx"])
+    on_own = run_looks(build(SAMPLE, theme=str(own), out=tmp_path / "b").outputs["pptx"])
+    assert {("schemeClr:tx1", "+mn-lt"), ("schemeClr:tx1", "+mj-lt")} <= on_template
+    assert not any(color == "srgbClr:000000" or font == "Calibri" for color, font in on_template)
+    assert ("srgbClr:000000", "Calibri") in on_own
+    assert not any(color == "schemeClr:tx1" or font == "+mn-lt" for color, font in on_own)
+
+
 def test_themes_show_prints_the_roles_the_deck_uses_on_its_template(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

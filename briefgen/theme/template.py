@@ -69,6 +69,7 @@ class MasterLook:
     title_font: str
     body_text_font: str
     own_number: bool  # a slide-number field in a shape of its own, shown on every slide
+    heading_east_asian_font: str = ""
 
     def color(self, slot: str) -> str | None:
         return dict(self.colors).get(slot)
@@ -249,7 +250,8 @@ def _look(master: Any, theme: Any) -> MasterLook:
         typeface("a:minorFont/a:latin"), typeface("a:minorFont/a:ea"),
         placeholder_color("title") or style_color("titleStyle"),
         placeholder_color("body") or style_color("bodyStyle"),
-        style_font("titleStyle", "title"), style_font("bodyStyle", "body"), own_number)
+        style_font("titleStyle", "title"), style_font("bodyStyle", "body"), own_number,
+        typeface("a:majorFont/a:ea"))
 
 
 def _kind(layout_type: str, title: Box | None, centred: bool, subtitle: Box | None,
