@@ -83,6 +83,9 @@ def _find_closing(text: str, marker: str, start: int) -> int:
         j += 2 if is_double_star else 1
 
 
+_MAY_OPEN = re.compile(r"[`*\[]")
+
+
 def _parse_inline(text: str, bold: bool, italic: bool, href: str | None) -> list[Span]:
     spans: list[Span] = []
     buf: list[str] = []
@@ -94,6 +97,14 @@ def _parse_inline(text: str, bold: bool, italic: bool, href: str | None) -> list
 
     i = 0
     while i < len(text):
+        # Text up to the next character that may open markup is kept as it is.
+        special = _MAY_OPEN.search(text, i)
+        if special is None:
+            buf.append(text[i:])
+            break
+        if special.start() > i:
+            buf.append(text[i : special.start()])
+            i = special.start()
         ch = text[i]
         if ch == "`":
             end = text.find("`", i + 1)

@@ -1,7 +1,5 @@
 """The brief format as pydantic models: every key, its type, its rules and its description."""
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -246,7 +244,7 @@ Confidence = Annotated[
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
@@ -506,7 +504,7 @@ class ChartAxis(Model):
     max: ChartValue | None = Field(None, description="Highest value the axis shows.")
 
     @model_validator(mode="after")
-    def _ordered(self) -> ChartAxis:
+    def _ordered(self) -> "ChartAxis":
         if self.min is not None and self.max is not None and self.min >= self.max:
             raise RuleViolation(f"axis min {self.min:g} is not below max {self.max:g}",
                                 "make min smaller than max, or leave one out", ("min",))
@@ -559,7 +557,7 @@ class Chart(Model):
         return value
 
     @model_validator(mode="after")
-    def _options_fit_the_type(self) -> Chart:
+    def _options_fit_the_type(self) -> "Chart":
         kind, found = self.type, []
         if self.stacked and kind not in ("bar", "column"):
             found.append(RuleViolation(f"a {kind} chart cannot be stacked",
@@ -927,7 +925,7 @@ class Brief(Model):
         return sections
 
     @model_validator(mode="after")
-    def _within_budget(self) -> Brief:
+    def _within_budget(self) -> "Brief":
         items, chars = _size(self)
         found = []
         if items > MAX_TOTAL_ITEMS:

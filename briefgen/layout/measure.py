@@ -7,8 +7,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
-from itertools import pairwise
+from itertools import groupby, pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 from briefgen.brief.markup import Span
 from briefgen.labels import NO_LINE_END, NO_LINE_START
@@ -96,7 +97,9 @@ _FIRST_WIDE = "\u1100"
 
 
 def has_wide(text: str) -> bool:
-    return max(text, default=" ") >= _FIRST_WIDE and any(map(is_wide, text))
+    # Dashes and curly quotes are above U+1100 too: look at each such character once.
+    return max(text, default=" ") >= _FIRST_WIDE and any(
+        is_wide(char) for char in set(text) if char >= _FIRST_WIDE)
 
 
 @cache
@@ -155,8 +158,11 @@ class Measured:
         return tuple(_to_spans(list(line)) for line in self.atom_lines)
 
 
-@dataclass(frozen=True, slots=True)
-class _Atom:
+class _Atom(NamedTuple):
+    """A piece of a line: a word, part of one, or a space. A tuple: a long paragraph makes
+    tens of thousands, which a frozen dataclass's checked set-up would make several times
+    slower to build."""
+
     text: str
     span: Span
     width: float
@@ -197,14 +203,17 @@ def _atoms(spans: tuple[Span, ...], family: str, size: float) -> tuple[_Atom, ..
 
         if not has_wide(span.text):
             # No CJK: words are what lies between spaces and line breaks.
+            has_url = URL.search(span.text) is not None
             for token in _TOKENS.findall(span.text):
                 if token == "\n":
                     atoms.append(_Atom("", span, 0.0, False, hard_break=True))
                 elif token == " ":
                     push(token, True)
-                else:
+                elif has_url:
                     for piece in _url_pieces(token):  # no space between: a line may end there
                         push(piece)
+                else:
+                    push(token)
             continue
         for char in span.text:
             if char == "\n":
@@ -266,19 +275,15 @@ def _split_long(atom: _Atom, width: float, family: str, size: float) -> list[_At
 
 
 def _to_spans(atoms: list[_Atom]) -> tuple[Span, ...]:
+    """A line's atoms as spans: neighbours in the same style joined into one."""
     spans: list[Span] = []
-    for atom in atoms:
-        if spans and spans[-1].text and _same_style(spans[-1], atom.span):
-            last = spans[-1]
-            spans[-1] = Span(last.text + atom.text, last.bold, last.italic, last.code, last.href)
-        else:
-            s = atom.span
-            spans.append(Span(atom.text, s.bold, s.italic, s.code, s.href))
-    return tuple(s for s in spans if s.text)
+    for style, run in groupby((a for a in atoms if a.text), key=lambda a: _style(a.span)):
+        spans.append(Span("".join(a.text for a in run), *style))
+    return tuple(spans)
 
 
-def _same_style(a: Span, b: Span) -> bool:
-    return (a.bold, a.italic, a.code, a.href) == (b.bold, b.italic, b.code, b.href)
+def _style(span: Span) -> tuple[bool, bool, bool, str | None]:
+    return span.bold, span.italic, span.code, span.href
 
 
 # The deck's planner measures a paragraph again for each size and layout it tries: half the

@@ -25,13 +25,15 @@ from pptx.enum.chart import (
     XL_TICK_LABEL_POSITION,
 )
 from pptx.enum.dml import MSO_THEME_COLOR
-from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
+from pptx.enum.shapes import MSO_SHAPE
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
 from pptx.opc.serialized import PackageWriter, _PhysPkgWriter
 from pptx.oxml.ns import qn
 from pptx.parts.slide import NotesSlidePart
+from pptx.shapes.autoshape import AutoShapeType
+from pptx.shapes.placeholder import SlidePlaceholder
 from pptx.util import Emu, Pt
 
 from briefgen.layout import plan
@@ -168,9 +170,9 @@ def _east_asian_language(text: str, language: str) -> str | None:
     return "zh-CN"
 
 
-def _c_nv_pr(shape: Any) -> Any:
+def _c_nv_pr(element: Any) -> Any:
     """The <p:cNvPr> with a shape's id, name and alt text: the first child of its first child."""
-    return shape._element[0][0]
+    return element[0][0]
 
 
 def _escape_control(text: str) -> str:
@@ -280,58 +282,59 @@ def _set_fill(sp_pr: Any, color: str | None, look: _Look) -> None:
 
 
 def _add_textbox(shapes: Any, box: plan.TextBox, part: Any, look: _Look) -> Any:
-    shape = shapes.add_textbox(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
-    _c_nv_pr(shape).set("name", box.name)
+    """A text box's <p:sp>. Made by the shape tree's own element maker: its `add_textbox`
+    then wraps the element in a shape object, looking for a placeholder in it by XPath."""
+    sp = shapes._add_textbox_sp(_emu(box.x), _emu(box.y), _emu(box.w), _emu(box.h))
+    _c_nv_pr(sp).set("name", box.name)
     if box.rotation:
-        shape.rotation = box.rotation
-    sp = shape._element
+        sp.rot = box.rotation
     if box.fill:
         _set_fill(sp.spPr, box.fill, look)
     _fill_frame(sp.txBody, box.paras, box.inset, box.anchor, part, look, box.field)
-    return shape
+    return sp
 
 
 _PLACEHOLDER_TYPES = {"footer": "ftr", "number": "sldNum", "date": "dt"}
 
 
-def _add_in_placeholder(slide: Any, box: plan.TextBox, part: Any, look: _Look) -> None:
+def _add_in_placeholder(slide: Any, box: plan.TextBox, part: Any, look: _Look,
+                        layout_placeholders: dict[str, Any]) -> None:
     """A footer or slide number in the layout's placeholder of its kind, where the layout has
     one (python-pptx's add_slide leaves those out), else as a text box."""
-    shape = _add_textbox(slide.shapes, box, part, look)
+    sp = _add_textbox(slide.shapes, box, part, look)
     kind = _PLACEHOLDER_TYPES[box.placeholder or ""]
-    found = slide.slide_layout._element.xpath(f".//p:nvPr/p:ph[@type='{kind}']")
-    if not found:
+    found = layout_placeholders.get(kind)
+    if found is None:
         return
-    nv = shape._element[0]
+    nv = sp[0]
     c_nv_sp_pr = nv[1]
     c_nv_sp_pr.attrib.pop("txBox", None)
     _sub(c_nv_sp_pr, "a:spLocks", noGrp="1")
     ph = _sub(nv[2], "p:ph", type=kind)
     for key in ("sz", "idx"):
-        if found[0].get(key):
-            ph.set(key, found[0].get(key))
+        if found.get(key):
+            ph.set(key, found.get(key))
 
 
 _DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
 _DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
 
 
-def _mark_decorative(shape: Any) -> None:
+def _mark_decorative(element: Any) -> None:
     """A shape that says nothing (a rule, band, card or bar): screen readers pass over it."""
-    ext = _sub(_sub(_c_nv_pr(shape), "a:extLst"), "a:ext", uri=_DECORATIVE_EXT)
+    ext = _sub(_sub(_c_nv_pr(element), "a:extLst"), "a:ext", uri=_DECORATIVE_EXT)
     etree.SubElement(ext, f"{{{_DECORATIVE_NS}}}decorative", {"val": "1"},
                      nsmap={"adec": _DECORATIVE_NS})
 
 
 def _add_shape(shapes: Any, item: plan.Shape, part: Any, look: _Look) -> None:
-    shape = shapes.add_shape(_SHAPES[item.kind], _emu(item.x), _emu(item.y), _emu(item.w),
-                             _emu(item.h))
-    _c_nv_pr(shape).set("name", item.name)
+    sp = shapes._add_sp(AutoShapeType(_SHAPES[item.kind]), _emu(item.x), _emu(item.y),
+                        _emu(item.w), _emu(item.h))
+    _c_nv_pr(sp).set("name", item.name)
     if item.alt:
-        _set_alt(shape, item.alt)
+        _set_alt(sp, item.alt)
     if not item.text:
-        _mark_decorative(shape)
-    sp = shape._element
+        _mark_decorative(sp)
     # The default shape style adds a theme shadow and outline; the plan says exactly what to draw.
     style = sp.find(_tag("p:style"))
     if style is not None:
@@ -352,9 +355,13 @@ def _add_shape(shapes: Any, item: plan.Shape, part: Any, look: _Look) -> None:
 
 def _add_group(shapes: Any, item: plan.Group, part: Any, look: _Look) -> None:
     """Shapes read and moved as one, e.g. a row of the predictions."""
+    # The group takes the next id by a search of the slide, which the ids counted for new
+    # shapes (render_pptx) must then start above.
+    shapes.turbo_add_enabled = False
     group = shapes.add_group_shape()
-    _c_nv_pr(group).set("name", item.name)
-    _set_alt(group, item.alt)
+    shapes.turbo_add_enabled = True
+    _c_nv_pr(group._element).set("name", item.name)
+    _set_alt(group._element, item.alt)
     # Each member is made on the slide and moved into the group, whose extents are then
     # worked out once: a group's own shapes work them out again after every shape added.
     tree = shapes._spTree
@@ -389,8 +396,8 @@ def _cell_borders(tc: Any, fill: str | None, border: str, padding: float, look: 
 def _add_table(shapes: Any, item: plan.Table, part: Any, look: _Look) -> None:
     rows, cols = len(item.rows), len(item.col_widths)
     frame = shapes.add_table(rows, cols, _emu(item.x), _emu(item.y), _emu(item.w), _emu(item.h))
-    _c_nv_pr(frame).set("name", item.name)
-    _set_alt(frame, item.alt)
+    _c_nv_pr(frame._element).set("name", item.name)
+    _set_alt(frame._element, item.alt)
     table = frame.table
     table.first_row = item.header_rows > 0
     table.horz_banding = False
@@ -410,8 +417,8 @@ def _add_table(shapes: Any, item: plan.Table, part: Any, look: _Look) -> None:
             _cell_borders(tc, cell_plan.fill, item.border, item.padding, look)
 
 
-def _set_alt(shape: Any, alt: str) -> None:
-    _c_nv_pr(shape).set("descr", alt)
+def _set_alt(element: Any, alt: str) -> None:
+    _c_nv_pr(element).set("descr", alt)
 
 
 _STACKED = {("bar", ""): XL_CHART_TYPE.BAR_CLUSTERED, ("bar", "stacked"): XL_CHART_TYPE.BAR_STACKED,
@@ -451,8 +458,8 @@ def _add_chart(shapes: Any, item: plan.Chart, look: _Look) -> None:
         data.add_series(one.name, one.values)
     frame = shapes.add_chart(_STACKED[spec.kind, spec.stacked], _emu(item.x), _emu(item.y),
                              _emu(item.w), _emu(item.h), data)
-    _c_nv_pr(frame).set("name", item.name)
-    _set_alt(frame, item.alt)
+    _c_nv_pr(frame._element).set("name", item.name)
+    _set_alt(frame._element, item.alt)
     chart = frame.chart
     if spec.combo:
         _move_lines(chart, spec)
@@ -653,8 +660,8 @@ def _move_lines(chart: Any, spec: plan.ChartSpec) -> None:
 def _add_picture(shapes: Any, item: plan.Picture, base: Path) -> None:
     picture = shapes.add_picture(str(base / item.path), _emu(item.x), _emu(item.y),
                                  _emu(item.w), _emu(item.h))
-    _c_nv_pr(picture).set("name", item.name)
-    _set_alt(picture, item.alt)
+    _c_nv_pr(picture._element).set("name", item.name)
+    _set_alt(picture._element, item.alt)
 
 
 def _set_metadata(prs: Any, meta: plan.Metadata) -> None:
@@ -826,20 +833,57 @@ class _NotesSlides:
         notes_slide.notes_text_frame.text = text
 
 
-def _title_placeholder(placeholders: list[Any]) -> Any:
-    """The layout's title placeholder, by its type: python-pptx's `shapes.title` takes the
-    first placeholder of index 0, which LibreOffice's exports give their content areas too."""
-    return next((shape for shape in placeholders
-                 if shape.placeholder_format.type in (PP_PLACEHOLDER.TITLE,
-                                                      PP_PLACEHOLDER.CENTER_TITLE)), None)
+_PH = "p:nvSpPr/p:nvPr/p:ph"
+_NS = {"p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
+# By type: a title by its type, as python-pptx's `shapes.title` takes the first placeholder
+# of index 0, which LibreOffice's exports give their content areas too; the content area a
+# body or object one (an object placeholder has no type in the file).
+_TITLE_TYPES, _BODY_TYPES = ("title", "ctrTitle"), ("body", "obj")
 
 
-def _body_placeholder(placeholders: list[Any]) -> Any:
-    """The layout's content placeholder: a body or object one (an object placeholder has
-    no type in the file)."""
-    return next((shape for shape in placeholders
-                 if shape.placeholder_format.type in (PP_PLACEHOLDER.BODY,
-                                                      PP_PLACEHOLDER.OBJECT)), None)
+class _Slides:
+    """Adds the deck's slides. python-pptx copies a layout's placeholders onto each new slide
+    by looking up every one of them by XPath; here that is done for a layout's first slide,
+    and its next slides get copies of what that one was given (the same ids and names)."""
+
+    def __init__(self, prs: Any) -> None:
+        self.prs = prs
+        self.clones: dict[str, list[Any]] = {}
+        self.by_type: dict[str, dict[str, Any]] = {}
+
+    def add(self, layout: Any) -> Any:
+        key = str(layout.part.partname)
+        if key not in self.clones:
+            slide = self.prs.slides.add_slide(layout)
+            self.clones[key] = [copy.deepcopy(sp) for sp in self.placeholders(slide)]
+            self.by_type[key] = {}
+            for ph in layout._element.iterfind(".//" + _PH.split("/", 1)[1], _NS):
+                self.by_type[key].setdefault(ph.get("type", "obj"), ph)
+            return slide
+        r_id, slide = self.prs.part.add_slide(layout)
+        tree = slide.shapes._spTree
+        for sp in self.clones[key]:
+            tree.append(copy.deepcopy(sp))
+        self.prs.slides._sldIdLst.add_sldId(r_id)
+        return slide
+
+    def layout_placeholders(self, slide: Any) -> dict[str, Any]:
+        """The `<p:ph>` of each type on the slide's layout, the first of each."""
+        return self.by_type[str(slide.part.slide_layout.part.partname)]
+
+    @staticmethod
+    def placeholders(slide: Any) -> list[Any]:
+        """The placeholders' `<p:sp>` on a new slide."""
+        return [sp for sp in slide.shapes._spTree.iterchildren(_tag("p:sp"))
+                if sp.find(_PH, _NS) is not None]
+
+
+def _placeholder_of(slide: Any, elements: list[Any], types: tuple[str, ...]) -> Any:
+    """The first placeholder of one of `types`, as python-pptx's shape object, or None."""
+    for sp in elements:
+        if sp.find(_PH, _NS).get("type", "obj") in types:
+            return SlidePlaceholder(sp, slide.shapes)
+    return None
 
 
 def _fill_placeholder(slide: Any, title: Any, box: plan.TextBox, look: _Look) -> None:
@@ -903,31 +947,35 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
     package.next_partname = _PartNames(package)
     looks: dict[int | None, _Look] = {}
     notes_slides = _NotesSlides()
+    slides = _Slides(prs)
     titles = []
     for slide_plan in deck.slides:
         if slide_plan.master not in looks:
             looks[slide_plan.master] = _look(deck, slide_plan.master)
         look = looks[slide_plan.master]
-        slide = prs.slides.add_slide(_layout(prs, slide_plan))
+        slide = slides.add(_layout(prs, slide_plan))
         # Placeholders the plan does not use would show "Click to add text" in PowerPoint;
         # the layout's are listed now, before the slide holds many shapes to look through.
-        placeholders = list(slide.placeholders)
+        placeholders = slides.placeholders(slide)
         filled = set()
         shapes = slide.shapes
+        # New shapes take ids counted up from the layout's placeholders, as python-pptx's
+        # default search of every id on the slide for each shape would give them.
+        shapes.turbo_add_enabled = True
         part = slide.part
-        title = _title_placeholder(placeholders)
-        body = _body_placeholder(placeholders)
+        title = _placeholder_of(slide, placeholders, _TITLE_TYPES)
+        body = _placeholder_of(slide, placeholders, _BODY_TYPES)
         for item in slide_plan.items:
             if (isinstance(item, plan.TextBox) and item.placeholder == "title"
                     and title is not None):
                 _fill_placeholder(slide, title, item, look)
-                filled.add(title.shape_id)
+                filled.add(title._element)
             elif (isinstance(item, plan.TextBox) and item.placeholder == "body"
                     and body is not None):
                 _fill_placeholder(slide, body, item, look)
-                filled.add(body.shape_id)
+                filled.add(body._element)
             elif isinstance(item, plan.TextBox) and item.placeholder in _PLACEHOLDER_TYPES:
-                _add_in_placeholder(slide, item, part, look)
+                _add_in_placeholder(slide, item, part, look, slides.layout_placeholders(slide))
             elif isinstance(item, plan.TextBox):
                 _add_textbox(shapes, item, part, look)
             elif isinstance(item, plan.Shape):
@@ -941,8 +989,8 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
             elif isinstance(item, plan.Group):
                 _add_group(shapes, item, part, look)
         for placeholder in placeholders:
-            if placeholder.shape_id not in filled:
-                placeholder._element.getparent().remove(placeholder._element)
+            if placeholder not in filled:
+                placeholder.getparent().remove(placeholder)
         if slide_plan.notes:
             notes_slides.add(slide, slide_plan.notes)
         titles.append(title.text_frame.text if title is not None else "")

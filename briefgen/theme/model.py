@@ -1,7 +1,5 @@
 """The theme format: colours by role, fonts, sizes and page geometry for both outputs."""
 
-from __future__ import annotations
-
 import re
 from typing import Annotated, Any, Literal
 
@@ -63,7 +61,7 @@ Color = Annotated[str, BeforeValidator(_to_color), PlainSerializer(lambda c: f"#
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Colors(Model):
@@ -118,7 +116,7 @@ class DeckSizes(Model):
     line_spacing: float = Field(1.2, ge=1.0, le=2.0, description="Line height / font size.")
 
     @model_validator(mode="after")
-    def _floors_below_sizes(self) -> DeckSizes:
+    def _floors_below_sizes(self) -> "DeckSizes":
         for size, floor in (("title", "title_floor"), ("body", "body_floor"),
                             ("table", "table_floor")):
             if getattr(self, floor) > getattr(self, size):
@@ -212,7 +210,7 @@ class Theme(Model):
         return self._template
 
     @model_validator(mode="after")
-    def _readable(self) -> Theme:
+    def _readable(self) -> "Theme":
         base: dict[str, str] = {role: getattr(self.colors, role)
                                 for role in Colors.model_fields if role != "series"}
         # The memo is printed on white unless the theme says otherwise.
