@@ -85,6 +85,8 @@ class TemplateInfo:
     layouts: tuple[Layout, ...]
     masters: tuple[MasterLook, ...]
     example_masters: tuple[int, ...]  # the master of each of the template's own slides
+    # Fonts the template embeds in a form that cannot be measured (compressed), by name.
+    unreadable_fonts: tuple[str, ...] = ()
 
     def layout(self, name: str) -> Layout | None:
         return next((item for item in self.layouts if item.name == name), None)
@@ -367,7 +369,37 @@ def read_template(path: Path) -> TemplateInfo:
     masters = list(prs.slide_masters)
     example = tuple(masters.index(slide.slide_layout.slide_master) for slide in prs.slides)
     return TemplateInfo(str(path.resolve()), width, height, tuple(layouts), tuple(looks),
-                        example)
+                        example, _embedded_fonts(prs.part))
+
+
+_EMBEDDED_FACES = {"regular": "regular", "bold": "bold", "italic": "italic",
+                   "boldItalic": "bold italic"}
+
+
+def _embedded_fonts(part: Any) -> tuple[str, ...]:
+    """Measure the fonts the presentation embeds (<p:embeddedFontLst>) with their own data;
+    the names of those whose regular face cannot be read."""
+    from briefgen.theme.fonts import embed, embedded_truetype
+
+    unreadable = []
+    for font in part._element.iterfind("p:embeddedFontLst/p:embeddedFont", _NS):
+        family = font.find("p:font", _NS)
+        name = family.get("typeface", "") if family is not None else ""
+        faces = {}
+        for tag, face in _EMBEDDED_FACES.items():
+            ref = font.find(f"p:{tag}", _NS)
+            rel = ref.get(f"{{{_NS['r']}}}id") if ref is not None else None
+            if rel and rel in part.rels:
+                data = embedded_truetype(part.related_part(rel).blob)
+                if data:
+                    faces[face] = data
+        if not name:
+            continue
+        if "regular" in faces:
+            embed(name, faces)
+        else:
+            unreadable.append(name)
+    return tuple(unreadable)
 
 
 def _generic_boxes(places: list[tuple[str, Box, bool]], master: list[tuple[str, Box, bool]]
