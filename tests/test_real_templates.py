@@ -145,6 +145,11 @@ def test_every_box_is_on_the_slide_fits_its_text_and_the_body_keeps_to_the_conte
     outside = []
     for number, slide in enumerate(deck.slides, 1):
         if slide.kind == "title":
+            # The subtitle and details stay clear of the footers the slide fills.
+            footers = [i.y for i in slide.items if i.name in ("Footer", "Date", "Slide number")]
+            for item in slide.items:
+                if item.name == "Details" and footers:
+                    assert item.y + item.h <= min(footers) + 0.5, "details over the footers"
             continue
         x, y, w, h = ctx.content_area(slide.kind)
         if ctx.title_placeholder(slide.kind) is None:
@@ -182,6 +187,38 @@ def test_a_template_with_only_a_title_layout_says_so_once_and_still_fits(
     assert len(fallbacks) == len({s.kind for s in deck.slides} - {"title"})
     assert all(text.endswith("using 'Title Slide'") for text in fallbacks)
     assert len(deck.slides) < 40
+
+
+def test_a_title_too_long_for_a_low_title_band_leads_the_body_under_the_kicker(
+        tmp_path: Path) -> None:
+    """A title placeholder one line high (as LibreOffice's Piano draws it): a headline that
+    would not fit it at the floor leads the body, the slide titled by its kicker, and no
+    title runs below its placeholder."""
+    prs = Presentation()
+    for part in (prs.slide_master, *prs.slide_layouts):
+        for shape in part.placeholders:
+            if shape.placeholder_format.type in (1, 3):  # title, centred title
+                shape.height = Emu(40 * 12700)
+    prs.save(str(tmp_path / "low.pptx"))
+    (tmp_path / "low.yaml").write_text("name: low\nextends: corporate\ndeck:\n"
+                                       "  template: low.pptx\n")
+    theme = load_theme(str(tmp_path / "low.yaml"))
+    deck, _ = plan_deck(load_brief(SAMPLE), theme, None)
+    assert problems(deck) == []
+    ctx, _ = make_context(load_brief(SAMPLE), theme, None)
+    summary = next(slide for slide in deck.slides if slide.kind == "summary")
+    title = next(item for item in summary.items if item.name == "Title")
+    lead = next(item for item in summary.items if item.name == "Lead")
+    assert isinstance(title, plan.TextBox) and isinstance(lead, plan.TextBox)
+    assert "".join(span.text for span in title.paras[0].spans) == ctx.labels.get(
+        "executive_summary")
+    headline = load_brief(SAMPLE).thesis.headline.paragraphs[0]
+    assert lead.paras[0].spans == headline
+    for slide in deck.slides:
+        placeholder = ctx.title_placeholder(slide.kind)
+        for item in slide.items:
+            if item.name == "Title" and placeholder and slide.kind != "title":
+                assert item.y + item.h <= placeholder[1] + placeholder[3] + 0.5, slide.kind
 
 
 def test_a_libreoffice_template_puts_the_body_where_the_master_leaves_room(

@@ -297,3 +297,34 @@ def test_a_font_embedded_compressed_is_estimated_with_a_warning_that_says_why(
         "Express, as PowerPoint saves it), which briefgen cannot read, and is not installed "
         "here; its text is measured as Arial widened by 20 %, which may leave room to spare "
         "(install the font to measure it exactly)"]
+
+
+def test_translucent_artwork_is_the_colour_it_makes_and_a_pattern_cannot_be_checked(
+        tmp_path: Path) -> None:
+    """A white box at 30 % over a black band is dark grey to text drawn on it, and a
+    patterned band is no one colour (as LibreOffice's Piano and Vivid masters draw them)."""
+    from pptx.dml.color import RGBColor
+    from pptx.enum.shapes import MSO_SHAPE
+
+    from briefgen.theme.template import read_template
+
+    prs = Presentation()
+    # Drawn on a slide, then moved to the master (whose shapes python-pptx cannot add).
+    shapes = prs.slides.add_slide(prs.slide_layouts[6]).shapes
+    band = shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, Inches(10), Inches(2))
+    band.fill.solid()
+    band.fill.fore_color.rgb = RGBColor(0, 0, 0)
+    veil = shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(1), Inches(0.5), Inches(8), Inches(1))
+    veil.fill.solid()
+    veil.fill.fore_color.rgb = RGBColor(255, 255, 255)
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    veil._element.spPr.find(f"{a}solidFill")[0].append(
+        veil._element.spPr.makeelement(f"{a}alpha", {"val": "30000"}))
+    grid = shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, Inches(5), Inches(10), Inches(2))
+    grid.fill.patterned()
+    tree = prs.slide_master.shapes._spTree
+    for shape in (band, veil, grid):
+        tree.append(shape._element)
+    prs.save(str(tmp_path / "veiled.pptx"))
+    colors = [b.color for b in read_template(tmp_path / "veiled.pptx").layouts[0].backdrops]
+    assert colors[-3:] == ["000000", "4C4C4C", ""]  # 30 % of 255, rounded
