@@ -112,11 +112,9 @@ def make(inputs: Inputs, formats: Iterable[str] = FORMATS
     messages: list[LayoutMessage] = []
     if "pptx" in wanted:
         from briefgen.layout.deck import plan_deck
-        from briefgen.layout.measure import wrap
         from briefgen.render.pptx import render_pptx
 
         deck, said = plan_deck(inputs.brief, inputs.theme, inputs.sizes)
-        wrap.cache_clear()  # what the planner measured, for the memo to use the memory
         data["pptx"], slides = render_pptx(deck, inputs.folder), len(deck.slides)
         messages += said
         # The presentation python-pptx built is a web of cycles that the collector, tuned to

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
-from itertools import groupby, pairwise
+from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
 
@@ -283,8 +283,20 @@ def _split_long(atom: _Atom, width: float, family: str, size: float) -> list[_At
 def _to_spans(atoms: list[_Atom]) -> tuple[Span, ...]:
     """A line's atoms as spans: neighbours in the same style joined into one."""
     spans: list[Span] = []
-    for style, run in groupby((a for a in atoms if a.text), key=lambda a: _style(a.span)):
-        spans.append(Span("".join(a.text for a in run), *style))
+    texts: list[str] = []
+    current: Span | None = None
+    for atom in atoms:
+        if not atom.text:
+            continue
+        span = atom.span
+        if current is not None and (span is current or _style(span) == _style(current)):
+            texts.append(atom.text)
+            continue
+        if current is not None:
+            spans.append(Span("".join(texts), *_style(current)))
+        current, texts = span, [atom.text]
+    if current is not None:
+        spans.append(Span("".join(texts), *_style(current)))
     return tuple(spans)
 
 
@@ -293,8 +305,8 @@ def _style(span: Span) -> tuple[bool, bool, bool, str | None]:
 
 
 # The deck's planner measures a paragraph again for each size and layout it tries: half the
-# calls or more repeat one before. A build clears the cache once the deck is planned (the
-# stress fixture's wraps hold 25 MB, which the memo can use).
+# calls or more repeat one before, and a rebuild after an edit (watch) measures the same
+# paragraphs again. Bounded: the stress fixture's wraps take ~6 MB.
 @lru_cache(maxsize=8192)
 def wrap(spans: tuple[Span, ...], width: float, size: float, family: str = "sans",
          line_spacing: float = 1.2) -> Measured:

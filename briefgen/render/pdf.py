@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import os
+import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -12,6 +13,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab import rl_config
@@ -36,8 +38,11 @@ from reportlab.platypus.paragraph import (
     ParaLines,
     _handleBulletWidth,
     cjkU,
+    cleanBlockQuotedText,
     makeCJKParaLine,
+    textTransformFrags,
 )
+from reportlab.platypus.paraparser import ParaParser
 from reportlab.rl_config import _FUZZ
 
 from briefgen.brief.markup import Span
@@ -217,6 +222,19 @@ def _kinsoku_lines(frags: list[Any], widths: list[float], calc_bounds: bool) -> 
     return ParaLines(kind=1, lines=lines)
 
 
+# Text without tags or entities is one fragment in its paragraph's style: reportlab's parser
+# (an HTML parser, ~0.1 ms a paragraph) makes it once per style, as it would for any such text.
+_MARKUP = re.compile("[<&]")
+_PLAIN_FRAGMENTS: WeakKeyDictionary[ParagraphStyle, Any] = WeakKeyDictionary()
+
+
+def _plain_fragment(style: ParagraphStyle) -> Any:
+    if style not in _PLAIN_FRAGMENTS:
+        _, frags, _ = ParaParser().parse("x", style)
+        _PLAIN_FRAGMENTS[style] = frags[0]
+    return _PLAIN_FRAGMENTS[style]
+
+
 class Text(Paragraph):  # type: ignore[misc]
     """A paragraph marked as its structure element (an artifact when it has none, or when it
     is drawn again, as a table's repeated header); with any CJK in it, lines break by the
@@ -226,9 +244,28 @@ class Text(Paragraph):  # type: ignore[misc]
     label: Element | None = None  # a list item's Lbl, for its marker
     marked = False  # whether its markup marks spans (tagging.span_marked)
 
-    def __init__(self, text: Any, *args: Any, **kw: Any) -> None:
-        super().__init__(text, *args, **kw)
+    def __init__(self, text: Any, style: ParagraphStyle, **kw: Any) -> None:
+        plain = (cleanBlockQuotedText(text) if isinstance(text, str) and "frags" not in kw
+                 and not _MARKUP.search(text) else "")
+        if plain:  # (empty text has no fragment at all)
+            text = plain
+            kw["frags"] = [_plain_fragment(style).clone(text=text)]
+            textTransformFrags(kw["frags"], style)
+        super().__init__(text, style, **kw)
         self.marked = isinstance(text, str) and SPAN_CALLBACK in text
+        self.wrapped: tuple[float, Any, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # reportlab breaks the lines again on every call, and a paragraph is wrapped several
+        # times at one width (a table measures its cells, then draws them; a kept group is
+        # measured, then placed): the lines broken for a width and style are kept. A split
+        # that finds no room drops them (blPara), and they are broken again.
+        if (self.wrapped is not None and self.wrapped[0] == availWidth
+                and self.wrapped[1] is self.style and "blPara" in self.__dict__):
+            return self.wrapped[2]
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self.wrapped = (availWidth, self.style, size)
+        return size
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         tagger: Tagger = canvas.tagger

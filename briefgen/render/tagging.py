@@ -286,11 +286,18 @@ class Tagger:
         """Write the structure tree, parent tree, MarkInfo, XMP metadata and page entries."""
         doc = canvas._doc
         pages = doc.Pages.pages
-        refs: dict[int, PDFObjectReference] = {}
-        references = [doc.Reference(page) for page in pages]
+        object_numbers = doc.idToObjectNumberAndVersion
+
+        def formatted(reference: PDFObjectReference) -> bytes:
+            # A reference as reportlab writes it, written now: the numbers are given out, and
+            # formatting hundreds of elements' references one by one is most of the saving.
+            return b"%d %d R" % object_numbers[reference.name]
+
+        refs: dict[int, bytes] = {}
+        references = [formatted(doc.Reference(page)) for page in pages]
         annotation_keys = {key: len(pages) + n for n, (key, _) in enumerate(self.annotations)}
 
-        def ref(element: Element) -> PDFObjectReference:
+        def ref(element: Element) -> bytes:
             return refs[id(element)]
 
         order: list[Element] = []
@@ -304,7 +311,7 @@ class Tagger:
         walk(self.root)
         dictionaries = {id(e): PDFDictionary() for e in order}
         for element in order:
-            refs[id(element)] = doc.Reference(dictionaries[id(element)])
+            refs[id(element)] = formatted(doc.Reference(dictionaries[id(element)]))
         tree_root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
         tree_ref = doc.Reference(tree_root)
         for element in order:

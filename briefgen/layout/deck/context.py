@@ -377,7 +377,8 @@ def styled(spans: tuple[Span, ...], style: plan.Style) -> tuple[Span, ...]:
     """The spans bold or italic where their paragraph's style is."""
     if not (style.bold or style.italic):
         return spans
-    return tuple(replace(s, bold=s.bold or style.bold, italic=s.italic or style.italic)
+    # Made directly: dataclasses.replace looks up the fields anew for every span.
+    return tuple(Span(s.text, s.bold or style.bold, s.italic or style.italic, s.code, s.href)
                  for s in spans)
 
 
