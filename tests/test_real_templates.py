@@ -145,6 +145,11 @@ def test_every_box_is_on_the_slide_fits_its_text_and_the_body_keeps_to_the_conte
     outside = []
     for number, slide in enumerate(deck.slides, 1):
         if slide.kind == "title":
+            # The subtitle and details stay clear of the footers the slide fills.
+            footers = [i.y for i in slide.items if i.name in ("Footer", "Date", "Slide number")]
+            for item in slide.items:
+                if item.name == "Details" and footers:
+                    assert item.y + item.h <= min(footers) + 0.5, "details over the footers"
             continue
         x, y, w, h = ctx.content_area(slide.kind)
         if ctx.title_placeholder(slide.kind) is None:
@@ -184,6 +189,38 @@ def test_a_template_with_only_a_title_layout_says_so_once_and_still_fits(
     assert len(deck.slides) < 40
 
 
+def test_a_title_too_long_for_a_low_title_band_leads_the_body_under_the_kicker(
+        tmp_path: Path) -> None:
+    """A title placeholder one line high (as LibreOffice's Piano draws it): a headline that
+    would not fit it at the floor leads the body, the slide titled by its kicker, and no
+    title runs below its placeholder."""
+    prs = Presentation()
+    for part in (prs.slide_master, *prs.slide_layouts):
+        for shape in part.placeholders:
+            if shape.placeholder_format.type in (1, 3):  # title, centred title
+                shape.height = Emu(40 * 12700)
+    prs.save(str(tmp_path / "low.pptx"))
+    (tmp_path / "low.yaml").write_text("name: low\nextends: corporate\ndeck:\n"
+                                       "  template: low.pptx\n")
+    theme = load_theme(str(tmp_path / "low.yaml"))
+    deck, _ = plan_deck(load_brief(SAMPLE), theme, None)
+    assert problems(deck) == []
+    ctx, _ = make_context(load_brief(SAMPLE), theme, None)
+    summary = next(slide for slide in deck.slides if slide.kind == "summary")
+    title = next(item for item in summary.items if item.name == "Title")
+    lead = next(item for item in summary.items if item.name == "Lead")
+    assert isinstance(title, plan.TextBox) and isinstance(lead, plan.TextBox)
+    assert "".join(span.text for span in title.paras[0].spans) == ctx.labels.get(
+        "executive_summary")
+    headline = load_brief(SAMPLE).thesis.headline.paragraphs[0]
+    assert lead.paras[0].spans == headline
+    for slide in deck.slides:
+        placeholder = ctx.title_placeholder(slide.kind)
+        for item in slide.items:
+            if item.name == "Title" and placeholder and slide.kind != "title":
+                assert item.y + item.h <= placeholder[1] + placeholder[3] + 0.5, slide.kind
+
+
 def test_a_libreoffice_template_puts_the_body_where_the_master_leaves_room(
         templates: dict[str, Path]) -> None:
     """LibreOffice's export copies one master's boxes into every master's layouts; the body
@@ -205,21 +242,70 @@ def test_a_libreoffice_template_puts_the_body_where_the_master_leaves_room(
 # ---- the file --------------------------------------------------------------------------------
 
 
-def backdrop_color(slide: Any, shape: Any, fallback: str) -> str | None:
+def fill_color(fill: Any, theme: tuple[dict[str, str], dict[str, str]]) -> str | None:
+    """The colour of a <a:solidFill>, by value or by slot."""
+    if fill is None:
+        return None
+    if (rgb := fill.find("a:srgbClr", NS)) is not None:
+        return str(rgb.get("val")).upper()
+    if (scheme := fill.find("a:schemeClr", NS)) is not None:
+        return theme[0][str(scheme.get("val"))]
+    return None
+
+
+def backdrop_color(slide: Any, shape: Any, fallback: str,
+                   theme: tuple[dict[str, str], dict[str, str]]) -> str | None:
     """The solid colour behind a shape: its own fill, the topmost filled shape of the slide
     under its middle, else the template's (None for a picture)."""
-    own = shape._element.find(".//p:spPr/a:solidFill/a:srgbClr", NS)
+    own = fill_color(shape._element.find(".//p:spPr/a:solidFill", NS), theme)
     if own is not None:
-        return str(own.get("val")).upper()
+        return own
     x, y, w, h = box_of(shape)
     cx, cy = x + w / 2, y + min(h / 2, 12)
     shapes = list(slide.shapes)
     for other in reversed(shapes[:shapes.index(shape)]):
         ox, oy, ow, oh = box_of(other)
-        fill = other._element.find("p:spPr/a:solidFill/a:srgbClr", NS)
+        fill = fill_color(other._element.find("p:spPr/a:solidFill", NS), theme)
         if fill is not None and ox <= cx <= ox + ow and oy <= cy <= oy + oh:
-            return str(fill.get("val")).upper()
+            return fill
     return fallback
+
+
+def master_theme(master: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """A master's colours by every name a slide may give a slot (dk1 and, through the
+    master's colour map, tx1), and its theme fonts by reference ("+mj-lt" → typeface), read
+    from its theme part."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    theme = etree.fromstring(master.part.part_related_by(RT.THEME).blob)
+    values = {}
+    for slot in theme.find("a:themeElements/a:clrScheme", NS):
+        color = slot[0]
+        value = color.get("lastClr") if color.tag.endswith("sysClr") else color.get("val")
+        values[etree.QName(slot).localname] = str(value).upper()
+    mapping = master._element.find("p:clrMap", NS)
+    colors = {**values, **{name: values[slot] for name, slot in mapping.attrib.items()
+                           if slot in values}}
+    scheme = theme.find("a:themeElements/a:fontScheme", NS)
+    fonts = {f"+{short}-{script}": str(scheme.find(f"a:{which}/a:{tag}", NS).get("typeface"))
+             for short, which in (("mj", "majorFont"), ("mn", "minorFont"))
+             for script, tag in (("lt", "latin"), ("ea", "ea"))}
+    return colors, fonts
+
+
+def run_look(run: Any, theme: tuple[dict[str, str], dict[str, str]]
+             ) -> tuple[str | None, str | None]:
+    """A run's colour and Latin typeface, theme references resolved."""
+    r_pr = run.find("a:rPr", NS)
+    colors, fonts = theme
+    color = None
+    if (rgb := r_pr.find("a:solidFill/a:srgbClr", NS)) is not None:
+        color = str(rgb.get("val"))
+    elif (scheme := r_pr.find("a:solidFill/a:schemeClr", NS)) is not None:
+        color = colors[str(scheme.get("val"))]
+    latin = r_pr.find("a:latin", NS)
+    typeface = str(latin.get("typeface")) if latin is not None else None
+    return color, fonts.get(typeface or "", typeface)
 
 
 def layout_backdrop(info: Any, slide: Any, prs: Any, shape: Any) -> str | None:
@@ -266,30 +352,30 @@ def test_the_deck_file_is_readable_filled_in_and_in_the_template_fonts(
                     unfilled.append(f"slide {number} {kind}")
         if "sldNum" in kinds:
             assert kinds["sldNum"]._element.find(".//a:fld[@type='slidenum']", NS) is not None
+        theme = master_theme(slide.slide_layout.slide_master)
         for shape in slide.shapes:
             x, y, w, h = box_of(shape)
             assert x >= -0.5 and y >= -0.5 and x + w <= info.width + 0.5 \
                 and y + h <= info.height + 0.5, f"slide {number} {shape.name} off the slide"
             if not shape.has_text_frame and not shape.has_table:
                 continue
-            back = backdrop_color(slide, shape, "")
+            back = backdrop_color(slide, shape, "", theme)
             if back == "":
                 back = layout_backdrop(info, slide, prs, shape)
             for run in shape._element.iterfind(".//a:r", NS):
                 cell = next(run.iterancestors(f"{{{NS['a']}}}tc"), None)
-                cell_fill = (cell.find("a:tcPr/a:solidFill/a:srgbClr", NS)
+                cell_fill = (fill_color(cell.find("a:tcPr/a:solidFill", NS), theme)
                              if cell is not None else None)
-                behind = str(cell_fill.get("val")) if cell_fill is not None else back
+                behind = cell_fill or back
                 r_pr = run.find("a:rPr", NS)
-                latin = r_pr.find("a:latin", NS)
-                if latin is not None:
-                    fonts.add(str(latin.get("typeface")))
-                color = r_pr.find("a:solidFill/a:srgbClr", NS)
+                color, typeface = run_look(run, theme)
+                if typeface:
+                    fonts.add(typeface)
                 if behind is None or color is None or not run.findtext("a:t", "", NS).strip():
                     continue
                 size = int(r_pr.get("sz", "1800")) / 100
                 large = size >= 18 or (r_pr.get("b") == "1" and size >= 14)
-                ratio = contrast(str(color.get("val")), behind)
+                ratio = contrast(color, behind)
                 if ratio < (3.0 if large else 4.5):
                     unreadable.append(f"slide {number} {shape.name}: {ratio:.2f}:1")
     assert unfilled == []
@@ -299,6 +385,41 @@ def test_the_deck_file_is_readable_filled_in_and_in_the_template_fonts(
     template_fonts = {content_master.title_font or content_master.heading_font,
                       content_master.body_text_font or content_master.body_font}
     assert template_fonts <= fonts
+
+
+# The names a slide's runs give the theme's colour slots (hlink is the deck's link colour).
+SLIDE_SLOTS = ("tx1", "bg1", "tx2", "bg2", *(f"accent{n}" for n in range(1, 7)))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_runs_refer_to_the_templates_theme_colours_and_fonts(
+        templates: dict[str, Path], decks: dict[tuple[str, str], Path], name: str,
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every run whose colour is one of its master's scheme colours names the slot, and
+    every run in the theme's heading or body font names it, so that a change of the
+    template's theme restyles the deck; the rest (mixes, the template's own literal
+    colours, fonts its text styles name) is written as it is."""
+    path = deck_of(decks, templates, name, "sample", tmp_path_factory)
+    literal: set[str] = set()
+    referred = {"color": 0, "font": 0}
+    for number, slide in enumerate(Presentation(str(path)).slides, 1):
+        colors, fonts = master_theme(slide.slide_layout.slide_master)
+        scheme = {colors[slot] for slot in SLIDE_SLOTS if slot in colors}
+        theme_fonts = {fonts["+mj-lt"], fonts["+mn-lt"]}
+        for r_pr in slide._element.iterfind(".//a:r/a:rPr", NS):
+            rgb = r_pr.find("a:solidFill/a:srgbClr", NS)
+            if rgb is not None and str(rgb.get("val")) in scheme:
+                literal.add(f"slide {number}: #{rgb.get('val')}")
+            referred["color"] += r_pr.find("a:solidFill/a:schemeClr", NS) is not None
+            typeface = str(r_pr.find("a:latin", NS).get("typeface"))
+            if typeface in theme_fonts:
+                literal.add(f"slide {number}: {typeface}")
+            referred["font"] += typeface in ("+mj-lt", "+mn-lt")
+    assert sorted(literal) == []
+    assert referred["color"] > 0
+    if name in ("python-pptx", "french", "title-only", "pandoc"):
+        # Their text styles name no fonts of their own: every run is in a theme font.
+        assert referred["font"] > 0
 
 
 @pytest.mark.slow

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import unicodedata
@@ -61,12 +62,17 @@ def _width_table(font: str) -> dict[str, float]:
     return table
 
 
+# TrueType data that is no file of its own (a font a template embeds), by the name that
+# stands for its path.
+FONT_DATA: dict[str, bytes] = {}
+
+
 @cache
 def _file_widths(path: str) -> dict[str, float]:
     """A TrueType file's advance widths in em, for the characters it has."""
     from reportlab.pdfbase.ttfonts import TTFontFile
 
-    face = TTFontFile(path)
+    face = TTFontFile(io.BytesIO(FONT_DATA[path]) if path in FONT_DATA else path)
     return {chr(code): width / 1000 for code, width in face.charWidths.items()
             if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000}
 

@@ -261,6 +261,19 @@ class DeckTheme:
 
 
 @dataclass(frozen=True)
+class MasterTheme:
+    """A template master's theme as its slides refer to it: the colours a run may name by
+    slot, by the slide's names of the slots (tx1, bg1, accent1, … through the master's
+    colour map), and its theme fonts (those a run may name as +mj-lt, +mn-lt, …)."""
+
+    colors: tuple[tuple[str, str], ...]  # slot → hex colour
+    heading_font: str
+    body_font: str
+    heading_east_asian: str
+    body_east_asian: str
+
+
+@dataclass(frozen=True)
 class DeckPlan:
     width: float
     height: float
@@ -270,3 +283,4 @@ class DeckPlan:
     template: str | None = None  # a .pptx whose master, layouts and size the deck uses
     messages: tuple[LayoutMessage, ...] = field(default=())
     theme: DeckTheme | None = None  # the deck's own theme part; None on a template
+    masters: tuple[MasterTheme, ...] = ()  # on a template, each master's theme

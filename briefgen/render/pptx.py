@@ -74,14 +74,18 @@ def _sub(parent: Any, tag: str, **attrs: str) -> Any:
 
 @dataclass(frozen=True)
 class _Look:
-    """How runs and shapes refer to the theme: by scheme slot and theme font on the deck's own
-    theme, literally on a template (whose theme the plan was not measured for)."""
+    """How runs and shapes refer to the theme: by scheme slot and theme font, wherever a
+    colour is in the scheme and a font is the theme's (on a template, the slide's master's
+    theme, less what the theme file sets itself); literally otherwise."""
 
     slots: dict[str, str]  # hex colour → scheme colour name, e.g. "tx1", "accent2"
-    theme_fonts: bool
+    theme_fonts: bool  # on the deck's own theme: every heading and body run in its fonts
     language: str  # the brief's, on every run
     template: bool = False  # on a company template, whose text styles titles follow
     accents: dict[str, str] = field(default_factory=dict)  # hex colour → its accent slot
+    # On a template: the theme's fonts, typeface → "mj"/"mn", Latin and East Asian.
+    latin: dict[str, str] = field(default_factory=dict)
+    east_asian: dict[str, str] = field(default_factory=dict)
 
     def color(self, parent: Any, color: str) -> None:
         slot = self.slots.get(color)
@@ -93,24 +97,63 @@ class _Look:
     def solid(self, parent: Any, color: str) -> None:
         self.color(_sub(parent, "a:solidFill"), color)
 
+    def typefaces(self, style: plan.Style, code: bool) -> tuple[str, str]:
+        """A run's Latin and East Asian typefaces: the theme's fonts by reference (code keeps
+        its monospace font)."""
+        typeface = style.code_font if code else style.font
+        east_asian = style.east_asian or typeface
+        major = "mj" if style.heading else "mn"
+        if code:
+            return typeface, east_asian
+        if self.theme_fonts:
+            return f"+{major}-lt", f"+{major}-ea"
+        latin = _theme_font(self.latin, typeface, major)
+        ea = _theme_font(self.east_asian, style.east_asian, major)
+        return (f"+{latin}-lt" if latin else typeface, f"+{ea}-ea" if ea else east_asian)
+
+
+def _theme_font(fonts: dict[str, str], typeface: str, major: str) -> str:
+    """"mj" or "mn" where a typeface is the theme's heading or body font ("" where neither):
+    the one of the run's kind where the two are one font."""
+    which = fonts.get(typeface, "") if typeface else ""
+    return major if which == "both" else which
+
 
 # The slide's names of the theme's colour slots, by the master's colour map.
 _SLOT_NAMES = {"dk1": "tx1", "lt1": "bg1", "dk2": "tx2", "lt2": "bg2", "hlink": "hlink",
                **{f"accent{n}": f"accent{n}" for n in range(1, 7)}}
 
 
-def _look(deck: plan.DeckPlan) -> _Look:
+def _fonts(heading: str, body: str) -> dict[str, str]:
+    """Typeface → the theme font it is: "mj", "mn", or "both" when the two are one font."""
+    found = {heading: "mj"} if heading else {}
+    if body:
+        found[body] = "both" if found.get(body) else "mn"
+    return found
+
+
+def _look(deck: plan.DeckPlan, master: int | None = None) -> _Look:
+    """How the slides on a master (the own master: None) refer to its theme."""
     language = deck.metadata.language
-    if not deck.theme:
-        return _Look({}, False, language, template=bool(deck.template))
     slots: dict[str, str] = {}
     accents: dict[str, str] = {}
-    for slot, color in deck.theme.colors:
-        if slot in _SLOT_NAMES:
-            slots.setdefault(color, _SLOT_NAMES[slot])
+    if deck.theme:
+        for slot, color in deck.theme.colors:
+            if slot in _SLOT_NAMES:
+                slots.setdefault(color, _SLOT_NAMES[slot])
+            if slot.startswith("accent"):
+                accents.setdefault(color, slot)
+        return _Look(slots, True, language, accents=accents)
+    if master is None or master >= len(deck.masters):
+        return _Look({}, False, language, template=bool(deck.template))
+    theme = deck.masters[master]
+    for slot, color in theme.colors:  # already in the slide's names
+        slots.setdefault(color, slot)
         if slot.startswith("accent"):
             accents.setdefault(color, slot)
-    return _Look(slots, True, language, accents=accents)
+    return _Look(slots, False, language, template=True, accents=accents,
+                 latin=_fonts(theme.heading_font, theme.body_font),
+                 east_asian=_fonts(theme.heading_east_asian, theme.body_east_asian))
 
 
 def _east_asian_language(text: str, language: str) -> str | None:
@@ -151,16 +194,12 @@ def _write_run(p: Any, text: str, span: Any, style: plan.Style, part: Any, look:
                 sz=_centipoints(style.size), b="1" if style.bold or span.bold else "0",
                 i="1" if style.italic or span.italic else "0")
     look.solid(r_pr, style.color)
-    typeface = style.code_font if span.code else style.font
-    # The theme's fonts, which the plan was measured with, follow a change of theme; code
-    # keeps its monospace font.
-    theme_font = look.theme_fonts and not span.code
-    major = "mj" if style.heading else "mn"
-    _sub(r_pr, "a:latin", typeface=f"+{major}-lt" if theme_font else typeface)
+    # The theme's fonts, which the plan was measured with, follow a change of theme.
+    latin, east_asian = look.typefaces(style, span.code)
+    _sub(r_pr, "a:latin", typeface=latin)
     # East Asian and complex-script text need their own typefaces, right after <a:latin>.
-    _sub(r_pr, "a:ea", typeface=f"+{major}-ea" if theme_font else
-         style.east_asian or typeface)
-    _sub(r_pr, "a:cs", typeface=typeface)
+    _sub(r_pr, "a:ea", typeface=east_asian)
+    _sub(r_pr, "a:cs", typeface=style.code_font if span.code else style.font)
     if span.href:
         link = _sub(r_pr, "a:hlinkClick")
         link.set(_tag("r:id"), part.relate_to(span.href, RT.HYPERLINK, is_external=True))
@@ -913,11 +952,14 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
     prs = _open(deck)
     package = prs.part.package
     package.next_partname = _PartNames(package)
-    look = _look(deck)
+    looks: dict[int | None, _Look] = {}
     notes_slides = _NotesSlides()
     slides = _Slides(prs)
     titles = []
     for slide_plan in deck.slides:
+        if slide_plan.master not in looks:
+            looks[slide_plan.master] = _look(deck, slide_plan.master)
+        look = looks[slide_plan.master]
         slide = slides.add(_layout(prs, slide_plan))
         # Placeholders the plan does not use would show "Click to add text" in PowerPoint;
         # the layout's are listed now, before the slide holds many shapes to look through.

@@ -32,6 +32,7 @@ class Backdrop:
 
     box: Box
     color: str
+    opacity: float = 1.0  # a translucent fill's share, until it is blended with what is below
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class MasterLook:
     title_font: str
     body_text_font: str
     own_number: bool  # a slide-number field in a shape of its own, shown on every slide
+    heading_east_asian_font: str = ""
 
     def color(self, slot: str) -> str | None:
         return dict(self.colors).get(slot)
@@ -84,6 +86,8 @@ class TemplateInfo:
     layouts: tuple[Layout, ...]
     masters: tuple[MasterLook, ...]
     example_masters: tuple[int, ...]  # the master of each of the template's own slides
+    # Fonts the template embeds in a form that cannot be measured (compressed), by name.
+    unreadable_fonts: tuple[str, ...] = ()
 
     def layout(self, name: str) -> Layout | None:
         return next((item for item in self.layouts if item.name == name), None)
@@ -184,14 +188,40 @@ def _drawn(group: Any, colors: dict[str, str], place: Any) -> list[Backdrop]:
         if where is None or where[2] <= 0 or where[3] <= 0:
             continue
         where = place(where)
-        if tag == "pic" or shape.find("p:spPr/a:blipFill", _NS) is not None:
+        # A picture, pattern or gradient: no one colour to check text against.
+        if tag == "pic" or any(shape.find(f"p:spPr/a:{fill}", _NS) is not None
+                               for fill in ("blipFill", "pattFill", "gradFill")):
             found.append(Backdrop(where, ""))
             continue
         fill = shape.find("p:spPr/a:solidFill", _NS)
         color = _hex(fill, colors) if fill is not None else None
         if color:
-            found.append(Backdrop(where, color))
+            alpha = fill.find("*/a:alpha", _NS)
+            found.append(Backdrop(where, color, int(alpha.get("val")) / 100000
+                                  if alpha is not None else 1.0))
     return found
+
+
+def _over(color: str, below: str, share: float) -> str:
+    top = [int(color[i:i + 2], 16) for i in (0, 2, 4)]
+    under = [int(below[i:i + 2], 16) for i in (0, 2, 4)]
+    return "".join(f"{round(a * share + b * (1 - share)):02X}" for a, b in zip(top, under,
+                                                                              strict=True))
+
+
+def _blended(backdrops: list[Backdrop]) -> tuple[Backdrop, ...]:
+    """Translucent fills as the colour they make over what is drawn below their middle (over
+    a picture, a picture); bottom to top."""
+    done: list[Backdrop] = []
+    for backdrop in backdrops:
+        if backdrop.opacity < 1 and backdrop.color:
+            x, y, w, h = backdrop.box
+            below = next((b.color for b in reversed(done) if b.box[0] <= x + w / 2 <= b.box[0]
+                          + b.box[2] and b.box[1] <= y + h / 2 <= b.box[1] + b.box[3]), "FFFFFF")
+            backdrop = Backdrop(backdrop.box,
+                                _over(backdrop.color, below, backdrop.opacity) if below else "")
+        done.append(backdrop)
+    return tuple(done)
 
 
 def _look(master: Any, theme: Any) -> MasterLook:
@@ -249,7 +279,8 @@ def _look(master: Any, theme: Any) -> MasterLook:
         typeface("a:minorFont/a:latin"), typeface("a:minorFont/a:ea"),
         placeholder_color("title") or style_color("titleStyle"),
         placeholder_color("body") or style_color("bodyStyle"),
-        style_font("titleStyle", "title"), style_font("bodyStyle", "body"), own_number)
+        style_font("titleStyle", "title"), style_font("bodyStyle", "body"), own_number,
+        typeface("a:majorFont/a:ea"))
 
 
 def _kind(layout_type: str, title: Box | None, centred: bool, subtitle: Box | None,
@@ -346,8 +377,8 @@ def read_template(path: Path) -> TemplateInfo:
                 places = _generic_boxes(places, _boxes(master_places, []))
             shows_master = element.find("p:cSld", _NS) is not None and \
                 element.get("showMasterSp", "1") not in ("0", "false")
-            back = [*(master_back if shows_master else master_back[:1]),
-                    *_background(element, colors, slide_box)]
+            back = _blended([*(master_back if shows_master else master_back[:1]),
+                             *_background(element, colors, slide_box)])
             title = next((b for k, b, _ in places if k in ("title", "ctrTitle")), None)
             subtitle = next((b for k, b, _ in places if k == "subTitle"), None)
             bodies = sorted((b for k, b, _ in places if k in _BODY_TYPES), key=lambda b: b[0])
@@ -361,11 +392,41 @@ def read_template(path: Path) -> TemplateInfo:
                 layout.name, m, n,
                 _kind(layout_type, title, centred, subtitle, bodies, vertical, width),
                 title, tuple(bodies), subtitle, first("ftr"), first("dt"), first("sldNum"),
-                tuple(back)))
+                back))
     masters = list(prs.slide_masters)
     example = tuple(masters.index(slide.slide_layout.slide_master) for slide in prs.slides)
     return TemplateInfo(str(path.resolve()), width, height, tuple(layouts), tuple(looks),
-                        example)
+                        example, _embedded_fonts(prs.part))
+
+
+_EMBEDDED_FACES = {"regular": "regular", "bold": "bold", "italic": "italic",
+                   "boldItalic": "bold italic"}
+
+
+def _embedded_fonts(part: Any) -> tuple[str, ...]:
+    """Measure the fonts the presentation embeds (<p:embeddedFontLst>) with their own data;
+    the names of those whose regular face cannot be read."""
+    from briefgen.theme.fonts import embed, embedded_truetype
+
+    unreadable = []
+    for font in part._element.iterfind("p:embeddedFontLst/p:embeddedFont", _NS):
+        family = font.find("p:font", _NS)
+        name = family.get("typeface", "") if family is not None else ""
+        faces = {}
+        for tag, face in _EMBEDDED_FACES.items():
+            ref = font.find(f"p:{tag}", _NS)
+            rel = ref.get(f"{{{_NS['r']}}}id") if ref is not None else None
+            if rel and rel in part.rels:
+                data = embedded_truetype(part.related_part(rel).blob)
+                if data:
+                    faces[face] = data
+        if not name:
+            continue
+        if "regular" in faces:
+            embed(name, faces)
+        else:
+            unreadable.append(name)
+    return tuple(unreadable)
 
 
 def _generic_boxes(places: list[tuple[str, Box, bool]], master: list[tuple[str, Box, bool]]

@@ -85,8 +85,39 @@ def plan_deck(brief: Brief, theme: Theme, image_sizes: ImageSizes | None = None
     template = ctx.template
     deck = plan.DeckPlan(ctx.width, ctx.height, tuple(numbered), metadata, ctx.c.primary,
                          template.path if template else None, tuple(unique(said)),
-                         None if template else deck_theme(theme))
+                         None if template else deck_theme(theme),
+                         master_themes(ctx.theme) if template else ())
     return deck, list(deck.messages)
+
+
+# The slots a slide's text and shapes name, by the slide's names, in the order a colour
+# that fills several is named by the first. Not hlink: the deck sets it to its link colour.
+_SLIDE_SLOTS = ("tx1", "bg1", "tx2", "bg2", *(f"accent{n}" for n in range(1, 7)))
+
+
+def master_themes(theme: Theme) -> tuple[plan.MasterTheme, ...]:
+    """Each template master's theme colours and fonts, less the colours and fonts the theme
+    file sets itself: those stay literal, so that they stay as the theme file says."""
+    template = theme.template_info
+    assert template is not None
+    own_colors: set[str] = set()
+    own_fonts: set[str] = set()
+    for key in theme.explicit:
+        group, _, role = key.rpartition(".")
+        if group == "colors" and hasattr(theme.colors, role):
+            value = getattr(theme.colors, role)
+            own_colors.update(value if isinstance(value, list) else [value])
+        elif group == "fonts.deck" and hasattr(theme.fonts.deck, role):
+            own_fonts.add(getattr(theme.fonts.deck, role))
+
+    def font(name: str) -> str:
+        return "" if name in own_fonts else name
+
+    return tuple(plan.MasterTheme(
+        tuple((slot, color) for slot in _SLIDE_SLOTS
+              if (color := look.color(slot)) and color not in own_colors),
+        font(look.heading_font), font(look.body_font), font(look.heading_east_asian_font),
+        font(look.east_asian_font)) for look in template.masters)
 
 
 def deck_theme(theme: Theme) -> plan.DeckTheme:

@@ -283,8 +283,12 @@ def make_context(brief: Brief, theme: Theme, image_sizes: ImageSizes | None
         fonts = theme.fonts.deck
         for name in dict.fromkeys((fonts.heading, fonts.body)):
             if not font_family(name)[1]:
-                messages.append(warning("", f"the template's font '{name}' is not installed "
-                                            "here; its text is measured as Arial widened by "
+                where = ("is embedded in the template compressed (MicroType Express, as "
+                         "PowerPoint saves it), which briefgen cannot read, and is not "
+                         "installed here" if name in template.unreadable_fonts
+                         else "is not installed here")
+                messages.append(warning("", f"the template's font '{name}' {where}; its text "
+                                            "is measured as Arial widened by "
                                             f"{round(ESTIMATE_SCALE * 100 - 100)} %, which "
                                             "may leave room to spare (install the font to "
                                             "measure it exactly)"))

@@ -9,7 +9,13 @@ from dataclasses import dataclass, replace
 from briefgen.brief.markup import Span
 from briefgen.layout import plan
 from briefgen.layout.deck.context import GAP, Context
-from briefgen.layout.deck.frame import Frame, continued_title, frame, title_width
+from briefgen.layout.deck.frame import (
+    Frame,
+    continued_title,
+    frame,
+    placeholder_lines,
+    title_width,
+)
 from briefgen.layout.messages import LayoutMessage, note, warning
 
 
@@ -229,8 +235,9 @@ def flow(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
     x = ctx.content_x if x is None else x
 
     def continuation(number: int) -> Frame:
-        return frame(ctx, kind, continued_title(ctx, title, title_width(ctx, kind), number),
-                     kicker)
+        return frame(ctx, kind, continued_title(ctx, title, title_width(ctx, kind), number,
+                                                placeholder_lines(ctx, kind)),
+                     kicker, lead=False)
 
     cont = continuation(1)
     first = cont if continued else frame(ctx, kind, title, kicker, where)

@@ -49,9 +49,10 @@ def fit_title(ctx: Context, text: tuple[Span, ...], width: float, size: float, f
 
 
 def continued_title(ctx: Context, title: tuple[Span, ...], width: float,
-                    number: int = 1) -> tuple[Span, ...]:
+                    number: int = 1, lines: int | None = None) -> tuple[Span, ...]:
     """The title of the number-th continuation slide, its text shortened so that the label
-    fits; from the second continuation on the label counts, so that titles stay unique."""
+    fits (in `lines`, where a template's placeholder holds so many); from the second
+    continuation on the label counts, so that titles stay unique."""
     plain = "".join(s.text for s in title)
 
     def label(text: str) -> tuple[Span, ...]:
@@ -60,7 +61,8 @@ def continued_title(ctx: Context, title: tuple[Span, ...], width: float,
         return (Span(ctx.labels.format("continued_more", title=text, number=number)),)
 
     style = ctx.style(ctx.s.title_floor, bold=True, heading=True)
-    most = max(2, int(ctx.height * TITLE_SHARE // line_height(style.size, style.line_spacing)))
+    most = lines or max(2, int(ctx.height * TITLE_SHARE // line_height(style.size,
+                                                                     style.line_spacing)))
 
     def fits(spans: tuple[Span, ...]) -> bool:
         return len(ctx.wrapped(plan.Para(spans, style), width).lines) <= most
@@ -83,15 +85,33 @@ def title_width(ctx: Context, kind: str) -> float:
                                                                else 0)
 
 
+def placeholder_lines(ctx: Context, kind: str) -> int | None:
+    """How many title lines at the floor a template's title placeholder holds (None on the
+    own master)."""
+    placeholder = ctx.title_placeholder(kind)
+    if not placeholder:
+        return None
+    return max(1, min(2, int((placeholder[3] + 0.5)
+                             // line_height(ctx.s.title_floor, ctx.s.line_spacing))))
+
+
 def frame(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
-          where: str = "") -> Frame:
+          where: str = "", lead: bool = True) -> Frame:
     """Kicker, title and rule of a content slide, and the top of its body."""
     items: list[plan.Item] = []
     said: list[LayoutMessage] = []
     placeholder = ctx.title_placeholder(kind)
     x, y, width = MARGIN, 26.0, title_width(ctx, kind)
+    lead_para = None
     if placeholder:
         x, y, width, least = placeholder
+        floor = ctx.style(ctx.s.title_floor, bold=True, heading=True)
+        if lead and kicker and ctx.measure(title, width, floor) > least + 0.5:
+            # A title the placeholder cannot hold even at the floor would run off the band
+            # made for it: the slide takes its kicker as title, the title leads the body.
+            lead_para = plan.Para(title, ctx.style(ctx.s.title_floor, ctx.c.primary,
+                                                   bold=True, heading=True))
+            title, kicker = (Span(kicker),), None
     if kicker and (not placeholder or y >= 24):
         kick, cut = ctx.cut_to_lines(
             plan.Para((Span(kicker),), ctx.style(ctx.s.small + 1, ctx.c.accent, bold=True)),
@@ -107,8 +127,7 @@ def frame(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
             y += kick_h + 4
     # In a template's title placeholder, the title shrinks toward the floor to keep to the
     # lines the placeholder holds, so that it stays on the artwork made for it.
-    lines = 2 if not placeholder else max(1, min(2, int(
-        (least + 0.5) // line_height(ctx.s.title_floor, ctx.s.line_spacing))))
+    lines = placeholder_lines(ctx, kind) or 2
     para, height, fitted = fit_title(ctx, title, width, ctx.s.title, ctx.s.title_floor,
                                      max_lines=lines, where=where)
     said.extend(fitted)
@@ -119,7 +138,13 @@ def frame(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
     if placeholder:
         # The body starts in the layout's content area, or below a title that outgrew its
         # placeholder.
-        return Frame(tuple(items), max(ctx.content_area(kind)[1], y + 8), tuple(said))
+        top = max(ctx.content_area(kind)[1], y + 8)
+        if lead_para:
+            area_x, _, area_w, _ = ctx.content_area(kind)
+            box = ctx.box(area_x, top, area_w, [lead_para], name="Lead")
+            items.append(box)
+            top += box.h + 12
+        return Frame(tuple(items), top, tuple(said))
     if ctx.theme.deck.style == "rule":
         items.append(plan.Shape("rect", MARGIN, y, 56, 3, ctx.c.accent, name="Rule"))
         y += 3

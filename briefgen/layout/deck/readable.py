@@ -59,6 +59,10 @@ def _box(box: plan.TextBox, backs: tuple[str, ...], options: tuple[str, ...],
     if title:
         # The template's title colour wins where it reads.
         paras = tuple(replace(p, style=replace(p.style, color=title)) for p in paras)
+    elif not any(backs) and look.body_color:
+        # On a picture nothing can be checked: text takes the colour the template's designer
+        # gave its text there rather than a muted or accent one.
+        paras = tuple(replace(p, style=replace(p.style, color=look.body_color)) for p in paras)
     fixed = _paras(paras, backs, options, title)
     solid = tuple(b for b in backs if b) or ("FFFFFF",)
     if box.fill is None and any(contrast(p.style.color, back) < _least(p.style)
@@ -68,6 +72,20 @@ def _box(box: plan.TextBox, backs: tuple[str, ...], options: tuple[str, ...],
         page = max(options, key=lambda c: min(contrast(p.style.color, c) for p in paras))
         return replace(box, fill=page, paras=_paras(paras, (page,), options, title))
     return replace(box, paras=fixed)
+
+
+def _cell(cell: plan.Cell, backs: tuple[str, ...], options: tuple[str, ...]) -> plan.Cell:
+    """A table cell whose text reads on its fill, or on everything behind the table; where
+    no colour reads on all of that (a table across bands of artwork), on the page's colour
+    as the cell's own fill."""
+    if cell.fill or not cell.paras:
+        return replace(cell, paras=_paras(cell.paras, (cell.fill or "FFFFFF",), options, None))
+    fixed = _paras(cell.paras, backs, options, None)
+    solid = tuple(b for b in backs if b) or ("FFFFFF",)
+    if all(contrast(p.style.color, back) >= _least(p.style) for p in fixed for back in solid):
+        return replace(cell, paras=fixed)
+    page = max(options, key=lambda c: min(contrast(p.style.color, c) for p in cell.paras))
+    return replace(cell, fill=page, paras=_paras(cell.paras, (page,), options, None))
 
 
 def readable_slides(ctx: Context, slides: list[plan.Slide]
@@ -103,9 +121,8 @@ def readable_slides(ctx: Context, slides: list[plan.Slide]
                 item = replace(item, text=_box(item.text, (item.fill,) if item.fill else backs,
                                                options, look))
             elif isinstance(item, plan.Table):
-                rows = tuple(tuple(replace(cell, paras=_paras(
-                    cell.paras, (cell.fill,) if cell.fill else backs, options, None))
-                    for cell in row) for row in item.rows)
+                rows = tuple(tuple(_cell(cell, backs, options) for cell in row)
+                             for row in item.rows)
                 item = replace(item, rows=rows)
             elif isinstance(item, plan.Chart):
                 item = replace(item, text_color=readable_on(

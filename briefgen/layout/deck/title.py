@@ -100,12 +100,16 @@ def template_title_slide(ctx: Context, placeholder: tuple[float, float, float, f
     spot = ctx.placeholder("title", "subtitle")
     if spot and spot[1] >= y + least * 0.5:
         top = max(spot[1], y + box.h + 12)
-        below_room = min(ctx.height - 4, max(spot[1] + spot[3], ctx.height - 36)) - top
+        bottom = min(ctx.height - 4, max(spot[1] + spot[3], ctx.height - 36))
         sub_x, sub_w = spot[0], spot[2]
     else:
         top = y + box.h + 12
-        below_room = ctx.height - 36 - top
+        bottom = ctx.height - 36
         sub_x, sub_w = x, width
+    # Never over the layout's footer, date or number, which the slide fills.
+    footers = [b[1] for kind in ("footer", "date", "number")
+               if (b := ctx.placeholder("title", kind)) and b[1] > top]
+    below_room = min([bottom, *(f - 4 for f in footers)]) - top
     details, detail_said = detail_lines(ctx, sub_w, ctx.c.muted, first_gap=14 if paras else 0)
     said.extend(detail_said)
     details_h = ctx.paras_height(details, sub_w)
