@@ -80,16 +80,23 @@ def test_a_layout_the_theme_names_is_used_and_a_missing_one_falls_back_with_a_wa
         "template has no layout 'No Such Layout' for summary slides; using 'Title and Content'"]
 
 
-def test_the_template_look_wins_except_what_the_theme_file_sets(tmp_path: Path) -> None:
-    from briefgen.layout.deck.look import deck_roles
-    from briefgen.theme.loader import load_theme
-
+def house_themes(tmp_path: Path, own_keys: str) -> tuple[Path, Path]:
+    """Two themes on the house template: one that sets nothing itself, one that sets
+    `own_keys` (YAML lines)."""
     make_template(tmp_path)
     plain = tmp_path / "plain.yaml"
     plain.write_text("name: plain\nextends: corporate\ndeck:\n  template: house.pptx\n")
     own = tmp_path / "own.yaml"
-    own.write_text("name: own\nextends: corporate\ncolors:\n  primary: '#7A1F5C'\n"
-                   "fonts:\n  deck:\n    body: Arial\ndeck:\n  template: house.pptx\n")
+    own.write_text(f"name: own\nextends: corporate\n{own_keys}deck:\n  template: house.pptx\n")
+    return plain, own
+
+
+def test_the_template_look_wins_except_what_the_theme_file_sets(tmp_path: Path) -> None:
+    from briefgen.layout.deck.look import deck_roles
+    from briefgen.theme.loader import load_theme
+
+    plain, own = house_themes(tmp_path, "colors:\n  primary: '#7A1F5C'\n"
+                                        "fonts:\n  deck:\n    body: Arial\n")
     plain_roles = {role: (value, source) for role, value, source in
                    deck_roles(load_theme(str(plain)))}
     own_roles = {role: (value, source) for role, value, source in
@@ -124,12 +131,8 @@ def test_runs_name_the_templates_theme_except_what_the_theme_file_sets(
     """On the template's theme the body is tx1 in the body font (+mn-lt), titles in the
     heading font (+mj-lt); a colour and a font the theme file sets stay as it says, even
     where they are the template's own (black, Calibri)."""
-    make_template(tmp_path)
-    plain = tmp_path / "plain.yaml"
-    plain.write_text("name: plain\nextends: corporate\ndeck:\n  template: house.pptx\n")
-    own = tmp_path / "own.yaml"
-    own.write_text("name: own\nextends: corporate\ncolors:\n  text: '#000000'\n"
-                   "fonts:\n  deck:\n    body: Calibri\ndeck:\n  template: house.pptx\n")
+    plain, own = house_themes(tmp_path, "colors:\n  text: '#000000'\n"
+                                        "fonts:\n  deck:\n    body: Calibri\n")
     on_template = run_looks(build(SAMPLE, theme=str(plain), out=tmp_path / "a").outputs["pptx"])
     on_own = run_looks(build(SAMPLE, theme=str(own), out=tmp_path / "b").outputs["pptx"])
     assert {("schemeClr:tx1", "+mn-lt"), ("schemeClr:tx1", "+mj-lt")} <= on_template
