@@ -864,7 +864,7 @@ class _Slides:
             slide = self.prs.slides.add_slide(layout)
             self.clones[key] = [copy.deepcopy(sp) for sp in self.placeholders(slide)]
             self.by_type[key] = {}
-            for ph in layout._element.iterfind(".//" + _PH.split("/", 1)[1], _NS):
+            for ph in layout._element.iterfind(".//p:nvPr/p:ph", _NS):
                 self.by_type[key].setdefault(ph.get("type", "obj"), ph)
             return slide
         r_id, slide = self.prs.part.add_slide(layout)
