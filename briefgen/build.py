@@ -114,6 +114,7 @@ def make(inputs: Inputs, formats: Iterable[str] = FORMATS
         from briefgen.layout.deck import plan_deck
         from briefgen.render.pptx import render_pptx
 
+        _set_apart_what_lasts()
         deck, said = plan_deck(inputs.brief, inputs.theme, inputs.sizes)
         data["pptx"], slides = render_pptx(deck, inputs.folder), len(deck.slides)
         messages += said
@@ -126,10 +127,19 @@ def make(inputs: Inputs, formats: Iterable[str] = FORMATS
         from briefgen.layout.memo import plan_memo
         from briefgen.render.pdf import render_pdf
 
+        _set_apart_what_lasts()
         memo, said = plan_memo(inputs.brief, inputs.theme, inputs.sizes)
         data["pdf"], pages = render_pdf(memo, inputs.folder)
         messages += said
     return data, slides, pages, unique(messages)
+
+
+def _set_apart_what_lasts() -> None:
+    """Before a process's first build, move what is alive (the modules, the inputs) out of
+    the collector's sight: it lasts as long as the process, and a cold build's collections
+    would otherwise walk it again and again (~20 ms of the sample's build)."""
+    if not gc.get_freeze_count():
+        gc.freeze()
 
 
 def locate(messages: Iterable[LayoutMessage], document: Document | None
