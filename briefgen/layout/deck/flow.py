@@ -56,11 +56,13 @@ def pack(pieces: list[Piece], rooms: tuple[float, float], caps: Sequence[float] 
 
     A piece that does not fit moves to a new slide when it fits there whole; it is split
     (tables between rows, paragraphs between lines) only when it is taller than a slide.
-    A piece that no split makes fit an empty slide is left out, never drawn off the slide.
+    A piece that no split makes fit an empty slide goes to the next slide where a long title
+    leaves this one less room; else it is left out, never drawn off the slide.
     """
     slides: list[Placed] = [[]]
     said: list[LayoutMessage] = []
     queue = list(pieces)
+    kept_empty: set[int] = set()  # slides left with their title alone
     y = 0.0
 
     def place(piece: Piece, at: float) -> None:
@@ -132,9 +134,16 @@ def pack(pieces: list[Piece], rooms: tuple[float, float], caps: Sequence[float] 
         if piece.height <= room + 0.01:
             place(piece, 0.0)
             continue
+        if room < fresh - 0.01:
+            # A long title leaves this slide less room than the next: the piece goes there,
+            # and this slide keeps its title alone.
+            kept_empty.add(len(slides) - 1)
+            new_slide()
+            queue.insert(0, piece)
+            continue
         said.append(warning(piece.key, "taller than a slide and cannot be split; left out of "
                                        "the deck"))
-    return [s for s in slides if s], said
+    return [s for n, s in enumerate(slides) if s or n in kept_empty], said
 
 
 def chain_need(queue: list[Piece], fresh: float, depth: int = 0) -> float:

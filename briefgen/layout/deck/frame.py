@@ -11,6 +11,7 @@ from briefgen.layout.measure import line_height, wrap
 from briefgen.layout.messages import LayoutMessage, note, warning
 
 TITLE_SHARE = 0.25  # of the slide's height, the most a title at its floor size may take
+LEAD_SHARE = 0.5  # of a template's content area, the most a title leading the body may take
 NUMBER_MARK = "\ue000"  # where the slide number goes in its label
 
 
@@ -140,7 +141,14 @@ def frame(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
         # placeholder.
         top = max(ctx.content_area(kind)[1], y + 8)
         if lead_para:
-            area_x, _, area_w, _ = ctx.content_area(kind)
+            area_x, area_y, area_w, area_h = ctx.content_area(kind)
+            # The lead takes at most half of the content area, so the body keeps room.
+            most = max(1, int((area_y + area_h - top) * LEAD_SHARE // line_height(
+                ctx.s.title_floor, ctx.s.line_spacing)))
+            lead_para, cut = ctx.cut_to_lines(lead_para, area_w, most)
+            if cut and where:
+                said.append(warning(where, f"title cut to {most} lines at "
+                                           f"{ctx.s.title_floor:g} pt; shorten it"))
             box = ctx.box(area_x, top, area_w, [lead_para], name="Lead")
             items.append(box)
             top += box.h + 12

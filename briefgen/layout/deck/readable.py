@@ -133,7 +133,9 @@ def readable_slides(ctx: Context, slides: list[plan.Slide]
                 fills.append((item.x, item.y, item.w, item.h, fill))
             items.append(item)
         out.append(replace(slide, items=tuple(items)))
-    said = [warning("", f"the template draws a picture behind the text of {kind} slides; "
-                        "check that the text reads on it") for kind in sorted(pictured)]
+    kinds = sorted(pictured)
+    said = [warning("", "the template draws a picture behind the text of "
+                        f"{', '.join(kinds[:-1])}{' and ' if kinds[1:] else ''}{kinds[-1]} "
+                        "slides; check that the text reads on it")] if kinds else []
     return out, said
 

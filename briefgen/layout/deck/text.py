@@ -100,12 +100,12 @@ def band_pieces(ctx: Context, label: str | None, text: RichText, width: float, s
     height = ctx.paras_height(paras, inner)
     total = height + 2 * inset
     if total > ctx.body_bottom - 150:
-        # Too tall for one band: let it flow as ordinary text instead.
-        flow = text_pieces(ctx, text, width, ctx.style(size))
-        if label:
-            head = plan.Para((Span(label),), ctx.style(size, ctx.c.accent, bold=True))
-            flow.insert(0, para_piece(ctx, head, width, GAP, Group(), True))
-        return flow
+        # Too tall for one band: its paragraphs (label, quotation marks and attribution
+        # included) flow as ordinary text instead, split between lines like any other.
+        group = Group()
+        return [para_piece(ctx, para, width, GAP if n == 0 else size * 0.6, group,
+                           keep_with_next=n == 0 and bool(label))
+                for n, para in enumerate(paras)]
     fill = ctx.c.surface if quote_by is None else None
 
     def draw(x: float, y: float, w: float, h: float) -> list[plan.Item]:

@@ -60,12 +60,14 @@ def title_slide(ctx: Context) -> tuple[plan.Slide, Said]:
     return ctx.slide("title", items, ""), said
 
 
-def detail_lines(ctx: Context, width: float, color: str | None = None, first_gap: float = 0.0
-                 ) -> tuple[list[plan.Para], Said]:
-    """Author, date and classification under the title, one line each."""
+def detail_lines(ctx: Context, width: float, color: str | None = None, first_gap: float = 0.0,
+                 shown_below: bool = False) -> tuple[list[plan.Para], Said]:
+    """Author, date and classification under the title, one line each; the author alone when
+    the slide's footer shows the others (`shown_below`)."""
     meta = ctx.brief.meta
     lines = [(k, t) for k, t in (("meta.author", ctx.prepared_by()), ("", ctx.date_text),
-                                 ("meta.classification", meta.classification)) if t]
+                                 ("meta.classification", meta.classification))
+             if t and not (shown_below and k != "meta.author")]
     details = []
     said: Said = []
     for n, (key, line) in enumerate(lines):
@@ -98,7 +100,8 @@ def template_title_slide(ctx: Context, placeholder: tuple[float, float, float, f
     # The subtitle and details go in the layout's subtitle placeholder where it has one below
     # the title, else below the title, or above it where the layout leaves no room below.
     spot = ctx.placeholder("title", "subtitle")
-    if spot and spot[1] >= y + least * 0.5:
+    in_spot = bool(spot and spot[1] >= y + least * 0.5)
+    if spot and in_spot:
         top = max(spot[1], y + box.h + 12)
         bottom = min(ctx.height - 4, max(spot[1] + spot[3], ctx.height - 36))
         sub_x, sub_w = spot[0], spot[2]
@@ -110,12 +113,16 @@ def template_title_slide(ctx: Context, placeholder: tuple[float, float, float, f
     footers = [b[1] for kind in ("footer", "date", "number")
                if (b := ctx.placeholder("title", kind)) and b[1] > top]
     below_room = min([bottom, *(f - 4 for f in footers)]) - top
-    details, detail_said = detail_lines(ctx, sub_w, ctx.c.muted, first_gap=14 if paras else 0)
+    # The footer shows the classification and the date (or the date placeholder does): on a
+    # template's title slide, whose room is the template's, the details do not repeat them.
+    details, detail_said = detail_lines(ctx, sub_w, ctx.c.muted, first_gap=14 if paras else 0,
+                                        shown_below=True)
     said.extend(detail_said)
     details_h = ctx.paras_height(details, sub_w)
-    # Below the title while a line of the subtitle fits there, else above it.
-    above = below_room - details_h < (line_height(ctx.s.body + 2, ctx.s.line_spacing)
-                                      if paras else 0) and y - 12 > below_room
+    # In the layout's subtitle placeholder below the title, however little of the subtitle
+    # fits there; without one, below the title while a line of the subtitle fits, else above.
+    above = not in_spot and below_room - details_h < (
+        line_height(ctx.s.body + 2, ctx.s.line_spacing) if paras else 0) and y - 12 > below_room
     room = (y - 12 if above else below_room) - details_h
     shown, rest = ctx.split_paras(paras, sub_w, room)
     if rest:
