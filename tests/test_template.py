@@ -331,3 +331,66 @@ def test_translucent_artwork_is_the_colour_it_makes_and_a_pattern_cannot_be_chec
     prs.save(str(tmp_path / "veiled.pptx"))
     colors = [b.color for b in read_template(tmp_path / "veiled.pptx").layouts[0].backdrops]
     assert colors[-3:] == ["000000", "4C4C4C", ""]  # 30 % of 255, rounded
+
+
+def picture_template(folder: Path, image: Path) -> Path:
+    """A template whose master draws `image` over the whole slide, as a photo backdrop."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    picture = slide.shapes.add_picture(str(image), 0, 0, prs.slide_width, prs.slide_height)
+    image_part = slide.part.related_part(picture._element.blip_rId)
+    rel = prs.slide_master.part.relate_to(image_part, RT.IMAGE)
+    picture._element.blipFill.blip.rEmbed = rel
+    tree = prs.slide_master.shapes._spTree
+    tree.insert(2, picture._element)  # behind the master's placeholders
+    path = folder / f"{image.stem}.pptx"
+    prs.save(str(path))
+    return path
+
+
+def test_a_picture_behind_text_is_judged_by_its_colours_where_it_can_be_read(
+        tmp_path: Path) -> None:
+    """A photo backdrop is read at its cells' average colours, so text on it is checked and
+    no warning is needed; a translucent picture, whose look depends on what shows through,
+    still cannot be judged."""
+    from PIL import Image
+
+    from briefgen.theme.template import read_template
+
+    # Dark behind the title placeholder (the top fifth), white below.
+    halves = Image.new("RGB", (240, 100), (255, 255, 255))
+    halves.paste((16, 32, 64), (0, 0, 240, 24))
+    halves.save(tmp_path / "halves.png")
+    Image.new("RGBA", (20, 20), (0, 0, 0, 90)).save(tmp_path / "veil.png")
+    info = read_template(picture_template(tmp_path, tmp_path / "halves.png"))
+    photo = info.layouts[0].backdrops[-1]
+    assert (photo.color_at(100, info.height * 0.1), photo.color_at(100, info.height * 0.5)) == (
+        "102040", "FFFFFF")
+    veiled = read_template(picture_template(tmp_path, tmp_path / "veil.png"))
+    assert (veiled.layouts[0].backdrops[-1].color, veiled.layouts[0].backdrops[-1].cells) == (
+        "", ())
+
+    (tmp_path / "photo.yaml").write_text(
+        "name: photo\nextends: corporate\ndeck:\n  template: halves.pptx\n")
+    result = build(SAMPLE, theme=str(tmp_path / "photo.yaml"), out=tmp_path / "out",
+                   formats=["pptx"])
+    assert not [w for w in result.warnings if "picture" in w]
+    deck = Presentation(str(result.outputs["pptx"]))
+    slide = deck.slides[1]
+    title = slide.shapes.title
+    assert title.top + title.height < deck.slide_height * 0.24
+    # python-pptx's default theme: light 1 and 2, dark 1 and 2.
+    scheme = {"BACKGROUND_1": "FFFFFF", "BACKGROUND_2": "EEECE1", "TEXT_1": "000000",
+              "TEXT_2": "1F497D"}
+
+    def hex_of(shape: object) -> str:
+        color = shape.text_frame.paragraphs[0].runs[0].font.color  # type: ignore[attr-defined]
+        return str(color.rgb) if color.type == 1 else scheme[color.theme_color.name]
+
+    # The title is over the dark band: drawn light; the body below it dark on white.
+    assert hex_of(title) in ("FFFFFF", "EEECE1")
+    body = next(s for s in slide.shapes if s.has_text_frame and s.top > deck.slide_height / 3
+                and s.text_frame.text.strip())
+    assert hex_of(body) not in ("FFFFFF", "EEECE1")

@@ -3,6 +3,8 @@ placeholders, the geometry and look a planner needs, and what is drawn behind th
 
 from __future__ import annotations
 
+import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,10 @@ EMU_PER_PT = 12700
 # A company template is a master, layouts and some artwork; past this it is mostly pictures
 # or example slides, which every deck would carry.
 MAX_TEMPLATE_BYTES = 50 * 2**20
+# A picture behind text is judged by its average colour in a grid of so many cells a side;
+# one of more pixels than this (a decompression bomb) is not decoded.
+PICTURE_GRID = 24
+PICTURE_PIXELS = 50_000_000
 
 Box = tuple[float, float, float, float]  # x, y, w, h in pt
 
@@ -33,6 +39,17 @@ class Backdrop:
     box: Box
     color: str
     opacity: float = 1.0  # a translucent fill's share, until it is blended with what is below
+    # A picture that could be read: its average colour in each cell of a grid stretched over
+    # the box, row by row.
+    cells: tuple[tuple[str, ...], ...] = ()
+
+    def color_at(self, x: float, y: float) -> str:
+        """The colour drawn at a point of the box: a read picture's cell there, else `color`."""
+        if not self.cells:
+            return self.color
+        bx, by, bw, bh = self.box
+        row = self.cells[min(len(self.cells) - 1, max(0, int((y - by) / bh * len(self.cells))))]
+        return row[min(len(row) - 1, max(0, int((x - bx) / bw * len(row))))]
 
 
 @dataclass(frozen=True)
@@ -133,7 +150,7 @@ def _hex(fill: Any, colors: dict[str, str]) -> str | None:
     return None
 
 
-def _background(tree: Any, colors: dict[str, str], box: Box) -> list[Backdrop]:
+def _background(tree: Any, colors: dict[str, str], box: Box, part: Any) -> list[Backdrop]:
     """A master's or layout's background and the filled shapes and pictures it draws."""
     found = []
     bg = tree.find("p:cSld/p:bg", _NS)
@@ -149,15 +166,53 @@ def _background(tree: Any, colors: dict[str, str], box: Box) -> list[Backdrop]:
                 stop = props.find("a:gradFill/a:gsLst/a:gs", _NS)
                 color = _hex(stop, colors) if stop is not None else None
                 found.append(Backdrop(box, color or ""))
-            else:
-                found.append(Backdrop(box, ""))  # a picture or pattern
+            else:  # a picture or pattern
+                found.append(Backdrop(box, "", cells=_picture_cells(part, props.find(
+                    "a:blipFill", _NS))))
         elif ref is not None:
             found.append(Backdrop(box, _hex(ref, colors) or ""))
-    found.extend(_drawn(tree.find("p:cSld/p:spTree", _NS), colors, lambda b: b))
+    found.extend(_drawn(tree.find("p:cSld/p:spTree", _NS), colors, lambda b: b, part))
     return found
 
 
-def _drawn(group: Any, colors: dict[str, str], place: Any) -> list[Backdrop]:
+def _picture_cells(part: Any, fill: Any) -> tuple[tuple[str, ...], ...]:
+    """A picture's average colours in a PICTURE_GRID of cells, as it is stretched over its box;
+    () where it cannot be judged: a tiled, translucent or vector picture, or one that does
+    not decode."""
+    blip = fill.find("a:blip", _NS) if fill is not None else None
+    rel = blip.get(f"{{{_NS['r']}}}embed") if blip is not None else None
+    if not rel or rel not in part.rels or fill.find("a:tile", _NS) is not None:
+        return ()
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a decompression-bomb warning: refused below
+            with Image.open(io.BytesIO(part.related_part(rel).blob)) as image:
+                if image.width * image.height > PICTURE_PIXELS:
+                    return ()
+                image.draft("RGB", (PICTURE_GRID * 8, PICTURE_GRID * 8))  # JPEG: decode small
+                rgba = image.convert("RGBA")
+    except Exception:  # Pillow raises many types for what it cannot read
+        return ()
+    lowest = rgba.getchannel("A").getextrema()[0]  # one band: (least, most)
+    if isinstance(lowest, int | float) and lowest < 250:
+        return ()  # what shows through is not known here
+    crop = fill.find("a:srcRect", _NS)
+    if crop is not None:
+        width, height = rgba.size
+        left, top, right, bottom = (max(0, int(crop.get(k, "0"))) / 100000 for k in "ltrb")
+        box = (round(left * width), round(top * height), round(width * (1 - right)),
+               round(height * (1 - bottom)))
+        if box[2] - box[0] >= 1 and box[3] - box[1] >= 1:
+            rgba = rgba.crop(box)
+    small = rgba.convert("RGB").resize((PICTURE_GRID, PICTURE_GRID), Image.Resampling.BOX)
+    data = small.tobytes()
+    pixels = [data[n:n + 3].hex().upper() for n in range(0, len(data), 3)]
+    return tuple(tuple(pixels[n:n + PICTURE_GRID]) for n in range(0, len(pixels), PICTURE_GRID))
+
+
+def _drawn(group: Any, colors: dict[str, str], place: Any, part: Any) -> list[Backdrop]:
     """The filled shapes and pictures of a shape tree or group, in slide coordinates
     (`place` maps a box from the group's coordinates)."""
     found: list[Backdrop] = []
@@ -180,7 +235,7 @@ def _drawn(group: Any, colors: dict[str, str], place: Any) -> list[Backdrop]:
                 return place((outer[0] + (box[0] - cx) * sx, outer[1] + (box[1] - cy) * sy,
                               box[2] * sx, box[3] * sy))
 
-            found.extend(_drawn(shape, colors, inner))
+            found.extend(_drawn(shape, colors, inner, part))
             continue
         if tag not in ("sp", "pic") or shape.find("./*/p:nvPr/p:ph", _NS) is not None:
             continue
@@ -188,10 +243,12 @@ def _drawn(group: Any, colors: dict[str, str], place: Any) -> list[Backdrop]:
         if where is None or where[2] <= 0 or where[3] <= 0:
             continue
         where = place(where)
-        # A picture, pattern or gradient: no one colour to check text against.
+        # A picture, pattern or gradient: no one colour to check text against, but a
+        # picture's colours where it can be read.
         if tag == "pic" or any(shape.find(f"p:spPr/a:{fill}", _NS) is not None
                                for fill in ("blipFill", "pattFill", "gradFill")):
-            found.append(Backdrop(where, ""))
+            blip_fill = shape.find("p:blipFill" if tag == "pic" else "p:spPr/a:blipFill", _NS)
+            found.append(Backdrop(where, "", cells=_picture_cells(part, blip_fill)))
             continue
         fill = shape.find("p:spPr/a:solidFill", _NS)
         color = _hex(fill, colors) if fill is not None else None
@@ -216,8 +273,9 @@ def _blended(backdrops: list[Backdrop]) -> tuple[Backdrop, ...]:
     for backdrop in backdrops:
         if backdrop.opacity < 1 and backdrop.color:
             x, y, w, h = backdrop.box
-            below = next((b.color for b in reversed(done) if b.box[0] <= x + w / 2 <= b.box[0]
-                          + b.box[2] and b.box[1] <= y + h / 2 <= b.box[1] + b.box[3]), "FFFFFF")
+            below = next((b.color_at(x + w / 2, y + h / 2) for b in reversed(done)
+                          if b.box[0] <= x + w / 2 <= b.box[0] + b.box[2]
+                          and b.box[1] <= y + h / 2 <= b.box[1] + b.box[3]), "FFFFFF")
             backdrop = Backdrop(backdrop.box,
                                 _over(backdrop.color, below, backdrop.opacity) if below else "")
         done.append(backdrop)
@@ -366,7 +424,7 @@ def read_template(path: Path) -> TemplateInfo:
         looks.append(look)
         colors = dict(look.colors)
         master_places = _placeholders(master._element)
-        master_back = _background(master._element, colors, slide_box)
+        master_back = _background(master._element, colors, slide_box, master.part)
         for n, layout in enumerate(master.slide_layouts):
             element = layout._element
             layout_type = element.get("type", "")
@@ -378,7 +436,7 @@ def read_template(path: Path) -> TemplateInfo:
             shows_master = element.find("p:cSld", _NS) is not None and \
                 element.get("showMasterSp", "1") not in ("0", "false")
             back = _blended([*(master_back if shows_master else master_back[:1]),
-                             *_background(element, colors, slide_box)])
+                             *_background(element, colors, slide_box, layout.part)])
             title = next((b for k, b, _ in places if k in ("title", "ctrTitle")), None)
             subtitle = next((b for k, b, _ in places if k == "subTitle"), None)
             bodies = sorted((b for k, b, _ in places if k in _BODY_TYPES), key=lambda b: b[0])

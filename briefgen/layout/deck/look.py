@@ -24,11 +24,12 @@ class Resolved:
 
 
 def backdrop_at(backdrops: tuple[Backdrop, ...], x: float, y: float) -> str | None:
-    """The colour drawn at a point: the topmost backdrop there ("" for a picture)."""
+    """The colour drawn at a point: the topmost backdrop there (a picture's colour there,
+    "" for one that could not be read)."""
     for backdrop in reversed(backdrops):
         bx, by, bw, bh = backdrop.box
         if bx <= x <= bx + bw and by <= y <= by + bh:
-            return backdrop.color
+            return backdrop.color_at(x, y)
     return None
 
 
