@@ -248,6 +248,21 @@ class Context:
         box = getattr(layout, which) if layout else None
         return _inside(box, self.width, self.height) if box else None
 
+    def clear_of_artwork(self, kind: str, box: Box) -> bool:
+        """True where a slide kind's layout draws nothing in the box but its background:
+        no shape, band or picture of the master's or the layout's over part of the slide."""
+        layout = self.layouts[kind].layout
+        if layout is None:
+            return True
+        x, y, w, h = box
+        for backdrop in layout.backdrops:
+            bx, by, bw, bh = backdrop.box
+            whole = bx <= 1 and by <= 1 and bx + bw >= self.width - 1 and \
+                by + bh >= self.height - 1
+            if not whole and bx < x + w and x < bx + bw and by < y + h and y < by + bh:
+                return False
+        return True
+
     def own_number(self, kind: str) -> bool:
         """True where the template's master shows a slide number of its own on every slide."""
         choice = self.layouts[kind]
@@ -359,8 +374,9 @@ def _layout_area(layout: Layout, width: float, height: float) -> Box:
     if layout.kind in ("content", "two") and layout.bodies:
         left = _inside(layout.bodies[0], width, height)
         right = _inside(layout.bodies[-1], width, height)
-        return (left[0], left[1], right[0] + right[2] - left[0],
+        area = (left[0], left[1], right[0] + right[2] - left[0],
                 max(left[1] + left[3], right[1] + right[3]) - left[1])
+        return _clear_of_artwork(area, layout, width, height)
     title = _inside(layout.title, width, height) if layout.title else None
     footers = [b[1] for b in (layout.footer, layout.date, layout.number)
                if b and b[1] > height / 2]
@@ -370,7 +386,31 @@ def _layout_area(layout: Layout, width: float, height: float) -> Box:
         x, w = title[0], title[2]
     else:
         top, x, w = OWN_CONTENT_TOP, MARGIN, width - 2 * MARGIN
-    return (x, top, w, max(bottom - top, 120.0))
+    return _clear_of_artwork((x, top, w, max(bottom - top, 120.0)), layout, width, height)
+
+
+def _clear_of_artwork(area: Box, layout: Layout, width: float, height: float) -> Box:
+    """The area less the artwork that reaches into it from below or above (a band, a row of
+    music notes the designer drew over the placeholder's edge), where the artwork spans a
+    third of its width; a panel behind the whole area is where the text goes, and stays."""
+    x, top, w, h = area
+    bottom = top + h
+    for backdrop in layout.backdrops:
+        bx, by, bw, bh = backdrop.box
+        whole = bx <= 1 and by <= 1 and bx + bw >= width - 1 and by + bh >= height - 1
+        across = min(x + w, bx + bw) - max(x, bx)
+        if whole or across < w / 3 or by >= bottom or by + bh <= top:
+            continue
+        if by <= top and by + bh >= bottom:
+            continue  # a panel behind the area
+        middle = (top + bottom) / 2
+        if by > middle:
+            bottom = min(bottom, by - 4)
+        elif by + bh < middle:
+            top = max(top, by + bh + 4)
+    if bottom - top < 120.0:
+        return area  # what is left is too small for a body: the placeholder's own
+    return (x, top, w, bottom - top)
 
 
 def styled(spans: tuple[Span, ...], style: plan.Style) -> tuple[Span, ...]:

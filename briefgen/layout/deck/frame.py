@@ -113,14 +113,16 @@ def frame(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
             lead_para = plan.Para(title, ctx.style(ctx.s.title_floor, ctx.c.primary,
                                                    bold=True, heading=True))
             title, kicker = (Span(kicker),), None
-    if kicker and (not placeholder or y >= 24):
+    kick_h = line_height(ctx.s.small + 1, ctx.s.line_spacing)
+    # Over a template's title placeholder only where there is room and no artwork.
+    if kicker and (not placeholder or (y >= 24 and ctx.clear_of_artwork(
+            kind, (x, y - kick_h - 4, width, kick_h)))):
         kick, cut = ctx.cut_to_lines(
             plan.Para((Span(kicker),), ctx.style(ctx.s.small + 1, ctx.c.accent, bold=True)),
             width, 1)
         if cut and where:
             said.append(warning(f"{where}.title",
                                 "cut to one line above the slide's title; shorten it"))
-        kick_h = line_height(ctx.s.small + 1, ctx.s.line_spacing)
         if placeholder:
             items.append(ctx.box(x, y - kick_h - 4, width, [kick], name="Kicker"))
         else:
