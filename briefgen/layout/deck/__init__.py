@@ -7,6 +7,7 @@ exhibits.py turn blocks into pieces; each slide kind has its module.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from briefgen.brief.model import Brief
@@ -22,7 +23,7 @@ from briefgen.layout.deck.section import section_slides
 from briefgen.layout.deck.summary import agenda_slides, summary_slides
 from briefgen.layout.deck.title import title_slide
 from briefgen.layout.deck.verdict import verdict_slides
-from briefgen.layout.messages import LayoutMessage, unique
+from briefgen.layout.messages import LayoutMessage, Level, unique
 from briefgen.theme.model import Theme
 
 __all__ = ["plan_deck"]
@@ -56,10 +57,8 @@ def plan_deck(brief: Brief, theme: Theme, image_sizes: ImageSizes | None = None
         made.append(source_slides(ctx))
     slides = [slide for kind_slides, _ in made for slide in kind_slides]
     # The template layouts each kind of slide used, with the warning a fallback needs.
-    for kind in dict.fromkeys(s.kind for s in slides):
-        layout_said = ctx.layouts[kind].message
-        if layout_said:
-            said.append(layout_said)
+    said.extend(_merged([ctx.layouts[kind].message for kind in dict.fromkeys(
+        s.kind for s in slides)]))
     for _, kind_said in made:
         said.extend(kind_said)
     numbered = []
@@ -132,3 +131,25 @@ def deck_theme(theme: Theme) -> plan.DeckTheme:
     sizes = theme.sizes.deck
     return plan.DeckTheme(theme.name, tuple(slots), fonts.heading, fonts.body,
                           fonts.east_asian, sizes.title, sizes.body)
+
+
+_FOR_KIND = re.compile(r"^(.* for )(\w+) slides(; using .*)$")
+
+
+def _merged(messages: list[LayoutMessage | None]) -> list[LayoutMessage]:
+    """The layout fallbacks of several slide kinds said once, naming the kinds: "... for
+    agenda, risks and section slides; using 'Title Slide'"."""
+    groups: dict[tuple[Level, str, str], list[str]] = {}
+    alone: list[LayoutMessage] = []
+    for message in messages:
+        if message is None:
+            continue
+        match = _FOR_KIND.match(message.text)
+        if match:
+            groups.setdefault((message.level, match[1], match[3]), []).append(match[2])
+        else:
+            alone.append(message)
+    for (level, before, after), kinds in groups.items():
+        names = (", ".join(kinds[:-1]) + " and " if kinds[1:] else "") + kinds[-1]
+        alone.append(LayoutMessage(level, "", f"{before}{names} slides{after}"))
+    return alone
