@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 from xml.sax.saxutils import escape, quoteattr
 
@@ -59,7 +59,6 @@ from briefgen.render.fonts import (
     visual,
     visual_order,
 )
-from briefgen.render.memo_charts import ChartDrawer
 from briefgen.render.tagging import (
     SPAN_CALLBACK,
     Element,
@@ -68,6 +67,9 @@ from briefgen.render.tagging import (
     language_of,
     span_marked,
 )
+
+if TYPE_CHECKING:
+    from briefgen.render.memo_charts import ChartDrawer
 
 Spans = tuple[Span, ...]
 
@@ -719,7 +721,16 @@ class Flow:
         self.width = plan.frame_width
         self.root = root  # the structure tree's Document, filled in reading order
         self.list: Element | None = None  # the list the next ListBlock continues
-        self.charts = ChartDrawer(self.fonts)
+        self._charts: ChartDrawer | None = None
+
+    @property
+    def charts(self) -> ChartDrawer:
+        # reportlab's chart widgets take ~15 ms to import: only for a memo that has charts.
+        if self._charts is None:
+            from briefgen.render.memo_charts import ChartDrawer
+
+            self._charts = ChartDrawer(self.fonts)
+        return self._charts
 
     def box(self, content: list[Any], fill: str | None, accent: str | None,
             padding: float = m.BOX_PAD) -> Table:

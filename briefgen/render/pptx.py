@@ -15,7 +15,6 @@ from typing import Any
 from lxml import etree
 from pptx import Presentation
 from pptx.chart.axis import ValueAxis
-from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import (
     XL_CHART_TYPE,
@@ -452,6 +451,10 @@ def _chart_fill(fill: Any, color: str, look: _Look) -> None:
 
 def _add_chart(shapes: Any, item: plan.Chart, look: _Look) -> None:
     spec = item.spec
+    # python-pptx writes a chart's data as a workbook with xlsxwriter, ~20 ms to import:
+    # only for a deck that has charts.
+    from pptx.chart.data import CategoryChartData
+
     data = CategoryChartData()
     data.categories = list(spec.categories)
     for one in spec.series:
