@@ -78,17 +78,25 @@ def _file_widths(path: str) -> dict[str, float]:
 
 
 @cache
-def _liberation_widths() -> dict[str, dict[str, float]]:
-    data = json.loads(METRICS_FILE.read_text(encoding="utf-8"))
-    em = data["units_per_em"]
-    return {font: {chr(first + n): width / em for run in runs
-                   for first in run[:1] for n, width in enumerate(run[1:])}
-            for font, runs in data["fonts"].items()}
+def _liberation_data() -> dict[str, object]:
+    return dict(json.loads(METRICS_FILE.read_text(encoding="utf-8")))
+
+
+@cache
+def _liberation_widths(font: str) -> dict[str, float]:
+    """One face's widths in em; each face is unpacked when first needed (a memo or deck uses
+    a few of the nine)."""
+    data = _liberation_data()
+    fonts: dict[str, list[list[int]]] = data["fonts"]  # type: ignore[assignment]
+    em: int = data["units_per_em"]  # type: ignore[assignment]
+    runs = fonts.get(font, fonts["Helvetica"])
+    return {chr(run[0] + n): width / em for run in runs if run
+            for n, width in enumerate(run[1:])}
 
 
 def _liberation_width(char: str, font: str) -> float | None:
     base, _, scale = font.partition("*")
-    width = _liberation_widths().get(base, _liberation_widths()["Helvetica"]).get(char)
+    width = _liberation_widths(base).get(char)
     return width * float(scale) if width is not None and scale else width
 
 

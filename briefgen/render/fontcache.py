@@ -9,6 +9,7 @@ the Python and reportlab versions, so a changed font or library is parsed again.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import marshal
@@ -21,9 +22,21 @@ from typing import Any
 import reportlab
 from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFontFace
 
-_FORMAT = 2
-# Attributes rebuilt on load instead of stored: the file's bytes and a scaling closure.
-_REBUILT = ("_ttf_data", "_pdfScale")
+_FORMAT = 3
+# Attributes rebuilt on load instead of stored: the file's bytes, a scaling closure, and the
+# glyph-to-characters map, which only reportlab's text shaping reads (off for our fonts).
+_REBUILT = ("_ttf_data", "_pdfScale", "glyphToChar")
+
+
+class _CachedFace(TTFontFace):  # type: ignore[misc]
+    """A face read back from the cache; its glyph-to-characters map (a third of a CJK
+    entry's loading time) stays marshalled until something asks for it."""
+
+    _glyph_to_char: bytes
+
+    @functools.cached_property
+    def glyphToChar(self) -> dict[int, list[int]]:
+        return dict(marshal.loads(self._glyph_to_char))
 
 
 def cache_folder() -> Path | None:
@@ -67,16 +80,17 @@ def _is_own_file(path: Path) -> bool:
 def _stored(face: TTFontFace) -> dict[str, Any]:
     fields = {k: v for k, v in vars(face).items() if k not in _REBUILT}
     names = [k for k, v in fields.items() if isinstance(v, TTFNameBytes)]
-    return {"fields": {k: bytes(v) if k in names else v for k, v in fields.items()},
-            "names": names, "scaled": "_pdfScale" in vars(face)}
+    fields = {k: bytes(v) if k in names else v for k, v in fields.items()}
+    fields["_glyph_to_char"] = marshal.dumps(face.glyphToChar)  # bytes: not decoded on load
+    return {"fields": fields, "names": names, "scaled": "_pdfScale" in vars(face)}
 
 
 def _restored(stored: dict[str, Any], path: Path) -> TTFontFace:
-    face = TTFontFace.__new__(TTFontFace)
+    face = _CachedFace.__new__(_CachedFace)
     fields = stored["fields"]
     for name in stored["names"]:
         fields[name] = TTFNameBytes(fields[name])  # stored as the UTF-8 it was made of
-    vars(face).update(fields)
+    face.__dict__.update(fields)
     face._ttf_data = path.read_bytes()  # subsets are cut from the file's bytes
     if stored["scaled"]:  # newer reportlab keeps the scale from font units as a function
         scale = 1000 / face.unitsPerEm
