@@ -22,21 +22,31 @@ from typing import Any
 import reportlab
 from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFontFace
 
-_FORMAT = 3
-# Attributes rebuilt on load instead of stored: the file's bytes, a scaling closure, and the
-# glyph-to-characters map, which only reportlab's text shaping reads (off for our fonts).
-_REBUILT = ("_ttf_data", "_pdfScale", "glyphToChar")
+_FORMAT = 4
+# Attributes rebuilt on load instead of stored: the file's bytes and a scaling closure.
+_REBUILT = ("_ttf_data", "_pdfScale")
+# Tables stored marshalled on their own and decoded when first read: the glyph-to-characters
+# map, which only reportlab's text shaping reads (off for our fonts), and the glyphs'
+# metrics and offsets, which only subsetting reads, for the glyphs a memo draws. Together
+# they are half of a CJK face's loading time.
+_DEFERRED = ("glyphToChar", "hmetrics", "glyphPos")
+
+
+def _deferred(name: str) -> functools.cached_property[Any]:
+    def decoded(face: _CachedFace) -> Any:
+        return marshal.loads(face.deferred[name])
+
+    decoded.__name__ = name
+    return functools.cached_property(decoded)
 
 
 class _CachedFace(TTFontFace):  # type: ignore[misc]
-    """A face read back from the cache; its glyph-to-characters map (a third of a CJK
-    entry's loading time) stays marshalled until something asks for it."""
+    """A face read back from the cache, its deferred tables decoded when first read."""
 
-    _glyph_to_char: bytes
-
-    @functools.cached_property
-    def glyphToChar(self) -> dict[int, list[int]]:
-        return dict(marshal.loads(self._glyph_to_char))
+    deferred: dict[str, bytes]
+    glyphToChar = _deferred("glyphToChar")
+    hmetrics = _deferred("hmetrics")
+    glyphPos = _deferred("glyphPos")
 
 
 def cache_folder() -> Path | None:
@@ -78,10 +88,11 @@ def _is_own_file(path: Path) -> bool:
 
 
 def _stored(face: TTFontFace) -> dict[str, Any]:
-    fields = {k: v for k, v in vars(face).items() if k not in _REBUILT}
+    fields = {k: v for k, v in vars(face).items() if k not in (*_REBUILT, *_DEFERRED)}
     names = [k for k, v in fields.items() if isinstance(v, TTFNameBytes)]
     fields = {k: bytes(v) if k in names else v for k, v in fields.items()}
-    fields["_glyph_to_char"] = marshal.dumps(face.glyphToChar)  # bytes: not decoded on load
+    # Bytes inside the entry: loading it copies them without decoding what they hold.
+    fields["deferred"] = {k: marshal.dumps(getattr(face, k)) for k in _DEFERRED}
     return {"fields": fields, "names": names, "scaled": "_pdfScale" in vars(face)}
 
 
