@@ -100,6 +100,9 @@ def load_inputs(brief: str | Path | Brief, theme: str | None = None,
     return Inputs(loaded, chosen, sizes, folder, document, tuple(files))
 
 
+_built_before: list[bool] = []  # a deck was built in this process
+
+
 def make(inputs: Inputs, formats: Iterable[str] = FORMATS
          ) -> tuple[dict[str, bytes], int, int, list[LayoutMessage]]:
     """Plan and render the wanted formats in memory: their bytes, the slide and page counts and
@@ -114,7 +117,13 @@ def make(inputs: Inputs, formats: Iterable[str] = FORMATS
         from briefgen.layout.deck import plan_deck
         from briefgen.render.pptx import render_pptx
 
-        _set_apart_what_lasts()
+        # What is alive before a process's first build (the modules, the inputs) lasts as
+        # long as the process; with the collector tuned to run rarely it is still young, and
+        # the collection below would walk it all (~20 ms): it is set apart meanwhile, then
+        # joins the old generation, where collections of the young ones no longer walk it.
+        first = not _built_before
+        if first:
+            gc.freeze()
         deck, said = plan_deck(inputs.brief, inputs.theme, inputs.sizes)
         data["pptx"], slides = render_pptx(deck, inputs.folder), len(deck.slides)
         messages += said
@@ -123,23 +132,17 @@ def make(inputs: Inputs, formats: Iterable[str] = FORMATS
         # the young generations: the old one holds the modules and fonts, and is large.
         del deck
         gc.collect(1)
+        if first:
+            gc.unfreeze()
+        _built_before.append(True)
     if "pdf" in wanted:
         from briefgen.layout.memo import plan_memo
         from briefgen.render.pdf import render_pdf
 
-        _set_apart_what_lasts()
         memo, said = plan_memo(inputs.brief, inputs.theme, inputs.sizes)
         data["pdf"], pages = render_pdf(memo, inputs.folder)
         messages += said
     return data, slides, pages, unique(messages)
-
-
-def _set_apart_what_lasts() -> None:
-    """Before a process's first build, move what is alive (the modules, the inputs) out of
-    the collector's sight: it lasts as long as the process, and a cold build's collections
-    would otherwise walk it again and again (~20 ms of the sample's build)."""
-    if not gc.get_freeze_count():
-        gc.freeze()
 
 
 def locate(messages: Iterable[LayoutMessage], document: Document | None
