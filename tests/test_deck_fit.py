@@ -139,3 +139,31 @@ def test_every_table_of_the_fixtures_says_at_most_the_size_it_is_drawn_at(path: 
     _, messages = plan_deck(brief, load_theme(theme), None)
     for sizes in shrink_notes(messages).values():
         assert len(sizes) == 1
+
+
+def test_a_piece_too_tall_for_a_first_slide_under_a_long_title_goes_to_the_next() -> None:
+    """A first slide's body is shorter than the next ones' when its title is long: a piece
+    that cannot split and fits only a fresh slide goes there, and the first slide keeps its
+    title alone; one taller than any slide is left out with a warning."""
+    from briefgen.layout.deck.flow import Piece, pack
+
+    band = Piece(200.0, draw=lambda x, y, w, h: [], key="sections[0].blocks[0]")
+    slides, said = pack([band], (100.0, 300.0))
+    assert [[piece for piece, _ in slide] for slide in slides] == [[], [band]]
+    assert said == []
+    huge = Piece(400.0, draw=lambda x, y, w, h: [], key="sections[0].blocks[1]")
+    _, said = pack([huge], (100.0, 300.0))
+    assert [(m.key, m.level) for m in said] == [("sections[0].blocks[1]", "warning")]
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_quote_too_tall_for_a_band_flows_with_its_marks_and_attribution(
+        tmp_path: Path, theme: str) -> None:
+    quote = " ".join([WORDS] * 30)
+    deck, _ = planned(tmp_path, brief_with(sections=[{"title": "Voices", "blocks": [
+        {"quote": {"text": quote, "by": "Ada Lovelace, analyst"}}]}]), theme)
+    shown = " ".join(t for slide in deck.slides if slide.kind == "section"
+                     for t in texts(slide, "Text") + texts(slide, "Content Placeholder 2"))
+    assert not [i for s in deck.slides for i in s.items if i.name == "Band text"], "it flows"
+    assert shown.startswith("“") and "”" in shown
+    assert "— Ada Lovelace, analyst" in shown

@@ -498,3 +498,128 @@ def test_text_the_theme_colours_dark_takes_the_templates_light_colour_on_a_dark_
     assert "222222" not in colors
     assert all(contrast(color, "111111") >= 3.0 for color in colors)
     assert "FFFFFF" in colors
+
+
+# ---- artwork, long titles and the title slide --------------------------------------------------
+
+
+def artwork_template(folder: Path, name: str, boxes: list[tuple[float, float, float, float]],
+                     title_top: float | None = None) -> Path:
+    """python-pptx's default template with black rectangles (x, y, w, h in pt) drawn on its
+    master, behind the placeholders, as a designer draws bands and ornaments; its titles
+    moved down to `title_top`."""
+    from pptx.dml.color import RGBColor
+    from pptx.enum.shapes import MSO_SHAPE
+
+    prs = Presentation()
+    for part in (prs.slide_master, *prs.slide_layouts) if title_top is not None else ():
+        for shape in part.placeholders:
+            if shape.placeholder_format.type == 1:  # a title, not a title slide's
+                shape.top = Emu(int(title_top * 12700))
+    shapes = prs.slides.add_slide(prs.slide_layouts[6]).shapes
+    tree = prs.slide_master.shapes._spTree
+    for x, y, w, h in boxes:
+        shape = shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(int(x * 12700)), Emu(int(y * 12700)),
+                                 Emu(int(w * 12700)), Emu(int(h * 12700)))
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = RGBColor(0, 0, 0)
+        tree.insert(2, shape._element)
+    prs.save(str(folder / f"{name}.pptx"))
+    (folder / f"{name}.yaml").write_text(f"name: {name}\nextends: corporate\ndeck:\n"
+                                         f"  template: {name}.pptx\n")
+    return folder / f"{name}.yaml"
+
+
+def named(deck: plan.Deck, name: str) -> list[plan.Item]:
+    return [item for slide in deck.slides for item in slide.items if item.name == name]
+
+
+def test_the_kicker_is_drawn_above_the_title_only_where_no_artwork_is(tmp_path: Path) -> None:
+    """A title placeholder 40 pt down leaves room for the kicker line above it, until the
+    master draws a band there (as LibreOffice's Focus and Sunset do)."""
+    clear = load_theme(str(artwork_template(tmp_path, "clear", [], title_top=40)))
+    banded = load_theme(str(artwork_template(tmp_path, "banded", [(0, 0, 720, 30)],
+                                             title_top=40)))
+    brief = load_brief(SAMPLE)
+    assert named(plan_deck(brief, clear, None)[0], "Kicker")
+    deck, _ = plan_deck(brief, banded, None)
+    assert named(deck, "Kicker") == []
+    assert problems(deck) == []
+
+
+def test_artwork_reaching_into_the_content_area_bounds_it(tmp_path: Path) -> None:
+    """A row of ornaments over the lower part of the content placeholder (LibreOffice's Piano
+    draws music notes there): the body stays above it; a panel behind the whole area does not
+    shrink it."""
+    brief = load_brief(SAMPLE)
+    plain = load_theme(str(artwork_template(tmp_path, "plain", [])))
+    _, top, _, height = make_context(brief, plain, None)[0].content_area("section")
+    bottom = top + height
+    notes = load_theme(str(artwork_template(tmp_path, "notes", [(300, bottom - 40, 400, 60)])))
+    ctx, _ = make_context(brief, notes, None)
+    area = ctx.content_area("section")
+    assert area[1] == top and area[1] + area[3] <= bottom - 40
+    deck, _ = plan_deck(brief, notes, None)
+    assert problems(deck) == []
+    for slide in deck.slides:
+        if slide.kind == "section":
+            for item in slide.items:
+                if item.name not in ("Footer", "Slide number", "Date", "Title", "Kicker"):
+                    assert item.y + item.h <= bottom - 40 + 0.5, (slide.kind, item.name)
+    panel = load_theme(str(artwork_template(tmp_path, "panel",
+                                            [(0, top - 10, 720, height + 20)])))
+    assert make_context(brief, panel, None)[0].content_area("section") == (
+        make_context(brief, plain, None)[0].content_area("section"))
+
+
+def test_a_long_title_that_leads_the_body_leaves_it_room_and_nothing_is_left_out(
+        tmp_path: Path) -> None:
+    """On a template whose title band holds one line, a headline of many lines leads the body
+    under the kicker: it is cut to half the content area with a warning, and the summary's
+    points follow it."""
+    prs = Presentation()
+    for part in (prs.slide_master, *prs.slide_layouts):
+        for shape in part.placeholders:
+            if shape.placeholder_format.type in (1, 3):
+                shape.height = Emu(40 * 12700)
+    prs.save(str(tmp_path / "low.pptx"))
+    (tmp_path / "low.yaml").write_text("name: low\nextends: corporate\ndeck:\n"
+                                       "  template: low.pptx\n")
+    theme = load_theme(str(tmp_path / "low.yaml"))
+    words = "the freight market tightens while capacity stays flat through the quarter "
+    (tmp_path / "long.yaml").write_text(
+        'meta: {title: Fit, date: "2026-04-15"}\n'
+        f'thesis:\n  headline: "{(words * 20)[:1500].strip()}"\n'
+        '  points: ["One point that must not be lost", "Another point that follows it"]\n')
+    brief = load_brief(tmp_path / "long.yaml")
+    deck, said = plan_deck(brief, theme, None)
+    assert problems(deck) == []
+    assert not [m for m in said if "left out" in m.text]
+    assert any(m.text.startswith("title cut to") for m in said if m.key == "thesis.headline")
+    ctx, _ = make_context(brief, theme, None)
+    _, top, _, height = ctx.content_area("summary")
+    lead = named(deck, "Lead")[0]
+    assert lead.h <= (top + height - lead.y) / 2 + 1
+    shown = [span.text for slide in deck.slides for item in slide.items
+             if isinstance(item, plan.TextBox) for para in item.paras for span in para.spans]
+    assert "One point that must not be lost" in shown
+
+
+def test_on_a_template_the_subtitle_goes_under_the_title_and_the_details_give_the_author(
+        templates: dict[str, Path]) -> None:
+    """Midnightblue's subtitle placeholder leaves 92 pt under the title: the subtitle goes
+    there, cut to fit, never above the title; the footer shows the date and classification,
+    so the details do not repeat them."""
+    if "Midnightblue" not in templates:
+        pytest.skip("LibreOffice is not installed here")
+    brief = load_brief(SAMPLE)
+    deck, _ = plan_deck(brief, load_theme(str(theme_of(templates, "Midnightblue"))), None)
+    cover = deck.slides[0]
+    title = next(item for item in cover.items if item.name == "Title")
+    details = next(item for item in cover.items if item.name == "Details")
+    assert isinstance(details, plan.TextBox)
+    assert details.y >= title.y + title.h
+    texts = ["".join(s.text for s in para.spans) for para in details.paras]
+    assert not any(brief.meta.date in t or "April" in t for t in texts)
+    assert brief.meta.classification not in texts
+    assert any("AINews Analysis" in t for t in texts)
