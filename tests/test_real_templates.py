@@ -190,20 +190,26 @@ def test_a_template_with_only_a_title_layout_says_so_once_and_still_fits(
     assert len(deck.slides) < 40
 
 
-def test_a_title_too_long_for_a_low_title_band_leads_the_body_under_the_kicker(
-        tmp_path: Path) -> None:
-    """A title placeholder one line high (as LibreOffice's Piano draws it): a headline that
-    would not fit it at the floor leads the body, the slide titled by its kicker, and no
-    title runs below its placeholder."""
+def low_title_theme(folder: Path) -> Any:
+    """A theme on python-pptx's default template with title placeholders one line high (as
+    LibreOffice's Piano draws them)."""
     prs = Presentation()
     for part in (prs.slide_master, *prs.slide_layouts):
         for shape in part.placeholders:
             if shape.placeholder_format.type in (1, 3):  # title, centred title
                 shape.height = Emu(40 * 12700)
-    prs.save(str(tmp_path / "low.pptx"))
-    (tmp_path / "low.yaml").write_text("name: low\nextends: corporate\ndeck:\n"
-                                       "  template: low.pptx\n")
-    theme = load_theme(str(tmp_path / "low.yaml"))
+    prs.save(str(folder / "low.pptx"))
+    (folder / "low.yaml").write_text("name: low\nextends: corporate\ndeck:\n"
+                                     "  template: low.pptx\n")
+    return load_theme(str(folder / "low.yaml"))
+
+
+def test_a_title_too_long_for_a_low_title_band_leads_the_body_under_the_kicker(
+        tmp_path: Path) -> None:
+    """A title placeholder one line high (as LibreOffice's Piano draws it): a headline that
+    would not fit it at the floor leads the body, the slide titled by its kicker, and no
+    title runs below its placeholder."""
+    theme = low_title_theme(tmp_path)
     deck, _ = plan_deck(load_brief(SAMPLE), theme, None)
     assert problems(deck) == []
     ctx, _ = make_context(load_brief(SAMPLE), theme, None)
@@ -577,15 +583,7 @@ def test_a_long_title_that_leads_the_body_leaves_it_room_and_nothing_is_left_out
     """On a template whose title band holds one line, a headline of many lines leads the body
     under the kicker: it is cut to half the content area with a warning, and the summary's
     points follow it."""
-    prs = Presentation()
-    for part in (prs.slide_master, *prs.slide_layouts):
-        for shape in part.placeholders:
-            if shape.placeholder_format.type in (1, 3):
-                shape.height = Emu(40 * 12700)
-    prs.save(str(tmp_path / "low.pptx"))
-    (tmp_path / "low.yaml").write_text("name: low\nextends: corporate\ndeck:\n"
-                                       "  template: low.pptx\n")
-    theme = load_theme(str(tmp_path / "low.yaml"))
+    theme = low_title_theme(tmp_path)
     words = "the freight market tightens while capacity stays flat through the quarter "
     (tmp_path / "long.yaml").write_text(
         'meta: {title: Fit, date: "2026-04-15"}\n'
