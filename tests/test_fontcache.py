@@ -114,3 +114,15 @@ def test_without_a_home_folder_fonts_are_parsed_every_time(
     monkeypatch.setattr(Path, "home", no_home)
     assert fontcache.cache_folder() is None
     assert fontcache.parsed_face(FONT).charToGlyph
+
+
+def test_a_face_makes_each_subset_once_and_keeps_only_the_last_few(cache: Path) -> None:
+    """A rebuilt memo draws the same glyphs again: the subset is made once, and the same
+    bytes come back; older subsets are let go."""
+    face = fontcache.parsed_face(FONT)
+    first = face.makeSubset([65, 66, 67])
+    assert face.makeSubset([65, 66, 67]) is first
+    for n in range(face.KEPT_SUBSETS):
+        face.makeSubset([70 + n])
+    assert face.makeSubset([65, 66, 67]) == first  # made again, the same bytes
+    assert len(face._subsets) == face.KEPT_SUBSETS

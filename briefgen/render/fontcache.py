@@ -23,8 +23,9 @@ import reportlab
 from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFontFace
 
 _FORMAT = 4
-# Attributes rebuilt on load instead of stored: the file's bytes and a scaling closure.
-_REBUILT = ("_ttf_data", "_pdfScale")
+# Attributes not stored: the file's bytes and a scaling closure, rebuilt on load, and the
+# subsets made so far.
+_REBUILT = ("_ttf_data", "_pdfScale", "_subsets")
 # Tables stored marshalled on their own and decoded when first read: the glyph-to-characters
 # map, which only reportlab's text shaping reads (off for our fonts), and the glyphs'
 # metrics and offsets, which only subsetting reads, for the glyphs a memo draws. Together
@@ -40,7 +41,23 @@ def _deferred(name: str) -> functools.cached_property[Any]:
     return functools.cached_property(decoded)
 
 
-class _CachedFace(TTFontFace):  # type: ignore[misc]
+class Face(TTFontFace):  # type: ignore[misc]
+    """A parsed face that keeps the last few subsets it made: a memo draws the same glyphs
+    from it again when rebuilt (watch) or when a batch builds similar briefs."""
+
+    KEPT_SUBSETS = 8
+
+    def makeSubset(self, subset: list[int]) -> bytes:
+        made: dict[tuple[int, ...], bytes] = self.__dict__.setdefault("_subsets", {})
+        key = tuple(subset)
+        if key not in made:
+            if len(made) >= self.KEPT_SUBSETS:
+                del made[next(iter(made))]  # the oldest
+            made[key] = super().makeSubset(subset)
+        return made[key]
+
+
+class _CachedFace(Face):
     """A face read back from the cache, its deferred tables decoded when first read."""
 
     deferred: dict[str, bytes]
@@ -150,7 +167,7 @@ def parsed_face(path: Path) -> TTFontFace:
     entry = _entry(key)
     if entry is not None and (face := _load(entry, key, path)) is not None:
         return face
-    face = TTFontFace(str(path))
+    face = Face(str(path))
     if entry is not None:
         _save(entry, key, face)
     return face
