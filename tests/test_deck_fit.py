@@ -167,3 +167,26 @@ def test_a_quote_too_tall_for_a_band_flows_with_its_marks_and_attribution(
     assert not [i for s in deck.slides for i in s.items if i.name == "Band text"], "it flows"
     assert shown.startswith("“") and "”" in shown
     assert "— Ada Lovelace, analyst" in shown
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_column_headings_taller_than_a_slide_are_cut_and_every_row_is_drawn(
+        tmp_path: Path, theme: str) -> None:
+    """The header is repeated on each slide a table takes: headings that would fill a slide
+    are cut to a third of it, with a warning, and the rows follow instead of the table
+    being left out."""
+    heading = (WORDS * 40).strip()
+    table = {"columns": [heading, "Value"],
+             "rows": [[f"Row {n}", str(n)] for n in range(12)]}
+    deck, messages = planned(tmp_path, brief_with(sections=[{"title": "Tables", "blocks": [
+        {"table": table}]}]), theme)
+    tables = [item for s in deck.slides for item in s.items if isinstance(item, plan.Table)]
+    assert tables, "the table is drawn"
+    body_rows = [row for t in tables for row in t.rows[1:]]
+    assert [row[0].paras[0].spans[0].text for row in body_rows] == [
+        f"Row {n}" for n in range(12)]
+    head = "".join(s.text for s in tables[0].rows[0][0].paras[0].spans)
+    assert head.endswith("…") and tables[0].row_heights[0] <= deck.height / 3
+    assert [m.key for m in messages if "headings cut" in m.text] == [
+        "sections[0].blocks[0].table"]
+    assert not [m for m in messages if "left out" in m.text]

@@ -13,7 +13,7 @@ from briefgen.layout.deck.context import GAP, Context, first_para, lines_para
 from briefgen.layout.deck.flow import Group, Piece
 from briefgen.layout.deck.text import para_piece, takeaway_pieces
 from briefgen.layout.measure import line_height, longest_word, wrap
-from briefgen.layout.messages import LayoutMessage, note
+from briefgen.layout.messages import LayoutMessage, note, warning
 
 CELL_PAD_X = 6.0
 CELL_PAD_Y = 4.0
@@ -124,8 +124,21 @@ def grid_pieces(ctx: Context, columns: list[RichText], rows: list[list[RichText]
         align: plan.Align = "right" if numeric[c] else "left"
         return plan.Cell((plan.Para(spans, style, align=align),))
 
-    grid = Grid(tuple(cell(s, head_style, c) for c, s in enumerate(header)),
-                row_height(header, head_style, widths), tuple(widths), name, key, room, alt)
+    # The header is repeated on every slide the table takes: it keeps to a third of one,
+    # its headings cut where they would take more.
+    head_lines = max(1, int((room / 3 - 2 * CELL_PAD_Y)
+                            // line_height(current, ctx.s.line_spacing)))
+    heads, cut = [], False
+    for c, spans in enumerate(header):
+        para, was_cut = ctx.cut_to_lines(cell(spans, head_style, c).paras[0],
+                                         widths[c] - 2 * CELL_PAD_X, head_lines)
+        heads.append(plan.Cell((para,)))
+        cut = cut or was_cut
+    if cut:
+        said = (*said, warning(key, f"column headings cut to {head_lines} lines to fit the "
+                                    "slide; shorten them"))
+    grid = Grid(tuple(heads), row_height([h.paras[0].spans for h in heads], head_style, widths),
+                tuple(widths), name, key, room, alt)
     body_rows = [tuple(cell(s, cell_style, c) for c, s in enumerate(r)) for r in body]
     body_hs = [row_height(r, cell_style, widths) for r in body]
     return [table_piece(ctx, grid, body_rows, body_hs, keep_with_next, messages=said)]
