@@ -3,6 +3,7 @@ placeholders, the geometry and look a planner needs, and what is drawn behind th
 
 from __future__ import annotations
 
+import functools
 import io
 import warnings
 from dataclasses import dataclass
@@ -183,12 +184,21 @@ def _picture_cells(part: Any, fill: Any) -> tuple[tuple[str, ...], ...]:
     rel = blip.get(f"{{{_NS['r']}}}embed") if blip is not None else None
     if not rel or rel not in part.rels or fill.find("a:tile", _NS) is not None:
         return ()
+    crop = fill.find("a:srcRect", _NS)
+    edges = tuple(max(0, int(crop.get(k, "0"))) / 100000 for k in "ltrb") if crop is not None \
+        else (0.0, 0.0, 0.0, 0.0)
+    return _cells(part.related_part(rel).blob, edges)
+
+
+@functools.lru_cache(maxsize=4)
+def _cells(blob: bytes, edges: tuple[float, ...]) -> tuple[tuple[str, ...], ...]:
+    # Kept for a few pictures: a template's layouts often share one background picture.
     from PIL import Image
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a decompression-bomb warning: refused below
-            with Image.open(io.BytesIO(part.related_part(rel).blob)) as image:
+            with Image.open(io.BytesIO(blob)) as image:
                 if image.width * image.height > PICTURE_PIXELS:
                     return ()
                 image.draft("RGB", (PICTURE_GRID * 8, PICTURE_GRID * 8))  # JPEG: decode small
@@ -198,14 +208,12 @@ def _picture_cells(part: Any, fill: Any) -> tuple[tuple[str, ...], ...]:
     lowest = rgba.getchannel("A").getextrema()[0]  # one band: (least, most)
     if isinstance(lowest, int | float) and lowest < 250:
         return ()  # what shows through is not known here
-    crop = fill.find("a:srcRect", _NS)
-    if crop is not None:
-        width, height = rgba.size
-        left, top, right, bottom = (max(0, int(crop.get(k, "0"))) / 100000 for k in "ltrb")
-        box = (round(left * width), round(top * height), round(width * (1 - right)),
-               round(height * (1 - bottom)))
-        if box[2] - box[0] >= 1 and box[3] - box[1] >= 1:
-            rgba = rgba.crop(box)
+    left, top, right, bottom = edges
+    width, height = rgba.size
+    box = (round(left * width), round(top * height), round(width * (1 - right)),
+           round(height * (1 - bottom)))
+    if box != (0, 0, width, height) and box[2] - box[0] >= 1 and box[3] - box[1] >= 1:
+        rgba = rgba.crop(box)
     small = rgba.convert("RGB").resize((PICTURE_GRID, PICTURE_GRID), Image.Resampling.BOX)
     data = small.tobytes()
     pixels = [data[n:n + 3].hex().upper() for n in range(0, len(data), 3)]
