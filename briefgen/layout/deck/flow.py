@@ -251,8 +251,9 @@ def flow(ctx: Context, kind: str, title: tuple[Span, ...], kicker: str | None,
     cont = continuation(1)
     first = cont if continued else frame(ctx, kind, title, kicker, where)
     said = list(first.messages)
-    # A counted label may take a line more than "(cont.)": the room is the lesser one.
-    lowest = max(cont.top, continuation(99).top)
+    # A counted label may take a line more than "(cont.)", and a longer count another (a
+    # table of a thousand rows, one a slide): the room is the least of them.
+    lowest = max(cont.top, continuation(99).top, continuation(9999).top)
     rooms = (first_room if first_room is not None else ctx.body_bottom - first.top,
              ctx.body_bottom - lowest)
     size, table_size = ctx.s.body, ctx.s.table
