@@ -1,4 +1,5 @@
-"""Located problems in a brief or theme: the one error type the CLI turns into messages."""
+"""Located problems in a brief or theme: the one error type the CLI turns into messages, and
+the wording messages share."""
 
 from __future__ import annotations
 
@@ -39,3 +40,8 @@ class BriefError(Exception):
 
 class BuildError(Exception):
     """A build that failed for a reason outside the brief (unwritable folder, missing tool)."""
+
+
+def listed(items: Sequence[str]) -> str:
+    """'a', 'b' and 'c': several names in one message."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -21,6 +21,7 @@ from pydantic import (
 from pydantic_core import CoreSchema
 
 from briefgen.brief.markup import RichText, parse, plain
+from briefgen.errors import listed
 from briefgen.labels import CATALOGUE, LABEL_KEYS, placeholders
 
 # Bounds on what one brief may hold, so a hostile or runaway file cannot exhaust memory or time.
@@ -717,11 +718,6 @@ class Image(Model):
         return value
 
 
-def _listed(items: list[str]) -> str:
-    """'a', 'b' and 'c'."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 BLOCK_TYPES = ("text", "bullets", "numbered", "table", "chart", "quote", "callout", "players",
                "image", "figures")
 
@@ -734,7 +730,7 @@ _BLOCK_KEYS = {kind: {field.alias or name for name, field in model.model_fields.
 
 def _not_under(kind: str, stray: list[str]) -> RuleViolation:
     one = len(stray) == 1
-    names = _listed([f"'{k}'" for k in stray])
+    names = listed([f"'{k}'" for k in stray])
     return RuleViolation(
         f"the {kind} block is empty: {names} "
         f"{'is' if one else 'are'} not indented under '{kind}:'",

@@ -44,6 +44,11 @@ class Backdrop:
     # the box, row by row.
     cells: tuple[tuple[str, ...], ...] = ()
 
+    def covers(self, width: float, height: float) -> bool:
+        """Whether it is drawn over the whole slide: a background, not artwork."""
+        x, y, w, h = self.box
+        return x <= 1 and y <= 1 and x + w >= width - 1 and y + h >= height - 1
+
     def color_at(self, x: float, y: float) -> str:
         """The colour drawn at a point of the box: a read picture's cell there, else `color`."""
         if not self.cells:

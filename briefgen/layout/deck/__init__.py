@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 
 from briefgen.brief.model import Brief
+from briefgen.errors import listed
 from briefgen.layout import plan
 from briefgen.layout.deck.body import body_in_placeholder
 from briefgen.layout.deck.closing import conclusion_slides, source_slides
@@ -150,6 +151,5 @@ def _merged(messages: list[LayoutMessage | None]) -> list[LayoutMessage]:
         else:
             alone.append(message)
     for (level, before, after), kinds in groups.items():
-        names = (", ".join(kinds[:-1]) + " and " if kinds[1:] else "") + kinds[-1]
-        alone.append(LayoutMessage(level, "", f"{before}{names} slides{after}"))
+        alone.append(LayoutMessage(level, "", f"{before}{listed(kinds)} slides{after}"))
     return alone

@@ -257,9 +257,8 @@ class Context:
         x, y, w, h = box
         for backdrop in layout.backdrops:
             bx, by, bw, bh = backdrop.box
-            whole = bx <= 1 and by <= 1 and bx + bw >= self.width - 1 and \
-                by + bh >= self.height - 1
-            if not whole and bx < x + w and x < bx + bw and by < y + h and y < by + bh:
+            if not backdrop.covers(self.width, self.height) and bx < x + w and x < bx + bw \
+                    and by < y + h and y < by + bh:
                 return False
         return True
 
@@ -397,9 +396,8 @@ def _clear_of_artwork(area: Box, layout: Layout, width: float, height: float) ->
     bottom = top + h
     for backdrop in layout.backdrops:
         bx, by, bw, bh = backdrop.box
-        whole = bx <= 1 and by <= 1 and bx + bw >= width - 1 and by + bh >= height - 1
         across = min(x + w, bx + bw) - max(x, bx)
-        if whole or across < w / 3 or by >= bottom or by + bh <= top:
+        if backdrop.covers(width, height) or across < w / 3 or by >= bottom or by + bh <= top:
             continue
         if by <= top and by + bh >= bottom:
             continue  # a panel behind the area

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from briefgen.errors import listed
 from briefgen.layout import plan
 from briefgen.layout.deck.context import Context
 from briefgen.layout.deck.look import LARGE_CONTRAST, TEXT_CONTRAST, backdrop_at, readable_on
@@ -133,9 +134,8 @@ def readable_slides(ctx: Context, slides: list[plan.Slide]
                 fills.append((item.x, item.y, item.w, item.h, fill))
             items.append(item)
         out.append(replace(slide, items=tuple(items)))
-    kinds = sorted(pictured)
-    said = [warning("", "the template draws a picture behind the text of "
-                        f"{', '.join(kinds[:-1])}{' and ' if kinds[1:] else ''}{kinds[-1]} "
-                        "slides; check that the text reads on it")] if kinds else []
+    said = [warning("", f"the template draws a picture behind the text of "
+                        f"{listed(sorted(pictured))} slides; check that the text reads on it")
+            ] if pictured else []
     return out, said
 
