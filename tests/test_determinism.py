@@ -6,6 +6,7 @@ import hashlib
 import importlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
+from pptx.oxml import parse_xml
 from typer.testing import CliRunner
 
 import briefgen.render.pdf
@@ -358,3 +360,30 @@ def test_the_outputs_do_not_depend_on_the_working_folder_or_the_briefs_location(
     there = build(copy, out=tmp_path / "b")
     for fmt in ("pptx", "pdf"):
         assert sha256(here.outputs[fmt]) == sha256(there.outputs[fmt]), fmt
+
+
+def test_a_rebuild_after_an_edit_is_the_deck_a_new_process_makes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A rebuild reads unchanged slides back from the last deck's XML (as watch rebuilds after
+    # each edit): the edited slide, its new link and every other slide must come out as a
+    # process that never built the brief would make them.
+    edited = tmp_path / "edited.yaml"
+    text = EVERY_BLOCK.read_text()
+    assert "https://example.com/baltic-freight-2026)" in text
+    edited.write_text(text.replace("https://example.com/baltic-freight-2026)",
+                                   "https://example.com/freight-2027)", 1)
+                      .replace("The incumbents", "The two incumbents", 1))
+    shutil.copytree(EVERY_BLOCK.parent / "images", tmp_path / "images")
+    build(EVERY_BLOCK, out=tmp_path / "first", stem="edited", formats=["pptx"])
+    reused = []
+    monkeypatch.setattr(briefgen.render.pptx, "parse_xml",
+                        lambda xml: reused.append(xml) or parse_xml(xml))
+    rebuilt = build(edited, out=tmp_path / "rebuilt", formats=["pptx"]).outputs["pptx"]
+    assert reused, "the slides the edit left alone are read back, not drawn again"
+    monkeypatch.setattr(briefgen.render.pptx, "_MEMORY", briefgen.render.pptx._SlideMemory())
+    fresh = build(edited, out=tmp_path / "fresh", formats=["pptx"]).outputs["pptx"]
+    assert differing_members(rebuilt, fresh) == []
+    with zipfile.ZipFile(rebuilt) as package:
+        links = [package.read(name).decode() for name in package.namelist()
+                 if name.startswith("ppt/slides/_rels/")]
+    assert any("https://example.com/freight-2027" in rels for rels in links)

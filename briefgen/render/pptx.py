@@ -8,6 +8,7 @@ import functools
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
 from pptx.opc.serialized import PackageWriter, _PhysPkgWriter
+from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
 from pptx.parts.slide import NotesSlidePart
 from pptx.shapes.autoshape import AutoShapeType
@@ -860,6 +862,7 @@ class _Slides:
         self.prs = prs
         self.clones: dict[str, list[Any]] = {}
         self.by_type: dict[str, dict[str, Any]] = {}
+        self.starts: dict[str, bytes] = {}
 
     def add(self, layout: Any) -> Any:
         key = str(layout.part.partname)
@@ -876,6 +879,14 @@ class _Slides:
             tree.append(copy.deepcopy(sp))
         self.prs.slides._sldIdLst.add_sldId(r_id)
         return slide
+
+    def start(self, slide: Any) -> bytes:
+        """What a new slide of the slide's layout holds before it is drawn on."""
+        key = str(slide.part.slide_layout.part.partname)
+        if key not in self.starts:
+            self.starts[key] = key.encode() + b"".join(etree.tostring(sp)
+                                                      for sp in self.clones[key])
+        return self.starts[key]
 
     def layout_placeholders(self, slide: Any) -> dict[str, Any]:
         """The `<p:ph>` of each type on the slide's layout, the first of each."""
@@ -950,60 +961,131 @@ class _PartNames:
         return PackURI(template % n)
 
 
+def _fill_slide(slide: Any, slide_plan: plan.Slide, slides: _Slides, look: _Look,
+                base: Path) -> str:
+    """Draw the plan's items on a new slide; its title's text."""
+    # Placeholders the plan does not use would show "Click to add text" in PowerPoint;
+    # the layout's are listed now, before the slide holds many shapes to look through.
+    placeholders = slides.placeholders(slide)
+    filled = set()
+    shapes = slide.shapes
+    # New shapes take ids counted up from the layout's placeholders, as python-pptx's
+    # default search of every id on the slide for each shape would give them.
+    shapes.turbo_add_enabled = True
+    part = slide.part
+    title = _placeholder_of(slide, placeholders, _TITLE_TYPES)
+    body = _placeholder_of(slide, placeholders, _BODY_TYPES)
+    for item in slide_plan.items:
+        if isinstance(item, plan.TextBox) and item.placeholder == "title" and title is not None:
+            _fill_placeholder(slide, title, item, look)
+            filled.add(title._element)
+        elif isinstance(item, plan.TextBox) and item.placeholder == "body" and body is not None:
+            _fill_placeholder(slide, body, item, look)
+            filled.add(body._element)
+        elif isinstance(item, plan.TextBox) and item.placeholder in _PLACEHOLDER_TYPES:
+            _add_in_placeholder(slide, item, part, look, slides.layout_placeholders(slide))
+        elif isinstance(item, plan.TextBox):
+            _add_textbox(shapes, item, part, look)
+        elif isinstance(item, plan.Shape):
+            _add_shape(shapes, item, part, look)
+        elif isinstance(item, plan.Table):
+            _add_table(shapes, item, part, look)
+        elif isinstance(item, plan.Chart):
+            _add_chart(shapes, item, look)
+        elif isinstance(item, plan.Picture):
+            _add_picture(shapes, item, base)
+        elif isinstance(item, plan.Group):
+            _add_group(shapes, item, part, look)
+    for placeholder in placeholders:
+        if placeholder not in filled:
+            placeholder.getparent().remove(placeholder)
+    return title.text_frame.text if title is not None else ""
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """A slide as it was drawn: its XML, the web addresses it links to (in the order of
+    their relationship ids) and its title's text."""
+
+    xml: bytes
+    links: tuple[str, ...]
+    title: str
+
+
+class _SlideMemory:
+    """The slides of the deck this process rendered last, by what they were drawn from.
+
+    `watch` renders the whole deck again after every edit, and most slides come out as they
+    were: those are read back from their XML, which takes a tenth of the time of drawing them.
+    A slide is known by its items, the layout's placeholders it starts from and how its runs
+    refer to the theme; slides with charts or pictures, whose other parts are made with them,
+    are always drawn.
+    """
+
+    def __init__(self) -> None:
+        self.last: dict[tuple[Any, ...], _Drawn] = {}
+        self.now: dict[tuple[Any, ...], _Drawn] = {}
+
+    @staticmethod
+    def key(slide_plan: plan.Slide, start: bytes, look: str) -> tuple[Any, ...] | None:
+        if any(isinstance(item, (plan.Chart, plan.Picture)) for item in slide_plan.items):
+            return None
+        return slide_plan.items, start, look
+
+    def begin(self) -> None:
+        self.now = {}
+
+    def draw(self, slide: Any, key: tuple[Any, ...] | None, draw: Callable[[], str]) -> str:
+        """Fill the new slide as it was drawn before, or by `draw()`; its title's text."""
+        if key is None:
+            return draw()
+        known = self.last.get(key)
+        if known is None:
+            title = draw()
+            links = tuple(rel.target_ref for rel in slide.part.rels.values()
+                          if rel.reltype == RT.HYPERLINK)
+            known = _Drawn(etree.tostring(slide._element), links, title)
+        else:
+            element = slide._element
+            for child in list(element):
+                element.remove(child)
+            element.extend(list(parse_xml(known.xml)))
+            # In the order they were made, the links get the ids the XML gives them.
+            for address in known.links:
+                slide.part.relate_to(address, RT.HYPERLINK, is_external=True)
+        self.now[key] = known
+        return known.title
+
+    def done(self) -> None:
+        """The deck is rendered: its slides are the ones to look for next time."""
+        self.last, self.now = self.now, {}
+
+
+_MEMORY = _SlideMemory()
+
+
 def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
     """The .pptx file of a deck plan, as bytes; `base` is the folder image paths start from."""
     prs = _open(deck)
     package = prs.part.package
     package.next_partname = _PartNames(package)
-    looks: dict[int | None, _Look] = {}
+    looks: dict[int | None, tuple[_Look, str]] = {}
     notes_slides = _NotesSlides()
     slides = _Slides(prs)
     titles = []
+    _MEMORY.begin()
     for slide_plan in deck.slides:
         if slide_plan.master not in looks:
-            looks[slide_plan.master] = _look(deck, slide_plan.master)
-        look = looks[slide_plan.master]
+            made = _look(deck, slide_plan.master)
+            looks[slide_plan.master] = made, repr(made)
+        look, look_key = looks[slide_plan.master]
         slide = slides.add(_layout(prs, slide_plan))
-        # Placeholders the plan does not use would show "Click to add text" in PowerPoint;
-        # the layout's are listed now, before the slide holds many shapes to look through.
-        placeholders = slides.placeholders(slide)
-        filled = set()
-        shapes = slide.shapes
-        # New shapes take ids counted up from the layout's placeholders, as python-pptx's
-        # default search of every id on the slide for each shape would give them.
-        shapes.turbo_add_enabled = True
-        part = slide.part
-        title = _placeholder_of(slide, placeholders, _TITLE_TYPES)
-        body = _placeholder_of(slide, placeholders, _BODY_TYPES)
-        for item in slide_plan.items:
-            if (isinstance(item, plan.TextBox) and item.placeholder == "title"
-                    and title is not None):
-                _fill_placeholder(slide, title, item, look)
-                filled.add(title._element)
-            elif (isinstance(item, plan.TextBox) and item.placeholder == "body"
-                    and body is not None):
-                _fill_placeholder(slide, body, item, look)
-                filled.add(body._element)
-            elif isinstance(item, plan.TextBox) and item.placeholder in _PLACEHOLDER_TYPES:
-                _add_in_placeholder(slide, item, part, look, slides.layout_placeholders(slide))
-            elif isinstance(item, plan.TextBox):
-                _add_textbox(shapes, item, part, look)
-            elif isinstance(item, plan.Shape):
-                _add_shape(shapes, item, part, look)
-            elif isinstance(item, plan.Table):
-                _add_table(shapes, item, part, look)
-            elif isinstance(item, plan.Chart):
-                _add_chart(shapes, item, look)
-            elif isinstance(item, plan.Picture):
-                _add_picture(shapes, item, base)
-            elif isinstance(item, plan.Group):
-                _add_group(shapes, item, part, look)
-        for placeholder in placeholders:
-            if placeholder not in filled:
-                placeholder.getparent().remove(placeholder)
+        key = _MEMORY.key(slide_plan, slides.start(slide), look_key)
+        titles.append(_MEMORY.draw(slide, key, functools.partial(
+            _fill_slide, slide, slide_plan, slides, look, base)))
         if slide_plan.notes:
             notes_slides.add(slide, slide_plan.notes)
-        titles.append(title.text_frame.text if title is not None else "")
+    _MEMORY.done()
     _set_metadata(prs, deck.metadata)
     if deck.theme:
         _set_theme(prs, deck.theme)
