@@ -12,6 +12,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from reportlab import rl_config
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFName
 from reportlab.pdfbase.ttfonts import SUBSETN, TTEncoding, TTFont
 
 from briefgen.layout.memo_metrics import FACE_FILES
@@ -65,8 +66,15 @@ class _Font(TTFont):  # type: ignore[misc]
         super().addObjects(doc)
         for n, subset in enumerate(subsets):
             name = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))
-            stream = doc.idToObject["toUnicodeCMap:" + name.decode("pdfdoc")]
-            stream.content = _to_unicode_cmap(name.decode("pdfdoc"), subset)
+            base_name = name.decode("pdfdoc")
+            stream = doc.idToObject["toUnicodeCMap:" + base_name]
+            stream.content = _to_unicode_cmap(base_name, subset)
+            if doc.compression:
+                # Deflated once for all the memos that embed this subset; a stream whose
+                # dictionary names its filter is written as it is.
+                font_file = doc.idToObject[f"fontFile:{self.face.filename}({base_name})"]
+                font_file.content = self.face.packed_subset(subset)
+                font_file.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
 
 
 def _read_back(char: int) -> str:
