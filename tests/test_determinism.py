@@ -22,6 +22,7 @@ import briefgen.render.pptx
 from briefgen.build import build
 from briefgen.cli import app
 from briefgen.errors import BriefError, BuildError
+from briefgen.render.recall import Recall
 from tests.conftest import FIXTURES, ROOT, SAMPLE
 
 runner = CliRunner()
@@ -380,7 +381,7 @@ def test_a_rebuild_after_an_edit_is_the_deck_a_new_process_makes(
                         lambda xml: reused.append(xml) or parse_xml(xml))
     rebuilt = build(edited, out=tmp_path / "rebuilt", formats=["pptx"]).outputs["pptx"]
     assert reused, "the slides the edit left alone are read back, not drawn again"
-    monkeypatch.setattr(briefgen.render.pptx, "_MEMORY", briefgen.render.pptx._SlideMemory())
+    monkeypatch.setattr(briefgen.render.pptx, "_DRAWN", Recall())
     fresh = build(edited, out=tmp_path / "fresh", formats=["pptx"]).outputs["pptx"]
     assert differing_members(rebuilt, fresh) == []
     with zipfile.ZipFile(rebuilt) as package:

@@ -39,6 +39,7 @@ from pptx.util import Emu, Pt
 
 from briefgen.layout import plan
 from briefgen.layout.measure import has_wide
+from briefgen.render.recall import Recall
 
 _ALIGN = {"left": "l", "center": "ctr", "right": "r"}
 _ANCHOR = {"top": "t", "middle": "ctr", "bottom": "b"}
@@ -1012,56 +1013,39 @@ class _Drawn:
     title: str
 
 
-class _SlideMemory:
-    """The slides of the deck this process rendered last, by what they were drawn from.
-
-    `watch` renders the whole deck again after every edit, and most slides come out as they
-    were: those are read back from their XML, which takes a tenth of the time of drawing them.
-    A slide is known by its items, the layout's placeholders it starts from and how its runs
-    refer to the theme; slides with charts or pictures, whose other parts are made with them,
-    are always drawn.
-    """
-
-    def __init__(self) -> None:
-        self.last: dict[tuple[Any, ...], _Drawn] = {}
-        self.now: dict[tuple[Any, ...], _Drawn] = {}
-
-    @staticmethod
-    def key(slide_plan: plan.Slide, start: bytes, look: str) -> tuple[Any, ...] | None:
-        if any(isinstance(item, (plan.Chart, plan.Picture)) for item in slide_plan.items):
-            return None
-        return slide_plan.items, start, look
-
-    def begin(self) -> None:
-        self.now = {}
-
-    def draw(self, slide: Any, key: tuple[Any, ...] | None, draw: Callable[[], str]) -> str:
-        """Fill the new slide as it was drawn before, or by `draw()`; its title's text."""
-        if key is None:
-            return draw()
-        known = self.last.get(key)
-        if known is None:
-            title = draw()
-            links = tuple(rel.target_ref for rel in slide.part.rels.values()
-                          if rel.reltype == RT.HYPERLINK)
-            known = _Drawn(etree.tostring(slide._element), links, title)
-        else:
-            element = slide._element
-            for child in list(element):
-                element.remove(child)
-            element.extend(list(parse_xml(known.xml)))
-            # In the order they were made, the links get the ids the XML gives them.
-            for address in known.links:
-                slide.part.relate_to(address, RT.HYPERLINK, is_external=True)
-        self.now[key] = known
-        return known.title
-
-    def done(self) -> None:
-        """The deck is rendered: its slides are the ones to look for next time."""
-        self.last, self.now = self.now, {}
+def _slide_key(slide_plan: plan.Slide, start: bytes, look: str) -> tuple[Any, ...] | None:
+    """What a slide is drawn from: its items, what a new slide of its layout holds and how
+    runs refer to the theme; None for a slide with charts or pictures, whose other parts are
+    made with it, and which is always drawn."""
+    if any(isinstance(item, (plan.Chart, plan.Picture)) for item in slide_plan.items):
+        return None
+    return slide_plan.items, start, look
 
 
-_MEMORY = _SlideMemory()
+def _draw_or_recall(slide: Any, key: tuple[Any, ...] | None, draw: Callable[[], str]) -> str:
+    """Fill a new slide by `draw()`, or, when the last deck had a slide drawn from the same,
+    from that slide's XML, which takes a tenth of the time; its title's text."""
+    if key is None:
+        return draw()
+    known = _DRAWN.get(key)
+    if known is None:
+        title = draw()
+        links = tuple(rel.target_ref for rel in slide.part.rels.values()
+                      if rel.reltype == RT.HYPERLINK)
+        known = _Drawn(etree.tostring(slide._element), links, title)
+    else:
+        element = slide._element
+        for child in list(element):
+            element.remove(child)
+        element.extend(list(parse_xml(known.xml)))
+        # Made in the same order, the links get the ids the XML refers to them by.
+        for address in known.links:
+            slide.part.relate_to(address, RT.HYPERLINK, is_external=True)
+    _DRAWN.keep(key, known)
+    return known.title
+
+
+_DRAWN: Recall[_Drawn] = Recall()
 
 
 def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
@@ -1073,19 +1057,19 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
     notes_slides = _NotesSlides()
     slides = _Slides(prs)
     titles = []
-    _MEMORY.begin()
+    _DRAWN.begin()
     for slide_plan in deck.slides:
         if slide_plan.master not in looks:
             made = _look(deck, slide_plan.master)
             looks[slide_plan.master] = made, repr(made)
         look, look_key = looks[slide_plan.master]
         slide = slides.add(_layout(prs, slide_plan))
-        key = _MEMORY.key(slide_plan, slides.start(slide), look_key)
-        titles.append(_MEMORY.draw(slide, key, functools.partial(
+        key = _slide_key(slide_plan, slides.start(slide), look_key)
+        titles.append(_draw_or_recall(slide, key, functools.partial(
             _fill_slide, slide, slide_plan, slides, look, base)))
         if slide_plan.notes:
             notes_slides.add(slide, slide_plan.notes)
-    _MEMORY.done()
+    _DRAWN.done()
     _set_metadata(prs, deck.metadata)
     if deck.theme:
         _set_theme(prs, deck.theme)
