@@ -96,7 +96,7 @@ def test_the_memo_numbers_its_pages_in_chinese(chinese: dict[str, str]) -> None:
 def lines(text: str, width: float) -> list[str]:
     """The lines the memo sets a paragraph of `text` in at `width` pt."""
     plan, _ = plan_memo(load_brief(CJK), load_theme(None))
-    styles = Styles(plan, register(plan.language))
+    styles = Styles.of(plan)
     spans = (Span(text),)
     paragraph = Text(markup(spans, styles), text_style(spans, styles.body))
     paragraph.wrap(width, 10_000)

@@ -382,7 +382,7 @@ def test_risk_levels_are_legible_chips_in_every_theme() -> None:
 
 def test_user_text_is_escaped_and_our_markup_is_the_only_markup() -> None:
     plan, _ = plan_memo(load_brief(FIXTURES / "minimal.yaml"), load_theme(None))
-    styles = Styles(plan, register("en"))
+    styles = Styles.of(plan)
     url = 'https://e.com/?a=1&b="2"'
     text = markup((Span("<b>x</b> & &amp; "), Span("y", bold=True), Span("go", href=url)),
                   styles)

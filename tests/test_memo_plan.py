@@ -39,7 +39,7 @@ def test_the_planner_reads_the_widths_reportlab_embeds(face: str) -> None:
                          ids=lambda p: p.stem)
 def test_paragraphs_take_the_lines_reportlab_gives_them(path: Path) -> None:
     plan = planned(path, "corporate")
-    styles = Styles(plan, register(plan.language))
+    styles = Styles.of(plan)
     checked = off = 0
     for element in plan.elements:
         if not isinstance(element, m.Para):

@@ -10,7 +10,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
@@ -49,6 +49,7 @@ from briefgen.brief.markup import Span
 from briefgen.labels import NO_LINE_END, NO_LINE_START
 from briefgen.layout import memo_plan as m
 from briefgen.layout.measure import URL, has_wide, is_wide, url_breaks
+from briefgen.layout.memo_metrics import TextStyle
 from briefgen.render.fonts import (
     Fonts,
     bidi_levels,
@@ -59,6 +60,7 @@ from briefgen.render.fonts import (
     visual,
     visual_order,
 )
+from briefgen.render.recall import Recall
 from briefgen.render.tagging import (
     SPAN_CALLBACK,
     Element,
@@ -81,10 +83,10 @@ def _hex(color: str) -> Any:
 class Styles:
     """reportlab paragraph styles for the plan's text styles, in the plan's colours."""
 
-    def __init__(self, plan: m.MemoPlan, fonts: Fonts) -> None:
-        c = plan.colors
+    def __init__(self, roles: tuple[tuple[str, TextStyle], ...], c: m.Colors, language: str,
+                 fonts: Fonts) -> None:
         self.fonts = fonts
-        self.language = plan.lang_tag
+        self.language = language
         self.link = c.link
         colors = {"lead": c.primary, "muted": c.muted, "caption": c.muted, "h1": c.primary,
                   "h2": c.primary, "label": c.accent, "headline": c.primary,
@@ -92,7 +94,7 @@ class Styles:
                   "figure_delta": c.accent, "figure_note": c.muted}
         alignment = {"caption": TA_CENTER}
         made: dict[str, ParagraphStyle] = {}
-        for role, style in plan.styles.items():
+        for role, style in roles:
             made[role] = ParagraphStyle(
                 role, fontName=style.face, fontSize=style.size, leading=style.leading,
                 spaceBefore=style.space_before, spaceAfter=style.space_after,
@@ -116,7 +118,25 @@ class Styles:
         """A style at another size, for a table set smaller than the theme's table text."""
         if size == style.fontSize:
             return style
-        return ParagraphStyle(f"{style.name}-{size:g}", style, fontSize=size, leading=size * 1.3)
+        return _derived(style, f"-{size:g}", fontSize=size, leading=size * 1.3)
+
+    @classmethod
+    def of(cls, plan: m.MemoPlan) -> Styles:
+        """The plan's styles: the same objects for every memo in the same look, so that what
+        a memo's paragraphs parse into can be reused by the next memo (Text)."""
+        return _styles(tuple(plan.styles.items()), plan.colors, plan.lang_tag, plan.language)
+
+
+@lru_cache(maxsize=8)
+def _styles(roles: tuple[tuple[str, TextStyle], ...], colors: m.Colors, lang_tag: str,
+            language: str) -> Styles:
+    return Styles(roles, colors, lang_tag, register(language))
+
+
+@lru_cache(maxsize=1024)
+def _derived(style: ParagraphStyle, suffix: str, **changes: Any) -> ParagraphStyle:
+    """A style changed from another, the same object each time it is asked for."""
+    return ParagraphStyle(style.name + suffix, style, **changes)
 
 
 def _table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
@@ -228,6 +248,8 @@ def _kinsoku_lines(frags: list[Any], widths: list[float], calc_bounds: bool) -> 
 # (an HTML parser, ~0.1 ms a paragraph) makes it once per style, as it would for any such text.
 _MARKUP = re.compile("[<&]")
 _PLAIN_FRAGMENTS: WeakKeyDictionary[ParagraphStyle, Any] = WeakKeyDictionary()
+# Paragraphs of markup, by their markup and style: what reportlab parsed them into.
+_PARSED: Recall[tuple[str, ParagraphStyle, list[Any]]] = Recall()
 
 
 def _plain_fragment(style: ParagraphStyle) -> Any:
@@ -245,6 +267,7 @@ class Text(Paragraph):  # type: ignore[misc]
     tag: Element | None = None
     label: Element | None = None  # a list item's Lbl, for its marker
     marked = False  # whether its markup marks spans (tagging.span_marked)
+    frags: list[Any]
 
     def __init__(self, text: Any, style: ParagraphStyle, **kw: Any) -> None:
         plain = (cleanBlockQuotedText(text) if isinstance(text, str) and "frags" not in kw
@@ -253,9 +276,24 @@ class Text(Paragraph):  # type: ignore[misc]
             text = plain
             kw["frags"] = [_plain_fragment(style).clone(text=text)]
             textTransformFrags(kw["frags"], style)
-        super().__init__(text, style, **kw)
+        if isinstance(text, str) and "frags" not in kw:
+            self._parse(text, style, kw)
+        else:
+            super().__init__(text, style, **kw)
         self.marked = isinstance(text, str) and SPAN_CALLBACK in text
         self.wrapped: tuple[float, Any, tuple[float, float]] | None = None
+
+    def _parse(self, text: str, style: ParagraphStyle, kw: dict[str, Any]) -> None:
+        """Set up a paragraph of markup as reportlab does, parsing it only if the last memo
+        had no paragraph of the same markup and style; each gets copies of the fragments."""
+        parsed = _PARSED.get((text, style))
+        if parsed is None:
+            super().__init__(text, style, **kw)
+            parsed = (self.text, self.style, self.frags)
+        else:
+            super().__init__(parsed[0], parsed[1], frags=parsed[2], **kw)
+        _PARSED.keep((text, style), parsed)
+        self.frags = [fragment.clone() for fragment in parsed[2]]
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # reportlab breaks the lines again on every call, and a paragraph is wrapped several
@@ -377,7 +415,7 @@ def text_style(spans: Spans, style: ParagraphStyle, continues: bool = False) -> 
         changes["wordWrap"] = "CJK"
     if continues:
         changes["spaceAfter"] = 0
-    return ParagraphStyle(style.name + "-x", style, **changes) if changes else style
+    return _derived(style, "-x", **changes) if changes else style
 
 
 def para(spans: Spans, style: ParagraphStyle, styles: Styles, continues: bool = False,
@@ -1067,8 +1105,9 @@ class Flow:
 
 def render_pdf(plan: m.MemoPlan, base: Path) -> tuple[bytes, int]:
     """The memo as PDF bytes and its page count; `base` is the folder image paths start from."""
-    fonts = register(plan.language)
-    styles = Styles(plan, fonts)
+    styles = Styles.of(plan)
+    fonts = styles.fonts
+    _PARSED.begin()
     buffer = io.BytesIO()
     top, right, bottom, left = plan.margins
     doc = MemoDoc(buffer, pagesize=plan.page, leftMargin=left, rightMargin=right,
@@ -1095,4 +1134,5 @@ def render_pdf(plan: m.MemoPlan, base: Path) -> tuple[bytes, int]:
                                       pdfVersion=(1, 7)))
     finally:
         rl_config.useA85 = ascii85
+    _PARSED.done()
     return buffer.getvalue(), doc.page
