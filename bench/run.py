@@ -97,7 +97,7 @@ def briefgen() -> list[str]:
 
 
 def batch_folder(root: Path, count: int) -> Path:
-    """`count` briefs: the real ones (sample and richer fixtures), the rest minimal copies."""
+    """`count` briefs: the real ones (sample and richer fixtures), the rest minimal ones."""
     folder = root / "batch"
     folder.mkdir()
     shutil.copytree(FIXTURES / "images", folder / "images")
@@ -105,8 +105,15 @@ def batch_folder(root: Path, count: int) -> Path:
             FIXTURES / "escaping.yaml"]
     for brief in real:
         shutil.copy(brief, folder / brief.name)
+    # Each copy has its own title and headline, as the briefs of a real batch do: no slide or
+    # font subset of one is the same as another's, which what a build keeps of the last one
+    # could reuse.
+    minimal = (FIXTURES / "minimal.yaml").read_text()
+    assert "Minimal brief" in minimal and "one headline" in minimal
     for n in range(count - len(real)):
-        shutil.copy(FIXTURES / "minimal.yaml", folder / f"minimal-{n:03d}.yaml")
+        text = minimal.replace("Minimal brief", f"Minimal brief {n + 1} of {count}")
+        text = text.replace("one headline", f"one headline ({n * 7 % 100} %)")
+        (folder / f"minimal-{n:03d}.yaml").write_text(text)
     return folder
 
 
@@ -154,25 +161,35 @@ def pandoc_markdown(brief: Path, target: Path) -> None:
     target.write_text("\n".join(lines))
 
 
-# As `watch` does it: the command line's process settings, then one build after another.
+# As `watch` does it: the command line's process settings, then one build after another, each
+# after an edit of one bullet (a word changed back and forth), so that every rebuild has
+# something new to draw, as a rebuild after a save has.
 _WARM = """
 import statistics, sys, time
+from pathlib import Path
 from briefgen.cli import tune_runtime
 tune_runtime()
 from briefgen.build import build
-out, runs = sys.argv[1], int(sys.argv[2])
-build(sys.argv[3], out=out)
+out, runs, sample = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+text = sample.read_text()
+assert "faster progress" in text
+brief = out / "brief" / sample.name
+brief.parent.mkdir(parents=True)
+brief.write_text(text)
+build(brief, out=out)
 times = []
-for _ in range(runs):
+for n in range(runs):
+    brief.write_text(text.replace("faster progress", "quicker progress") if n % 2 == 0 else text)
     started = time.perf_counter()
-    build(sys.argv[3], out=out)
+    build(brief, out=out)
     times.append(time.perf_counter() - started)
 print(statistics.median(times))
 """
 
 
 def warm_rebuild(out: Path, runs: int, env: dict[str, str]) -> float:
-    """Median seconds to rebuild the sample in a process that has built it once, as watch does."""
+    """Median seconds to rebuild the sample after an edit in a process that has built it
+    before, as watch does."""
     done = subprocess.run([sys.executable, "-c", _WARM, str(out), str(runs), str(SAMPLE)],
                           capture_output=True, text=True, check=True, cwd=ROOT, env=env)
     return float(done.stdout.strip())
