@@ -768,21 +768,34 @@ def _default_package() -> Any:
     return Presentation()
 
 
+@functools.lru_cache(maxsize=4)
+def _own_master(width: float, height: float, theme: plan.DeckTheme | None, link_color: str
+                ) -> Any:
+    """The default presentation made the deck's own: its size, its theme's colours, fonts and
+    text styles. Made once for each look, and copied for each deck."""
+    prs = copy.deepcopy(_default_package())
+    _scale_master(prs, _emu(width))
+    prs.slide_width = _emu(width)
+    prs.slide_height = _emu(height)
+    # The default says "screen4x3" whatever the size; without a type the size speaks.
+    prs.part._element.find(_tag("p:sldSz")).attrib.pop("type", None)
+    # The default package carries a 4:3 thumbnail of an empty slide.
+    package = prs.part.package
+    for rel_id, rel in list(package._rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package._rels.pop(rel_id)
+    if theme:
+        _set_theme(prs, theme)
+        _style_master(prs, theme)
+    else:
+        _set_link_color(prs, link_color)
+    return prs
+
+
 def _open(deck: plan.DeckPlan) -> Any:
     """A new presentation on its own master, or the template with its own slides removed."""
     if not deck.template:
-        prs = copy.deepcopy(_default_package())
-        _scale_master(prs, _emu(deck.width))
-        prs.slide_width = _emu(deck.width)
-        prs.slide_height = _emu(deck.height)
-        # The default says "screen4x3" whatever the size; without a type the size speaks.
-        prs.part._element.find(_tag("p:sldSz")).attrib.pop("type", None)
-        # The default package carries a 4:3 thumbnail of an empty slide.
-        package = prs.part.package
-        for rel_id, rel in list(package._rels.items()):
-            if rel.reltype == RT.THUMBNAIL:
-                package._rels.pop(rel_id)
-        return prs
+        return copy.deepcopy(_own_master(deck.width, deck.height, deck.theme, deck.link_color))
     from briefgen.theme.package import open_template
 
     prs = open_template(Path(deck.template))
@@ -1071,10 +1084,7 @@ def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
             notes_slides.add(slide, slide_plan.notes)
     _DRAWN.done()
     _set_metadata(prs, deck.metadata)
-    if deck.theme:
-        _set_theme(prs, deck.theme)
-        _style_master(prs, deck.theme)
-    else:
+    if deck.template:
         _set_link_color(prs, deck.link_color)
     _set_app_properties(prs, deck, titles, notes_slides.made)
     buffer = io.BytesIO()
