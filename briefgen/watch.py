@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -11,18 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.batch import Job, Outcome, plural, run_job, warm_up
+from briefgen.stamp import Stamp, stamp
 
-Stamp = tuple[int, int] | None  # (mtime in ns, size); None while the file is missing
 Echo = Callable[[str, bool], None]  # message, to stderr
-
-
-def stamp(path: Path) -> Stamp:
-    """What a change to a file changes: its modification time and size."""
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    return status.st_mtime_ns, status.st_size
 
 
 def _image_paths(data: Any) -> Iterator[str]:

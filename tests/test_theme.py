@@ -46,6 +46,21 @@ def test_a_theme_file_extends_a_built_in_theme_and_overrides_only_what_it_names(
     assert loaded.colors.text == load_theme("corporate").colors.text
 
 
+def test_a_theme_is_read_again_only_when_one_of_its_files_changes(tmp_path: Path) -> None:
+    # A batch or watch loads the theme for every build; a change to the theme or to the
+    # parent it extends, even one of the same length written at once, is seen.
+    parent, child = tmp_path / "parent.yaml", tmp_path / "child.yaml"
+    parent.write_text('name: parent\nextends: corporate\ncolors:\n  accent: "#1F6F50"\n')
+    child.write_text(f'name: child\nextends: {parent}\ncolors:\n  primary: "#5B2A86"\n')
+    first = load_theme(str(child))
+    assert load_theme(str(child)) is first
+    child.write_text(f'name: child\nextends: {parent}\ncolors:\n  primary: "#2A5B86"\n')
+    second = load_theme(str(child))
+    assert second.colors.primary == "2A5B86"
+    parent.write_text('name: parent\nextends: corporate\ncolors:\n  accent: "#6F1F50"\n')
+    assert load_theme(str(child)).colors.accent == "6F1F50"
+
+
 def test_themes_that_extend_each_other_are_reported_as_a_cycle(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(f"name: a\nextends: {tmp_path / 'b.yaml'}\n")
     (tmp_path / "b.yaml").write_text(f"name: b\nextends: {tmp_path / 'a.yaml'}\n")

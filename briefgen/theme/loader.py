@@ -7,6 +7,7 @@ from typing import Any
 
 from briefgen.errors import BriefError, Problem
 from briefgen.source import Document, read_yaml
+from briefgen.stamp import stamp
 from briefgen.theme.model import Theme
 from briefgen.theme.template import TemplateInfo
 
@@ -89,10 +90,11 @@ def _own_keys(path: Path, data: dict[str, Any]) -> set[str]:
     return set() if path.resolve().parent == builtin_dir().resolve() else _keys(data)
 
 
-def _read_chain(path: Path, seen: tuple[Path, ...]
+def _read_chain(path: Path, seen: tuple[Path, ...], read: list[tuple[Path, object]]
                 ) -> tuple[dict[str, Any], Document, set[str]]:
     """A theme merged with its `extends:` parents, and the keys its user files set; `seen`
-    are its children, for cycles."""
+    are its children, for cycles. The files it reads are added to `read`, with their versions."""
+    read.append((path, _version(path)))
     document = read_yaml(path, str(path), what="theme")
     document.data = _anchor_paths(document.data, path.parent)
     parent_name = document.data.get("extends")
@@ -105,25 +107,55 @@ def _read_chain(path: Path, seen: tuple[Path, ...]
         raise BriefError([document.problem(("extends",), f"themes extend each other in a cycle: "
                                            f"{chain} → {parent_name}",
                                            "remove 'extends' from one of them")])
-    base, _, inherited = _read_chain(parent, (*seen, path.resolve()))
+    base, _, inherited = _read_chain(parent, (*seen, path.resolve()), read)
     data = _merge(base, {k: v for k, v in document.data.items() if k != "extends"})
     return data, document, own | inherited
 
 
+# Themes loaded in this process, by file, with what each was read from: a batch or `watch`
+# loads the same theme for every build.
+_LOADED: dict[tuple[Path, Path], tuple[tuple[tuple[Path, object], ...], Theme]] = {}
+
+
+def _version(path: Path) -> object:
+    """What tells a file's content apart: a theme file's bytes (a few kB; a stamp could miss
+    two writes within the clock's resolution), a template's or logo's stamp."""
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return stamp(path)
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
 def load_theme(name_or_path: str | None = None) -> Theme:
-    """Resolve, merge and validate a theme; raise BriefError with located problems."""
+    """Resolve, merge and validate a theme; raise BriefError with located problems. A theme
+    whose files have not changed since it was last loaded is not read again."""
+    path = find_theme(name_or_path)
+    key = path.resolve(), Path.cwd()  # (a parent named by name may be in ./themes)
+    known = _LOADED.get(key)
+    if known is not None and all(_version(file) == before for file, before in known[0]):
+        return known[1]
+    read: list[tuple[Path, object]] = []  # each file's version, taken before it is read
+    theme = _load(path, read)
+    _LOADED[key] = (tuple(read), theme)
+    return theme
+
+
+def _load(path: Path, read: list[tuple[Path, object]]) -> Theme:
     from briefgen.brief.loader import validate
 
-    path = find_theme(name_or_path)
-    data, document, explicit = _read_chain(path, ())
+    data, document, explicit = _read_chain(path, (), read)
     merged = Document(document.file, {**data, "extends": document.data.get("extends")},
                       document.key_marks, document.value_marks)
     theme = validate(merged, Theme, base=path.parent)
     files = [path]
     if theme.deck.template:
+        read.append((Path(theme.deck.template), _version(Path(theme.deck.template))))
         theme._template = _template(document, theme.deck.template)
         files.append(Path(theme._template.path))
     if theme.logo:
+        read.append((Path(theme.logo), _version(Path(theme.logo))))
         theme._logo = _logo(document, Path(theme.logo))
         files.append(Path(theme._logo[0]))
     theme._files = tuple(str(f) for f in files)
