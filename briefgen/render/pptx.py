@@ -770,9 +770,10 @@ def _default_package() -> Any:
 
 @functools.lru_cache(maxsize=4)
 def _own_master(width: float, height: float, theme: plan.DeckTheme | None, link_color: str
-                ) -> Any:
+                ) -> tuple[Any, dict[str, list[Any]]]:
     """The default presentation made the deck's own: its size, its theme's colours, fonts and
-    text styles. Made once for each look, and copied for each deck."""
+    text styles. Made once for each look, and copied for each deck; with the placeholders a
+    new slide of each of its layouts holds, as the decks find them (_Slides)."""
     prs = copy.deepcopy(_default_package())
     _scale_master(prs, _emu(width))
     prs.slide_width = _emu(width)
@@ -789,13 +790,15 @@ def _own_master(width: float, height: float, theme: plan.DeckTheme | None, link_
         _style_master(prs, theme)
     else:
         _set_link_color(prs, link_color)
-    return prs
+    return prs, {}
 
 
-def _open(deck: plan.DeckPlan) -> Any:
-    """A new presentation on its own master, or the template with its own slides removed."""
+def _open(deck: plan.DeckPlan) -> tuple[Any, dict[str, list[Any]]]:
+    """A new presentation on its own master, or the template with its own slides removed;
+    with what is known of the placeholders its layouts give a new slide."""
     if not deck.template:
-        return copy.deepcopy(_own_master(deck.width, deck.height, deck.theme, deck.link_color))
+        prs, clones = _own_master(deck.width, deck.height, deck.theme, deck.link_color)
+        return copy.deepcopy(prs), clones
     from briefgen.theme.package import open_template
 
     prs = open_template(Path(deck.template))
@@ -815,7 +818,7 @@ def _open(deck: plan.DeckPlan) -> Any:
 
         view = Part(PackURI("/ppt/viewProps.xml"), CT.PML_VIEW_PROPS, package, _VIEW_PROPS)
         prs.part.relate_to(view, RT.VIEW_PROPS)
-    return prs
+    return prs, {}
 
 
 _VIEW_PROPS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -869,23 +872,25 @@ _TITLE_TYPES, _BODY_TYPES = ("title", "ctrTitle"), ("body", "obj")
 
 class _Slides:
     """Adds the deck's slides. python-pptx copies a layout's placeholders onto each new slide
-    by looking up every one of them by XPath; here that is done for a layout's first slide,
-    and its next slides get copies of what that one was given (the same ids and names)."""
+    by looking up every one of them by XPath; here that is done for a layout's first slide
+    (on the own master, the first in the process), and its next slides get copies of what
+    that one was given (the same ids and names)."""
 
-    def __init__(self, prs: Any) -> None:
+    def __init__(self, prs: Any, clones: dict[str, list[Any]]) -> None:
         self.prs = prs
-        self.clones: dict[str, list[Any]] = {}
+        self.clones = clones
         self.by_type: dict[str, dict[str, Any]] = {}
         self.starts: dict[str, bytes] = {}
 
     def add(self, layout: Any) -> Any:
         key = str(layout.part.partname)
-        if key not in self.clones:
-            slide = self.prs.slides.add_slide(layout)
-            self.clones[key] = [copy.deepcopy(sp) for sp in self.placeholders(slide)]
+        if key not in self.by_type:
             self.by_type[key] = {}
             for ph in layout._element.iterfind(".//p:nvPr/p:ph", _NS):
                 self.by_type[key].setdefault(ph.get("type", "obj"), ph)
+        if key not in self.clones:
+            slide = self.prs.slides.add_slide(layout)
+            self.clones[key] = [copy.deepcopy(sp) for sp in self.placeholders(slide)]
             return slide
         r_id, slide = self.prs.part.add_slide(layout)
         tree = slide.shapes._spTree
@@ -1063,12 +1068,12 @@ _DRAWN: Recall[_Drawn] = Recall()
 
 def render_pptx(deck: plan.DeckPlan, base: Path) -> bytes:
     """The .pptx file of a deck plan, as bytes; `base` is the folder image paths start from."""
-    prs = _open(deck)
+    prs, clones = _open(deck)
     package = prs.part.package
     package.next_partname = _PartNames(package)
     looks: dict[int | None, tuple[_Look, str]] = {}
     notes_slides = _NotesSlides()
-    slides = _Slides(prs)
+    slides = _Slides(prs, clones)
     titles = []
     _DRAWN.begin()
     for slide_plan in deck.slides:
