@@ -15,10 +15,12 @@ from reportlab.pdfbase.pdfdoc import (
     PDFArray,
     PDFDictionary,
     PDFName,
+    PDFObject,
     PDFObjectReference,
     PDFStream,
     PDFString,
 )
+from reportlab.pdfbase.pdfdoc import format as pdf_format
 
 from briefgen.render.fonts import has_rtl
 
@@ -31,6 +33,42 @@ _SHOWS_TEXT = re.compile(r"\bT[jJ]\b")
 # Structure types whose kids are other elements only, never marked content.
 _GROUPS = frozenset({"Document", "Sect", "L", "LI", "Table", "THead", "TBody", "TR", "TOC",
                      "TOCI", "BlockQuote", "Div"})
+
+
+class _Written(PDFObject):  # type: ignore[misc]
+    """A PDF dictionary whose values are mostly bytes already written (references, names,
+    numbers), laid out as reportlab lays out a dictionary (keys in order, a line break every
+    six entries) without its writer, which formats every value of every one of a memo's
+    hundreds of structure elements through a chain of type tests."""
+
+    def __init__(self, entries: dict[str, Any]) -> None:
+        self.entries = entries
+
+    def format(self, document: Any) -> bytes:
+        items = [b"/%s %s" % (key.encode("ascii"), _written(value, document))
+                 for key, value in sorted(self.entries.items())]
+        for at in reversed(range(6, len(items), 6)):
+            items.insert(at, b"\n ")
+        return b"<<\n" + b" ".join(items) + b"\n>>"
+
+
+class _WrittenArray(PDFObject):  # type: ignore[misc]
+    """An array of mostly written values, laid out as reportlab lays out an array (a line
+    break every ten values)."""
+
+    def __init__(self, values: list[Any]) -> None:
+        self.values = values
+
+    def format(self, document: Any) -> bytes:
+        items = [_written(value, document) for value in self.values]
+        if len(items) > 10:
+            for at in reversed(range(10, len(items), 10)):
+                items.insert(at, b"\n ")
+        return b"[ " + b" ".join(items) + b" ]"
+
+
+def _written(value: Any, document: Any) -> bytes:
+    return value if isinstance(value, bytes) else pdf_format(value, document)
 
 
 @dataclass(eq=False)
@@ -309,16 +347,17 @@ class Tagger:
                     walk(kid)
 
         walk(self.root)
-        dictionaries = {id(e): PDFDictionary() for e in order}
+        dictionaries = {id(e): _Written({}) for e in order}
         for element in order:
             refs[id(element)] = formatted(doc.Reference(dictionaries[id(element)]))
         tree_root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
         tree_ref = doc.Reference(tree_root)
+        root_ref = formatted(tree_ref)
         for element in order:
-            d = dictionaries[id(element)]
-            d["Type"] = PDFName("StructElem")
-            d["S"] = PDFName(element.tag)
-            d["P"] = ref(element.parent) if element.parent else tree_ref
+            d = dictionaries[id(element)].entries
+            d["Type"] = b"/StructElem"
+            d["S"] = b"/" + element.tag.encode("ascii")
+            d["P"] = ref(element.parent) if element.parent else root_ref
             kids: list[Any] = []
             page_of = None
             for kid in _flat(element.kids):
@@ -332,11 +371,11 @@ class Tagger:
                     page, mcid = kid
                     if page_of is None:
                         page_of = page
-                    kids.append(mcid if page == page_of else PDFDictionary(
+                    kids.append(b"%d" % mcid if page == page_of else PDFDictionary(
                         {"Type": PDFName("MCR"), "Pg": references[page], "MCID": mcid}))
             if page_of is not None:
                 d["Pg"] = references[page_of]
-            d["K"] = kids[0] if len(kids) == 1 else PDFArray(kids)  # one kid goes alone
+            d["K"] = kids[0] if len(kids) == 1 else _WrittenArray(kids)  # one kid goes alone
             if element.alt is not None:
                 d["Alt"] = PDFString(element.alt)
             if element.lang:
