@@ -6,6 +6,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,37 @@ def test_a_face_makes_each_subset_once_and_keeps_only_the_last_few(cache: Path) 
         face.makeSubset([70 + n])
     assert face.makeSubset([65, 66, 67]) == first  # made again, the same bytes
     assert len(face._subsets) == face.KEPT_SUBSETS
+
+
+def test_a_subset_is_deflated_once_and_let_go_with_it(cache: Path) -> None:
+    face = fontcache.parsed_face(FONT)
+    packed = face.packed_subset([65, 66, 67])
+    assert face.packed_subset([65, 66, 67]) is packed
+    assert zlib.decompress(packed) == face.makeSubset([65, 66, 67])
+    for n in range(face.KEPT_SUBSETS):
+        face.packed_subset([70 + n])
+    assert (65, 66, 67) not in face._packed
+    assert len(face._packed) == face.KEPT_SUBSETS
+
+
+def test_the_memo_embeds_each_font_file_whole_when_it_is_rebuilt(tmp_path: Path) -> None:
+    # The second build writes the font files deflated by the first: a reader must still
+    # inflate each to a TrueType file of the length the font dictionary gives.
+    from pypdf import PdfReader
+
+    from briefgen.build import build
+
+    for run in ("first", "again"):
+        memo = build(FIXTURES / "every-block.yaml", out=tmp_path / run, formats=["pdf"])
+        files = []
+        for page in PdfReader(memo.outputs["pdf"]).pages:
+            for font in page["/Resources"]["/Font"].values():
+                descriptor = font.get_object()["/FontDescriptor"].get_object()
+                stream = descriptor["/FontFile2"].get_object()
+                files.append((stream.get_data(), stream["/Length1"], stream["/Filter"]))
+        assert files
+        for data, length, filters in files:
+            assert data[:4] == b"\x00\x01\x00\x00" and len(data) == length
+            assert filters == ["/FlateDecode"] or filters == "/FlateDecode"
+    assert (tmp_path / "first" / "every-block.pdf").read_bytes() == \
+        (tmp_path / "again" / "every-block.pdf").read_bytes()
