@@ -202,3 +202,13 @@ def test_the_memo_shows_the_theme_logo_in_its_running_header(tmp_path: Path) -> 
         images = page.images
         assert any(image.image is not None and image.image.size == (300, 100)
                    for image in images)
+
+
+def test_a_theme_named_in_the_themes_folder_that_is_a_symlink_loop_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "themes").mkdir()
+    (tmp_path / "themes" / "loop.yaml").symlink_to("loop.yaml")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(BriefError) as excinfo:
+        load_theme("loop")
+    assert "leads back to itself" in error_lines(excinfo)[0]

@@ -132,7 +132,7 @@ def load_theme(name_or_path: str | None = None) -> Theme:
     """Resolve, merge and validate a theme; raise BriefError with located problems. A theme
     whose files have not changed since it was last loaded is not read again."""
     path = find_theme(name_or_path)
-    key = path.resolve(), Path.cwd()  # (a parent named by name may be in ./themes)
+    key = path.absolute(), Path.cwd()  # (a parent named by name may be in ./themes)
     known = _LOADED.get(key)
     if known is not None and all(_version(file) == before for file, before in known[0]):
         return known[1]
