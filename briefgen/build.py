@@ -134,7 +134,7 @@ def make(inputs: Inputs, formats: Iterable[str] = FORMATS
         gc.collect(1)
         if first:
             gc.unfreeze()
-        _built_before.append(True)
+            _built_before.append(True)
     if "pdf" in wanted:
         from briefgen.layout.memo import plan_memo
         from briefgen.render.pdf import render_pdf
