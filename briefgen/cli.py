@@ -131,12 +131,6 @@ def _build_one(brief: Path, out: Path, theme: str | None, wanted: list[str], qui
     from briefgen.batch import plural
     from briefgen.build import build as run_build
 
-    if _console:
-        # One build, then the process exits without teardown (_leave). The cyclic garbage
-        # the automatic collector would find is a few thousand objects (the deck's cycles
-        # are freed by the build's own collection); its passes over the young objects,
-        # most of them alive until the exit, cost the sample's build ~20 ms.
-        gc.disable()
     try:
         result = run_build(brief, theme=theme, out=out, formats=wanted)
     except BriefError as exc:
@@ -396,13 +390,8 @@ def tune_runtime() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-_console = False  # running as the console script, which exits once its command is done
-
-
 def main() -> None:
     """Console entry point."""
-    global _console
-    _console = True
     tune_runtime()
     try:
         app()

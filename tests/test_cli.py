@@ -30,25 +30,6 @@ def test_build_can_write_one_format(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["alibaba-one-ai.pdf"]
 
 
-def test_the_console_script_builds_one_brief_without_automatic_collections(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import gc
-
-    import briefgen.cli
-
-    try:
-        # A caller that goes on, such as this test, keeps its collector...
-        runner.invoke(app, ["build", str(SAMPLE), "--out", str(tmp_path), "-f", "pptx"])
-        assert gc.isenabled()
-        # ...the console script, which exits after its one build, turns it off.
-        monkeypatch.setattr(briefgen.cli, "_console", True)
-        result = runner.invoke(app, ["build", str(SAMPLE), "--out", str(tmp_path), "-f", "pptx"])
-        assert result.exit_code == 0, result.output
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
 def test_a_broken_brief_exits_1_with_a_located_one_line_message(tmp_path: Path) -> None:
     brief = tmp_path / "broken.yaml"
     brief.write_text("meta:\n  title: T\n  date: 2026-04-01\nthesis:\n  headlin: x\n")
