@@ -381,10 +381,37 @@ def test_a_rebuild_after_an_edit_is_the_deck_a_new_process_makes(
                         lambda xml: reused.append(xml) or parse_xml(xml))
     rebuilt = build(edited, out=tmp_path / "rebuilt", formats=["pptx"]).outputs["pptx"]
     assert reused, "the slides the edit left alone are read back, not drawn again"
-    monkeypatch.setattr(briefgen.render.pptx, "_DRAWN", Recall())
+    monkeypatch.setattr(briefgen.render.pptx, "_DRAWN", Recall(room=4_000_000))
     fresh = build(edited, out=tmp_path / "fresh", formats=["pptx"]).outputs["pptx"]
     assert differing_members(rebuilt, fresh) == []
     with zipfile.ZipFile(rebuilt) as package:
         links = [package.read(name).decode() for name in package.namelist()
                  if name.startswith("ppt/slides/_rels/")]
     assert any("https://example.com/freight-2027" in rels for rels in links)
+
+
+def test_a_long_deck_keeps_its_first_slides_for_the_next_one_up_to_the_budget(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # What is kept lives through the memo and until the next deck: a long deck keeps only
+    # its first slides' XML, and its rebuild draws the others again, the same as before.
+    monkeypatch.setattr(briefgen.render.pptx, "_DRAWN", Recall(room=40_000))
+    shutil.copytree(EVERY_BLOCK.parent / "images", tmp_path / "images")
+    first = build(EVERY_BLOCK, out=tmp_path / "first", formats=["pptx"])
+    kept = briefgen.render.pptx._DRAWN.last
+    assert 0 < sum(len(known.xml) for known in kept.values()) <= 40_000
+    assert len(kept) < first.slides
+    rebuilt = build(EVERY_BLOCK, out=tmp_path / "rebuilt", formats=["pptx"]).outputs["pptx"]
+    assert differing_members(rebuilt, first.outputs["pptx"]) == []
+
+
+def test_the_memory_of_a_render_keeps_what_fits_in_its_room() -> None:
+    memory: Recall[str] = Recall(room=10)
+    memory.begin()
+    assert memory.keep("a", "A", 6) and memory.keep("a", "A", 6)  # once, however often
+    assert not memory.keep("b", "B", 5)
+    assert memory.keep("c", "C", 4)
+    memory.done()
+    assert (memory.get("a"), memory.get("b"), memory.get("c")) == ("A", None, "C")
+    memory.begin()
+    memory.done()  # a render that kept nothing leaves nothing for the next
+    assert memory.get("a") is None

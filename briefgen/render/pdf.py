@@ -248,8 +248,9 @@ def _kinsoku_lines(frags: list[Any], widths: list[float], calc_bounds: bool) -> 
 # (an HTML parser, ~0.1 ms a paragraph) makes it once per style, as it would for any such text.
 _MARKUP = re.compile("[<&]")
 _PLAIN_FRAGMENTS: WeakKeyDictionary[ParagraphStyle, Any] = WeakKeyDictionary()
-# Paragraphs of markup, by their markup and style: what reportlab parsed them into.
-_PARSED: Recall[tuple[str, ParagraphStyle, list[Any]]] = Recall()
+# Paragraphs of markup, by their markup and style: what reportlab parsed them into. The
+# sample has ~150; a memo of thousands keeps its first 2,000 for the next build.
+_PARSED: Recall[tuple[str, ParagraphStyle, list[Any]]] = Recall(room=2_000)
 
 
 def _plain_fragment(style: ParagraphStyle) -> Any:
