@@ -307,7 +307,7 @@ def _run(args: argparse.Namespace, work: Path) -> int:
         Case(f"batch of {count}", batch_command, 1, f">= 40 briefs/s with {args.jobs} jobs",
              lambda c, floor: count / c.median >= 40, note=batch_note),
     ]
-    scaling = {n: Case(f"{n} sections -> deck + memo",
+    scaling = {n: Case(f"{n} section{'' if n == 1 else 's'} -> deck + memo",
                        [*cli, "build", str(sections_brief(work, n)), "--out", str(out), "-q"],
                        args.repeat) for n in SECTION_COUNTS}
     cases += scaling.values()
