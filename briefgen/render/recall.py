@@ -13,7 +13,7 @@ class Recall(Generic[Made]):
     """Things one render made, by what they were made from. A render asks for each thing
     before making it and keeps what it made or reused, up to `room` (in the sizes it gives,
     one each by default); when it is done, what it kept is what the next render can reuse,
-    so the memory holds two renders' worth at most, however long the document."""
+    so the memory holds two rooms' worth at most, however long the documents."""
 
     def __init__(self, room: int) -> None:
         self.room = room
