@@ -9,9 +9,10 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO
+
+from msgspec import Struct, field
 
 from briefgen.errors import BriefError, BuildError
 
@@ -21,8 +22,7 @@ if TYPE_CHECKING:
 SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(Struct, frozen=True):
     """One brief to build and the folder its outputs go to; `error` if it must not be built."""
 
     brief: Path
@@ -30,8 +30,7 @@ class Job:
     error: str = ""
 
 
-@dataclass
-class Outcome:
+class Outcome(Struct):
     """How one brief's build ended: its result, or the error text to print under its name."""
 
     brief: Path
@@ -44,8 +43,7 @@ class Outcome:
         return self.result is not None
 
 
-@dataclass
-class Found:
+class Found(Struct):
     """The briefs found in the command's inputs, and inputs that held none."""
 
     jobs: list[Job] = field(default_factory=list)

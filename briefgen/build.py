@@ -8,9 +8,10 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 from briefgen.errors import BuildError
 
@@ -23,8 +24,7 @@ if TYPE_CHECKING:
 FORMATS = ("pptx", "pdf")
 
 
-@dataclass
-class BuildResult:
+class BuildResult(Struct):
     """What a build wrote, and what the planners had to say about it, located in the brief.
 
     `warnings` ask the author to change something (text shrunk below the theme's floor, a block
@@ -40,8 +40,7 @@ class BuildResult:
     seconds: float = 0.0
 
 
-@dataclass(frozen=True)
-class Inputs:
+class Inputs(Struct, frozen=True):
     """A loaded brief with its theme, its images' pixel sizes and the files it was read from."""
 
     brief: Brief

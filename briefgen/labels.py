@@ -6,9 +6,10 @@ import datetime
 import re
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
+
+from msgspec import Struct
 
 LABEL_KEYS: Final[tuple[str, ...]] = (
     "to",
@@ -458,12 +459,11 @@ def resolve_language(tag: str) -> tuple[str, bool]:
     return _FALLBACK_LANGUAGE, False
 
 
-@dataclass(frozen=True)
-class Labels:
+class Labels(Struct, frozen=True):
     """The label texts for one catalogue language, with any brief overrides applied."""
 
     language: str
-    texts: Mapping[str, str] = field(repr=False)
+    texts: Mapping[str, str]
 
     def get(self, key: str) -> str:
         """The raw text for key, placeholders unfilled; KeyError for a key not in LABEL_KEYS."""
@@ -565,8 +565,7 @@ NO_LINE_END: Final[frozenset[str]] = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Punctuation:
+class Punctuation(Struct, frozen=True):
     """The separators and quote marks the outputs put between user texts, per language."""
 
     colon: str  # between a label and its text: "Table 1: Title"

@@ -9,8 +9,9 @@ import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from briefgen.batch import plural
 from briefgen.errors import BuildError
@@ -22,8 +23,7 @@ PDFTOPPM_TIMEOUT = 120.0
 RESOLUTION = 80  # dpi: a 13.33 in slide becomes a 1067 px picture, enough to judge a layout
 
 
-@dataclass
-class PreviewResult:
+class PreviewResult(Struct):
     """The pictures written for one brief, and the planner's warnings."""
 
     folder: Path

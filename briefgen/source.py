@@ -5,12 +5,12 @@ from __future__ import annotations
 import errno
 import re
 import stat
-from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import yaml
+from msgspec import Struct, field
 from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
@@ -100,8 +100,7 @@ class _AnchorFound(Exception):
         self.anchor = anchor
 
 
-@dataclass(frozen=True)
-class Split:
+class Split(Struct, frozen=True):
     """`106,9` in a list, read as two items: the warning, the text typed and how to write it."""
 
     warning: Problem
@@ -109,8 +108,7 @@ class Split:
     fix: str  # `106.9`, `"31,200"`
 
 
-@dataclass
-class Document:
+class Document(Struct):
     """Plain data read from a YAML file, with where each key and value stands."""
 
     file: str

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from msgspec import Struct
 from yaml.tokens import (
     BlockEndToken,
     BlockEntryToken,
@@ -73,8 +73,7 @@ _KEY_LINE = re.compile(r"^(\s*)((?:-\s+)*)([A-Za-z_][\w-]*)\s*:(?:\s|$)")
 _ITEM_LINE = re.compile(r"^(\s*)-(?:\s|$)")
 
 
-@dataclass
-class _Level:
+class _Level(Struct):
     """A block mapping or list open at some point of the file, and its latest key or item."""
 
     kind: str  # "map" or "list"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from briefgen.batch import Job, Outcome, plural, run_job, warm_up
 from briefgen.stamp import Stamp, stamp
@@ -73,8 +74,7 @@ def theme_inputs(theme: str | None) -> set[Path]:
     return files
 
 
-@dataclass
-class Watched:
+class Watched(Struct):
     """One brief under watch: the files it was last built from, and its last good build."""
 
     job: Job

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 # A raw vertical tab cannot pass the YAML reader, so the loader swaps it for this noncharacter
 # before parsing; cleaning turns either back into a line break.
@@ -16,8 +17,7 @@ _SOURCE_SPACE = re.compile(r"[ \n]+")
 _LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+)\)")
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(Struct, frozen=True):
     """A run of text with one style; `text` is exactly what is shown (a "\\n" is a line break)."""
 
     text: str
@@ -30,12 +30,11 @@ class Span:
 Paragraph = tuple[Span, ...]
 
 
-@dataclass(frozen=True)
-class RichText:
+class RichText(Struct, frozen=True):
     """A text field of the brief: cleaned, split into paragraphs, each a tuple of spans."""
 
     source: str
-    paragraphs: tuple[Paragraph, ...] = field(default=(), compare=False)
+    paragraphs: tuple[Paragraph, ...] = field(default=())
 
     @property
     def plain(self) -> str:

@@ -13,6 +13,7 @@ from pydantic import (
     Field,
     GetJsonSchemaHandler,
     PlainSerializer,
+    PlainValidator,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -111,7 +112,7 @@ _TEXT_TYPES = ["string", "number", "boolean"]
 _text_schema = {"type": _TEXT_TYPES, "maxLength": MAX_TEXT_CHARS}
 _rich_serializer = PlainSerializer(lambda t: t.source, return_type=str)
 
-Text = Annotated[RichText, BeforeValidator(_to_rich), WithJsonSchema(_text_schema),
+Text = Annotated[RichText, PlainValidator(_to_rich), WithJsonSchema(_text_schema),
                  _rich_serializer]
 """A text field: plain UTF-8 with the inline markup **bold**, *italic*, `code`, [label](url)."""
 
@@ -123,7 +124,7 @@ def _not_empty(value: RichText) -> RichText:
     return value
 
 
-RequiredText = Annotated[RichText, AfterValidator(_not_empty), BeforeValidator(_to_rich),
+RequiredText = Annotated[RichText, PlainValidator(_to_rich), AfterValidator(_not_empty),
                          WithJsonSchema({**_text_schema, "pattern": r"\S",
                                          "errorMessage": "The text is empty: write the text."}),
                          _rich_serializer]
@@ -131,8 +132,8 @@ RequiredText = Annotated[RichText, AfterValidator(_not_empty), BeforeValidator(_
 
 Cell = Annotated[
     RichText,
-    BeforeValidator(_to_rich),
-    BeforeValidator(lambda v: "" if v is None else v),  # before validators run last to first
+    PlainValidator(_to_rich),
+    BeforeValidator(lambda v: "" if v is None else v),
     WithJsonSchema({"type": [*_TEXT_TYPES, "null"], "maxLength": MAX_TEXT_CHARS}),
     _rich_serializer,
 ]

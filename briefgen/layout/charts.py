@@ -4,8 +4,9 @@ fit, the legend's place, and the colours of series, slices and a highlight."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Literal
+
+from msgspec.structs import replace
 
 from briefgen.brief.model import NUMBER_FORMAT, Chart
 from briefgen.layout.common import mix

@@ -6,11 +6,12 @@ import io
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
+
+from msgspec import Struct
 
 from briefgen.brief.markup import Span
 from briefgen.labels import NO_LINE_END, NO_LINE_START
@@ -155,8 +156,7 @@ def text_width(text: str, font: str) -> float:
         return sum(char_width(c, font) for c in text)
 
 
-@dataclass(frozen=True)
-class Measured:
+class Measured(Struct, frozen=True, dict=True):
     """Wrapped lines of a paragraph and the height they take."""
 
     height: float
@@ -164,7 +164,7 @@ class Measured:
     # What joined each line to the one before in the text: "\n" (a line break), the spaces
     # the wrap dropped, or "" (inside a word too long for the line, or between CJK characters).
     joins: tuple[str, ...]
-    atom_lines: tuple[tuple[_Atom, ...], ...] = field(repr=False)
+    atom_lines: tuple[tuple[_Atom, ...], ...]
 
     @cached_property
     def lines(self) -> tuple[tuple[Span, ...], ...]:
@@ -173,9 +173,7 @@ class Measured:
 
 
 class _Atom(NamedTuple):
-    """A piece of a line: a word, part of one, or a space. A tuple: a long paragraph makes
-    tens of thousands, which a frozen dataclass's checked set-up would make several times
-    slower to build."""
+    """A piece of a line: a word, part of one, or a space."""
 
     text: str
     span: Span

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from briefgen.brief.markup import LINK_SCHEMES, RichText, Span
 from briefgen.brief.model import Block, Brief, Chart, Table

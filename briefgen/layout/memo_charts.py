@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from briefgen.brief.model import Chart
 from briefgen.layout.charts import chart_spec, decimals_of, with_labels

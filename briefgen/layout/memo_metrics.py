@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
 from itertools import pairwise
 from pathlib import Path
+
+from msgspec import Struct
 
 from briefgen.brief.markup import Span
 from briefgen.layout.measure import has_wide, is_wide, url_breaks
@@ -152,8 +153,7 @@ def spans_width(spans: Sequence[Span], size: float, face: str = "Body") -> float
     return sum(text_width(s.text, face_of(s, bold, italic), size) for s in spans)
 
 
-@dataclass(frozen=True)
-class TextStyle:
+class TextStyle(Struct, frozen=True):
     """A paragraph style of the memo: its face, size, leading and space around it, in pt."""
 
     face: str

@@ -5,7 +5,8 @@ length estimated, with fallbacks where something cannot be kept together."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from briefgen.brief.markup import Span
 from briefgen.layout import memo_plan as p

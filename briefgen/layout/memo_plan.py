@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from briefgen.brief.markup import Span
 from briefgen.layout.memo_metrics import TextStyle
@@ -37,8 +37,7 @@ LEGEND_SWATCH = 17.0  # a chart legend entry's swatch and the gap before its nam
 PIE_LABEL_RADIUS = 1.18  # where a pie slice's label stands, in radii
 
 
-@dataclass(frozen=True)
-class Para:
+class Para(Struct, frozen=True):
     """A paragraph in a named style of the memo: body, lead, muted, caption."""
 
     spans: Spans
@@ -46,8 +45,7 @@ class Para:
     continues: bool = False  # the next Para is the rest of this paragraph: no space between
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(Struct, frozen=True):
     text: Spans
     number: str
     level: int  # 1 for a section, 2 for a table or chart title
@@ -55,16 +53,14 @@ class Heading:
     outline: str
 
 
-@dataclass(frozen=True)
-class Break:
+class Break(Struct, frozen=True):
     """Start a new page here unless `need` points are left on this one: how the planner keeps
     a heading with what follows, a short list or a figure with its caption on one page."""
 
     need: float
 
 
-@dataclass(frozen=True)
-class ListBlock:
+class ListBlock(Struct, frozen=True):
     """A list, or a run of its items between two breaks: `start` numbers its first item,
     `more` says the list goes on in the next ListBlock (no space after this one)."""
 
@@ -74,24 +70,21 @@ class ListBlock:
     more: bool = False
 
 
-@dataclass(frozen=True)
-class Callout:
+class Callout(Struct, frozen=True):
     label: str | None
     paras: tuple[Para, ...]
     fill: str
     accent: str
 
 
-@dataclass(frozen=True)
-class KeyFigure:
+class KeyFigure(Struct, frozen=True):
     value: Spans
     label: Spans
     delta: str = ""
     note: Spans = ()
 
 
-@dataclass(frozen=True)
-class FigureRow:
+class FigureRow(Struct, frozen=True):
     """Big numbers side by side, each in a shaded cell under a rule; every value at
     `value_size`, the largest at which each fits its cell on one line."""
 
@@ -105,15 +98,13 @@ class FigureRow:
         return (frame - FIGURE_GAP * (len(self.figures) - 1)) / len(self.figures)
 
 
-@dataclass(frozen=True)
-class Quote:
+class Quote(Struct, frozen=True):
     paras: tuple[Para, ...]  # quote marks included
     by: str | None
     accent: str
 
 
-@dataclass(frozen=True)
-class Chip:
+class Chip(Struct, frozen=True):
     """A small rounded label in a table cell: a risk's likelihood or impact, in a size that
     fits its column."""
 
@@ -124,8 +115,7 @@ class Chip:
     size: float = 8.5
 
 
-@dataclass(frozen=True)
-class Grid:
+class Grid(Struct, frozen=True):
     """A table with its header row, column widths in pt and per-cell chips, and how it breaks
     across pages: a row marked in `cut_rows` may be cut where a page ends when at least
     `least_cut` points are left for it (or the page is empty); others move whole."""
@@ -146,8 +136,7 @@ class Grid:
     repeat_header: bool = True
 
 
-@dataclass(frozen=True)
-class Legend:
+class Legend(Struct, frozen=True):
     """A chart's legend: names in columns, laid out from the top left at (x, y)."""
 
     names: tuple[str, ...]
@@ -160,8 +149,7 @@ class Legend:
     y: float
 
 
-@dataclass(frozen=True)
-class Scale:
+class Scale(Struct, frozen=True):
     """A value axis: its range, the step between its ticks and how they are written."""
 
     low: float
@@ -170,16 +158,14 @@ class Scale:
     format: NumberFormat
 
 
-@dataclass(frozen=True)
-class AxisTitle:
+class AxisTitle(Struct, frozen=True):
     text: str
     x: float  # its centre, from the drawing's bottom left
     y: float
     vertical: bool  # read bottom to top, beside a vertical axis
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(Struct, frozen=True):
     """A chart drawn from the brief's data, with its geometry: the plot area (x, y, width,
     height from the drawing's bottom left), the legend and axis titles around it, and every
     value as drawn (fractions of the whole in a 100 % chart) and as labelled."""
@@ -202,8 +188,7 @@ class Figure:
     background: str = "FFFFFF"
 
 
-@dataclass(frozen=True)
-class RiskMatrix:
+class RiskMatrix(Struct, frozen=True):
     markers: tuple[tuple[int, str, str], ...]  # number, likelihood, impact
     levels: tuple[str, str, str]  # labels for low, medium, high
     x_label: str
@@ -216,16 +201,14 @@ class RiskMatrix:
     description: str = ""  # the matrix in words
 
 
-@dataclass(frozen=True)
-class Picture:
+class Picture(Struct, frozen=True):
     path: str
     width: float
     height: float
     alt: str
 
 
-@dataclass(frozen=True)
-class Exhibit:
+class Exhibit(Struct, frozen=True):
     """A table or figure with its title, takeaway and source."""
 
     heading: Heading | None
@@ -235,15 +218,13 @@ class Exhibit:
     caption: Para | None = None
 
 
-@dataclass(frozen=True)
-class HeaderBlock:
+class HeaderBlock(Struct, frozen=True):
     rows: tuple[tuple[str, Spans], ...]
     title: str
     rule: str
 
 
-@dataclass(frozen=True)
-class BottomLine:
+class BottomLine(Struct, frozen=True):
     label: str
     headline: Spans
     summary: tuple[Para, ...]
@@ -253,16 +234,14 @@ class BottomLine:
     accent: str
 
 
-@dataclass(frozen=True)
-class VerdictBox:
+class VerdictBox(Struct, frozen=True):
     headline: tuple[Para, ...]
     summary: tuple[Para, ...]
     fill: str
     text: str
 
 
-@dataclass(frozen=True)
-class Contents:
+class Contents(Struct, frozen=True):
     """The contents list: each section's heading, linked, with the page it starts on."""
 
     label: str
@@ -273,8 +252,7 @@ Element = (Para | Heading | ListBlock | Callout | Quote | Exhibit | HeaderBlock 
            | VerdictBox | RiskMatrix | Break | Contents | FigureRow)
 
 
-@dataclass(frozen=True)
-class Colors:
+class Colors(Struct, frozen=True):
     text: str
     muted: str
     primary: str
@@ -283,8 +261,7 @@ class Colors:
     link: str
 
 
-@dataclass(frozen=True)
-class MemoPlan:
+class MemoPlan(Struct, frozen=True):
     page: tuple[float, float]
     margins: tuple[float, float, float, float]  # top, right, bottom, left
     elements: tuple[Element, ...]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Literal
+
+from msgspec import Struct
 
 Level = Literal["note", "warning"]
 
 
-@dataclass(frozen=True)
-class LayoutMessage:
+class LayoutMessage(Struct, frozen=True):
     """One layout decision, and where in the brief it was made.
 
     A *note* is a decision the author can expect (a section continues on another slide, a table

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal
+
+from msgspec import Struct, field
 
 from briefgen.brief.markup import Span
 from briefgen.layout.messages import LayoutMessage
@@ -11,8 +12,7 @@ from briefgen.layout.messages import LayoutMessage
 Align = Literal["left", "center", "right"]
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(Struct, frozen=True):
     """How a paragraph's text is drawn: a deck font name, size in pt and hex colour."""
 
     font: str
@@ -26,8 +26,7 @@ class Style:
     heading: bool = False  # in the theme's heading font (else its body font)
 
 
-@dataclass(frozen=True)
-class Para:
+class Para(Struct, frozen=True):
     spans: tuple[Span, ...]
     style: Style
     align: Align = "left"
@@ -37,8 +36,7 @@ class Para:
     hang: float = 0.0  # how far left of the text the bullet stands, pt
 
 
-@dataclass(frozen=True)
-class TextBox:
+class TextBox(Struct, frozen=True):
     x: float
     y: float
     w: float
@@ -56,8 +54,7 @@ class TextBox:
     rotation: float = 0.0  # degrees clockwise about the box's centre; -90 reads upward
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(Struct, frozen=True):
     """A plain geometric shape: rectangle, rounded rectangle or ellipse, optionally with text."""
 
     kind: Literal["rect", "roundrect", "ellipse"]
@@ -72,14 +69,12 @@ class Shape:
     alt: str = ""  # what a screen reader says of a shape that means something (a marker)
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(Struct, frozen=True):
     paras: tuple[Para, ...]
     fill: str | None = None
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(Struct, frozen=True):
     x: float
     y: float
     col_widths: tuple[float, ...]
@@ -103,8 +98,7 @@ class Table:
 BAR_GAP = 0.6  # the gap between a chart's bar groups, in bar widths, as both outputs draw it
 
 
-@dataclass(frozen=True)
-class NumberFormat:
+class NumberFormat(Struct, frozen=True):
     """How a chart writes its numbers: a currency sign before, decimals, thousands separators,
     a percent sign after; as a spreadsheet format for the deck and as text for the memo."""
 
@@ -129,8 +123,7 @@ class NumberFormat:
         return f"{sign}{self.prefix}{digits}{'%' if self.percent or self.fraction else ''}"
 
 
-@dataclass(frozen=True)
-class ChartSeries:
+class ChartSeries(Struct, frozen=True):
     name: str
     values: tuple[float, ...]
     color: str  # its bars', line's or (in a pie) first slice's colour
@@ -141,8 +134,7 @@ class ChartSeries:
     label_color: str = ""  # of data labels inside a stacked segment of this series
 
 
-@dataclass(frozen=True)
-class ChartSpec:
+class ChartSpec(Struct, frozen=True):
     """What a chart shows and how, decided once for both outputs."""
 
     kind: Literal["bar", "column", "line", "pie"]
@@ -170,8 +162,7 @@ class ChartSpec:
         return any(s.secondary for s in self.series)
 
 
-@dataclass(frozen=True)
-class Chart:
+class Chart(Struct, frozen=True):
     x: float
     y: float
     w: float
@@ -185,8 +176,7 @@ class Chart:
     name: str = "Chart"
 
 
-@dataclass(frozen=True)
-class Picture:
+class Picture(Struct, frozen=True):
     x: float
     y: float
     w: float
@@ -196,8 +186,7 @@ class Picture:
     name: str = "Picture"
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(Struct, frozen=True):
     """Shapes that belong together (one row of the predictions), drawn as one named group."""
 
     items: tuple[TextBox | Shape, ...]
@@ -224,8 +213,7 @@ class Group:
 Item = TextBox | Shape | Table | Chart | Picture | Group
 
 
-@dataclass(frozen=True)
-class Slide:
+class Slide(Struct, frozen=True):
     kind: str
     items: tuple[Item, ...]
     notes: str = ""
@@ -235,8 +223,7 @@ class Slide:
     layout_index: int | None = None
 
 
-@dataclass(frozen=True)
-class Metadata:
+class Metadata(Struct, frozen=True):
     title: str
     author: str
     subject: str
@@ -246,8 +233,7 @@ class Metadata:
     classification: str = ""
 
 
-@dataclass(frozen=True)
-class DeckTheme:
+class DeckTheme(Struct, frozen=True):
     """The theme as PowerPoint's theme part holds it: colour slots and heading/body fonts."""
 
     name: str
@@ -260,8 +246,7 @@ class DeckTheme:
     body_size: float
 
 
-@dataclass(frozen=True)
-class MasterTheme:
+class MasterTheme(Struct, frozen=True):
     """A template master's theme as its slides refer to it: the colours a run may name by
     slot, by the slide's names of the slots (tx1, bg1, accent1, … through the master's
     colour map), and its theme fonts (those a run may name as +mj-lt, +mn-lt, …)."""
@@ -273,8 +258,7 @@ class MasterTheme:
     body_east_asian: str
 
 
-@dataclass(frozen=True)
-class DeckPlan:
+class DeckPlan(Struct, frozen=True):
     width: float
     height: float
     slides: tuple[Slide, ...]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from msgspec import Struct
 from reportlab import rl_config
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFName
 from reportlab.pdfbase.ttfonts import SUBSETN, TTEncoding, TTFont
@@ -95,12 +95,11 @@ def _to_unicode_cmap(name: str, subset: list[int]) -> str:
     ])
 
 
-@dataclass(frozen=True)
-class Fonts:
+class Fonts(Struct, frozen=True):
     """The memo's font families in fallback order (the first is the body font), with coverage."""
 
     chain: tuple[str, ...]
-    coverage: _Coverage = field(repr=False)
+    coverage: _Coverage
 
     def face(self, family: str, bold: bool = False, italic: bool = False) -> str:
         """The registered font name of a family's weight and style, registered on first use."""

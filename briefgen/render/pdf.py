@@ -9,13 +9,13 @@ import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 from xml.sax.saxutils import escape, quoteattr
 
+from msgspec.structs import replace
 from reportlab import rl_config
 from reportlab.graphics.shapes import Circle, Drawing, Rect, String
 from reportlab.lib.colors import HexColor

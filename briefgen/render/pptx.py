@@ -9,11 +9,11 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
+from msgspec import Struct, field
 from pptx import Presentation
 from pptx.chart.axis import ValueAxis
 from pptx.dml.color import RGBColor
@@ -74,8 +74,7 @@ def _sub(parent: Any, tag: str, **attrs: str) -> Any:
     return etree.SubElement(parent, _tag(tag), attrs)
 
 
-@dataclass(frozen=True)
-class _Look:
+class _Look(Struct, frozen=True):
     """How runs and shapes refer to the theme: by scheme slot and theme font, wherever a
     colour is in the scheme and a font is the theme's (on a template, the slide's master's
     theme, less what the theme file sets itself); literally otherwise."""
@@ -1021,8 +1020,7 @@ def _fill_slide(slide: Any, slide_plan: plan.Slide, slides: _Slides, look: _Look
     return title.text_frame.text if title is not None else ""
 
 
-@dataclass(frozen=True)
-class _Drawn:
+class _Drawn(Struct, frozen=True):
     """A slide as it was drawn: its XML, the web addresses it links to (in the order of
     their relationship ids) and its title's text."""
 

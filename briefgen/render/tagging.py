@@ -7,10 +7,10 @@ import re
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from msgspec import Struct, field
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
     PDFDictionary,
@@ -71,8 +71,7 @@ def _written(value: Any, document: Any) -> bytes:
     return value if isinstance(value, bytes) else pdf_format(value, document)
 
 
-@dataclass(eq=False)
-class Element:
+class Element(Struct, eq=False):
     """A structure element: its type, attributes and kids (elements, marked-content ids on a
     page as (page, mcid), or annotations as ("annot", key, reference))."""
 

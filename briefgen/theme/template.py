@@ -6,9 +6,10 @@ from __future__ import annotations
 import functools
 import io
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 EMU_PER_PT = 12700
 # A company template is a master, layouts and some artwork; past this it is mostly pictures
@@ -33,8 +34,7 @@ _BODY_TYPES = ("body", "obj", "tbl", "chart", "dgm", "media", "clipArt", "pic")
 _SLOT_OF = {"dk1": "tx1", "lt1": "bg1", "dk2": "tx2", "lt2": "bg2"}
 
 
-@dataclass(frozen=True)
-class Backdrop:
+class Backdrop(Struct, frozen=True):
     """Something drawn behind a slide's text: a solid colour (hex) or a picture ("")."""
 
     box: Box
@@ -58,8 +58,7 @@ class Backdrop:
         return row[min(len(row) - 1, max(0, int((x - bx) / bw * len(row))))]
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(Struct, frozen=True):
     name: str
     master: int  # which master it belongs to, and its place among that master's layouts
     index: int
@@ -77,8 +76,7 @@ class Layout:
         return f"'{self.name}'" + (f" (master {self.master + 1})" if self.master else "")
 
 
-@dataclass(frozen=True)
-class MasterLook:
+class MasterLook(Struct, frozen=True):
     """A master's look: its theme colours by the slide's names (tx1, bg1, accent1, …, through
     its colour map), its theme fonts, and its title and body text colours."""
 
@@ -99,8 +97,7 @@ class MasterLook:
         return dict(self.colors).get(slot)
 
 
-@dataclass(frozen=True)
-class TemplateInfo:
+class TemplateInfo(Struct, frozen=True):
     """What the planner knows of a template: its path, slide size, layouts and masters."""
 
     path: str

@@ -8,7 +8,8 @@ exhibits.py turn blocks into pieces; each slide kind has its module.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from briefgen.brief.model import Brief
 from briefgen.errors import listed

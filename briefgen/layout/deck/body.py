@@ -4,7 +4,7 @@ slide's body. Other slides keep their body in text boxes over a title-only layou
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from briefgen.layout import plan
 from briefgen.layout.deck.context import OWN_CONTENT_LAYOUT, Context

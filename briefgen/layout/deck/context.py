@@ -4,7 +4,9 @@ template's layouts, and measuring text into boxes. Frozen: planning never change
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from briefgen.brief.markup import RichText, Span
 from briefgen.brief.model import Brief
@@ -37,8 +39,7 @@ SLIDE_KINDS = ("title", "summary", "agenda", "section", "risks", "verdict", "pre
 Box = tuple[float, float, float, float]  # x, y, w, h in pt
 
 
-@dataclass(frozen=True)
-class LayoutChoice:
+class LayoutChoice(Struct, frozen=True):
     """The layout a slide kind is built on: its name, where it is in the package (master
     and place among that master's layouts; None on the deck's own master, found by name),
     what the template says of it, and the note its choice needs, if any."""
@@ -52,8 +53,7 @@ class LayoutChoice:
 ImageSizes = Mapping[str, tuple[int, int]]
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(Struct, frozen=True):
     """The deck being planned: one brief under one theme."""
 
     brief: Brief
@@ -415,8 +415,7 @@ def styled(spans: tuple[Span, ...], style: plan.Style) -> tuple[Span, ...]:
     """The spans bold or italic where their paragraph's style is."""
     if not (style.bold or style.italic):
         return spans
-    # Made directly: dataclasses.replace looks up the fields anew for every span.
-    return tuple(Span(s.text, s.bold or style.bold, s.italic or style.italic, s.code, s.href)
+    return tuple(replace(s, bold=s.bold or style.bold, italic=s.italic or style.italic)
                  for s in spans)
 
 

@@ -4,7 +4,9 @@ are taller than a slide. Stateless: what it decides and says comes back as value
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from briefgen.brief.markup import Span
 from briefgen.layout import plan
@@ -23,8 +25,7 @@ class Group:
     """Consecutive text pieces of one group are drawn as one text box."""
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(Struct, frozen=True):
     """A measured unit of slide body: text pieces merge into one box, others draw themselves."""
 
     height: float
@@ -213,8 +214,7 @@ def keyed(pieces: list[Piece], key: str) -> list[Piece]:
 THIRD = 1 / 3  # the least a continuation slide holds of its body, so that it looks meant
 
 
-@dataclass(frozen=True)
-class Flow:
+class Flow(Struct, frozen=True):
     """The slides of one flow, what laying them out said, and the body size kept."""
 
     slides: list[plan.Slide]

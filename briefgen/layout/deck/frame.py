@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from msgspec import Struct
+from msgspec.structs import replace
 
 from briefgen.brief.markup import Span
 from briefgen.layout import plan
@@ -15,8 +16,7 @@ LEAD_SHARE = 0.5  # of a template's content area, the most a title leading the b
 NUMBER_MARK = "\ue000"  # where the slide number goes in its label
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(Struct, frozen=True):
     """A slide's frame: its items, where its body starts, and what fitting the title said."""
 
     items: tuple[plan.Item, ...]

@@ -3,7 +3,7 @@ the theme's colours and fonts only where the theme file sets them itself."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from briefgen.layout.common import mix
 from briefgen.theme.model import Colors, Theme, contrast
@@ -15,8 +15,7 @@ LARGE_CONTRAST = 3.0
 WHITE, BLACK = "FFFFFF", "000000"
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(Struct, frozen=True):
     """The deck's theme on a template, and where each role came from."""
 
     theme: Theme

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from briefgen.brief.markup import Span
 from briefgen.brief.model import Prediction
@@ -15,8 +16,7 @@ from briefgen.layout.measure import wrap
 from briefgen.layout.messages import LayoutMessage, warning
 
 
-@dataclass(frozen=True)
-class Columns:
+class Columns(Struct, frozen=True):
     """Widths of the predictions table's columns, pt."""
 
     number: float

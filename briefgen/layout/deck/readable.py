@@ -4,7 +4,7 @@ background) and changed to the template's light or dark text colour where it wou
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from briefgen.errors import listed
 from briefgen.layout import plan

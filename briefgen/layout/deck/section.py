@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from briefgen.brief.markup import Span
 from briefgen.brief.model import Block, Callout, Quote, Section

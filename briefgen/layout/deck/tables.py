@@ -3,7 +3,8 @@ between rows (and a row taller than a slide between lines) with the header repea
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from msgspec import Struct
+from msgspec.structs import replace
 
 from briefgen.brief.markup import RichText, Span
 from briefgen.brief.model import Table
@@ -144,8 +145,7 @@ def grid_pieces(ctx: Context, columns: list[RichText], rows: list[list[RichText]
     return [table_piece(ctx, grid, body_rows, body_hs, keep_with_next, messages=said)]
 
 
-@dataclass(frozen=True)
-class Grid:
+class Grid(Struct, frozen=True):
     """What every part of one split table shares."""
 
     head: Row

@@ -3,7 +3,7 @@ with who made the brief, its date and classification."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from briefgen.brief.markup import Span
 from briefgen.layout import plan
@@ -44,7 +44,7 @@ def title_slide(ctx: Context) -> tuple[plan.Slide, Said]:
     text = ctx.box(MARGIN, 0, width, paras, name="Title")
     if text.h > band_h - 60:
         band_h = text.h + 90
-        items[0] = replace(items[0], h=band_h)  # type: ignore[arg-type]
+        items[0] = replace(items[0], h=band_h)
     # The title in the layout's title placeholder, the subtitle in a box right below it.
     top = band_h - 36 - text.h
     title_box = ctx.box(MARGIN, top, width, paras[:1], name="Title", placeholder="title")
