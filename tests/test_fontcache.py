@@ -37,13 +37,39 @@ def test_a_face_read_back_from_the_cache_equals_the_parsed_face(cache: Path) -> 
     # Three tables are decoded when first read.
     deferred = {"glyphToChar", "hmetrics", "glyphPos"}
     assert vars(cached).keys() - {"deferred"} == vars(parsed).keys() - deferred
-    assert all(getattr(cached, name) == getattr(parsed, name) for name in deferred)
+    assert cached.glyphToChar == parsed.glyphToChar
+    assert list(cached.glyphPos) == parsed.glyphPos
+    assert [cached.hmetrics[n] for n in range(len(cached.hmetrics))] == parsed.hmetrics
+    assert cached._ttf_data[:] == parsed._ttf_data  # read from the file when asked for
     for name, value in vars(parsed).items():
-        if name != "_pdfScale":
+        if name not in {"_pdfScale", "_ttf_data", *deferred}:
             assert vars(cached)[name] == value, name
     assert cached.name.ustr == parsed.name.ustr == "SourceCodePro-Regular"
     if hasattr(parsed, "_pdfScale"):  # newer reportlab only
         assert cached._pdfScale(1024) == parsed._pdfScale(1024)
+
+
+@pytest.mark.parametrize("font", [FONT, _font_path("kurinto/ttf/KurintoSansSC-Rg.ttf")],
+                         ids=["latin", "cjk"])
+def test_a_face_read_back_from_the_cache_cuts_the_same_subsets(cache: Path, font: Path) -> None:
+    parsed = fontcache.parsed_face(font)
+    cached = fontcache.parsed_face(font)
+    assert isinstance(cached, fontcache._CachedFace)
+    chars = sorted(parsed.charToGlyph)
+    subset = [32, *chars[:: max(1, len(chars) // 200)][:200]]
+    assert cached.makeSubset(subset) == parsed.makeSubset(subset)
+
+
+def test_a_font_file_cut_short_after_loading_is_an_error(cache: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "font.ttf"
+    copy.write_bytes(FONT.read_bytes())
+    fontcache.parsed_face(copy)
+    face = fontcache.parsed_face(copy)
+    stat = copy.stat()
+    with copy.open("r+b") as stream:
+        stream.truncate(stat.st_size // 2)
+    with pytest.raises(OSError, match="the font file changed while it was read"):
+        face.makeSubset(sorted(face.charToGlyph))
 
 
 def test_a_cached_font_is_set_up_as_reportlab_sets_up_its_own(cache: Path) -> None:
