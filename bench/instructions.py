@@ -5,8 +5,12 @@ or busy machine moves by a third from one run to the next; the number of instruc
 process runs does not, so two commits measured this way, even hours apart, compare fairly.
 A build inside a process that has built before (a rebuild, a batch's next brief) is counted
 as the difference between a process that does n more of them and one that does none, so
-that start-up and the first build are left out. It takes a few minutes: a process runs about
-forty times slower under cachegrind. Needs `valgrind` on the PATH.
+that start-up and the first build are left out. It takes about ten minutes: a process runs
+about forty times slower under cachegrind. Needs `valgrind` on the PATH.
+
+The briefs of 1 to 64 sections that `run.py` times are counted too, first builds from the
+command line, and give the cost per section after the first in instructions: the same
+target as the timed one, without the machine's noise in a difference of two wall times.
 """
 
 from __future__ import annotations
@@ -20,7 +24,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-from run import ROOT, SAMPLE, STRESS, batch_folder
+from run import (
+    ROOT,
+    SAMPLE,
+    SECTION_COUNTS,
+    STRESS,
+    batch_folder,
+    per_section_costs,
+    sections_brief,
+    spread,
+)
 
 _COUNT = re.compile(r"I\s+refs:\s+([\d,]+)")
 
@@ -101,10 +114,21 @@ def main(argv: list[str] | None = None) -> int:
             "a small brief of the batch, after others":
                 each(_SMALL_BRIEFS, 10, str(folder), str(SAMPLE), work=work),
         }
+        sections = {n: instructions([*cli, str(work / "first"), str(sections_brief(work, n))])
+                    for n in SECTION_COUNTS if n > 0}
     for name, count in counts.items():
         print(f"{name:52} {count / 1e6:10,.0f} M instructions")
+    for n, count in sections.items():
+        name = f"first build of {n} section{'' if n == 1 else 's'}"
+        print(f"{name:52} {count / 1e6:10,.0f} M instructions")
+    costs = per_section_costs({n: float(c) for n, c in sections.items()}, first=1)
+    strayed = spread(costs)
+    shown = ", ".join(f"{n}: {cost / 1e6:,.0f} M" for n, cost in costs.items())
+    print(f"cost per section after the first: {shown}; within 30% of their mean "
+          f"{'ok' if strayed <= 0.3 else 'MISSED'} ({strayed:.0%})")
     if args.json:
-        args.json.write_text(json.dumps(counts, indent=2) + "\n")
+        args.json.write_text(json.dumps({**counts, "sections": sections, "per_section": costs},
+                                        indent=2) + "\n")
     return 0
 
 

@@ -254,6 +254,12 @@ def per_section_costs(medians: dict[int, float], first: int) -> dict[int, float]
     return {n: (seconds - base) / (n - first) for n, seconds in medians.items() if n > first}
 
 
+def spread(costs: dict[int, float]) -> float:
+    """How far the costs per section stray from their mean, as a fraction of it."""
+    mean = statistics.mean(costs.values())
+    return max(abs(cost / mean - 1) for cost in costs.values())
+
+
 def fmt_seconds(value: float) -> str:
     return f"{value:7.3f} s"
 
@@ -347,17 +353,16 @@ def _run(args: argparse.Namespace, work: Path) -> int:
                     "note": "the sample rebuilt after a one-word edit, in a process that built it"})
     medians = {n: c.median for n, c in scaling.items()}
     costs = per_section_costs(medians, first=1)
-    mean = statistics.mean(costs.values())
-    spread = max(abs(cost / mean - 1) for cost in costs.values())
-    verdict = "ok" if spread <= 0.3 else "MISSED"
+    strayed = spread(costs)
+    verdict = "ok" if strayed <= 0.3 else "MISSED"
     shown = ", ".join(f"{n}: {cost * 1000:.1f} ms" for n, cost in costs.items())
     print(f"{'cost per section':28} {shown}  within 30% of their mean {verdict} "
-          f"({spread:.0%})")
+          f"({strayed:.0%})")
     # The same over the brief without sections, the first section's one-off costs included.
     with_first = per_section_costs(medians, first=0)
     shown = ", ".join(f"{n}: {cost * 1000:.1f} ms" for n, cost in with_first.items())
     print(f"{'  ... over 0 sections':28} {shown}")
-    figures.append({"case": "cost per section", "seconds": costs, "spread": spread,
+    figures.append({"case": "cost per section", "seconds": costs, "spread": strayed,
                     "over_no_sections": with_first,
                     "target": "within 30% of their mean", "verdict": verdict})
     for case in cases:
