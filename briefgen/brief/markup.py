@@ -47,6 +47,13 @@ class RichText(Struct, frozen=True):
     def __bool__(self) -> bool:
         return bool(self.paragraphs)
 
+    # The paragraphs are made from the source: texts of the same source are equal.
+    def __eq__(self, other: object) -> bool:
+        return self.source == other.source if isinstance(other, RichText) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.source)
+
 
 # What a text field drops: control characters (but the line break; a tab is a space by
 # then, a vertical tab stands in as VT_STAND_IN), surrogates, and noncharacters such as

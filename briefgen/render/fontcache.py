@@ -19,6 +19,7 @@ import sys
 import tempfile
 import zlib
 from array import array
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,26 +36,17 @@ _REBUILT = ("_ttf_data", "_pdfScale", "_subsets", "_packed")
 # arrays of machine numbers: as the 30,000 tuples a CJK face has, they took ~5 ms to decode
 # and set off a garbage collection.
 _DEFERRED = ("glyphToChar", "hmetrics", "glyphPos")
-# Array types: reportlab's metrics mix integers and scaled widths, which a double holds
-# exactly; glyph offsets are integers.
-_NUMBERS = {"hmetrics": "d", "glyphPos": "q"}
+# Their arrays' types: reportlab's metrics mix integers and scaled widths, which a double
+# holds exactly; glyph offsets are integers.
+_METRICS, _OFFSETS = "d", "q"
 
 
-def _deferred(name: str) -> functools.cached_property[Any]:
+def _deferred(name: str, decode: Callable[[bytes], Any]) -> functools.cached_property[Any]:
     def decoded(face: _CachedFace) -> Any:
-        if name == "glyphToChar":
-            return marshal.loads(face.deferred[name])
-        numbers: array[Any] = array(_NUMBERS[name], face.deferred[name])
-        return _Pairs(numbers) if name == "hmetrics" else numbers
+        return decode(face.deferred[name])
 
     decoded.__name__ = name
     return functools.cached_property(decoded)
-
-
-def _packed_numbers(name: str, value: list[Any]) -> bytes:
-    if name == "hmetrics":
-        value = [n for pair in value for n in pair]
-    return array(_NUMBERS[name], value).tobytes()
 
 
 class _Pairs:
@@ -138,9 +130,9 @@ class _CachedFace(Face):
     """A face read back from the cache, its deferred tables decoded when first read."""
 
     deferred: dict[str, bytes]
-    glyphToChar = _deferred("glyphToChar")
-    hmetrics = _deferred("hmetrics")
-    glyphPos = _deferred("glyphPos")
+    glyphToChar = _deferred("glyphToChar", marshal.loads)
+    hmetrics = _deferred("hmetrics", lambda data: _Pairs(array(_METRICS, data)))
+    glyphPos = _deferred("glyphPos", lambda data: array(_OFFSETS, data))
 
     def get_table(self, tag: str) -> Any:
         if tag == "glyf" and isinstance(self._ttf_data, _FileBytes):
@@ -192,9 +184,11 @@ def _stored(face: TTFontFace) -> dict[str, Any]:
     names = [k for k, v in fields.items() if isinstance(v, TTFNameBytes)]
     fields = {k: bytes(v) if k in names else v for k, v in fields.items()}
     # Bytes inside the entry: loading it copies them without decoding what they hold.
-    fields["deferred"] = {"glyphToChar": marshal.dumps(face.glyphToChar),
-                          **{k: _packed_numbers(k, getattr(face, k))
-                             for k in ("hmetrics", "glyphPos")}}
+    fields["deferred"] = {
+        "glyphToChar": marshal.dumps(face.glyphToChar),
+        "hmetrics": array(_METRICS, [n for pair in face.hmetrics for n in pair]).tobytes(),
+        "glyphPos": array(_OFFSETS, face.glyphPos).tobytes(),
+    }
     return {"fields": fields, "names": names, "scaled": "_pdfScale" in vars(face)}
 
 
