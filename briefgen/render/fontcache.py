@@ -17,6 +17,7 @@ import marshal
 import os
 import sys
 import tempfile
+import weakref
 import zlib
 from array import array
 from collections.abc import Callable
@@ -75,6 +76,8 @@ class _FileBytes:
                  whole: _FileBytes | None = None) -> None:
         self.path, self.start, self.whole = path, start, whole  # a window keeps the file open
         self.fd: int = whole.fd if whole else os.open(path, os.O_RDONLY)
+        if whole is None:  # closed with the last view of the file, or at exit
+            weakref.finalize(self, os.close, self.fd)
         self.size = os.fstat(self.fd).st_size if size is None else size
 
     def __len__(self) -> int:
@@ -92,10 +95,6 @@ class _FileBytes:
 
     def window(self, start: int, size: int) -> _FileBytes:
         return _FileBytes(self.path, self.start + start, size, self.whole or self)
-
-    def __del__(self) -> None:
-        if self.whole is None and hasattr(self, "fd"):
-            os.close(self.fd)
 
 
 class Face(TTFontFace):  # type: ignore[misc]
